@@ -1,0 +1,1 @@
+"""Qorgau: the platform of Kazakhstan's 111 contact centre (see ../shared/RULES.md)."""

@@ -1,0 +1,84 @@
+"""The only way views and the API fetch an appeal or its personal data (STYLE.md).
+
+`access_appeal` answers 404 for an appeal outside the user's scope, exactly as for one that does
+not exist. Personal data is decrypted only through `access_personal_data`, which checks the role
+and writes an audit record of the view (rule 5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qorgau.appeals.models import Appeal
+from qorgau.appeals.selectors import appeals_visible_to, earlier_appeals_by_index
+from qorgau.audit.actions import audit_record
+from qorgau.core import crypto
+from qorgau.core.access import require
+from qorgau.core.errors import NotFound
+from qorgau.core.roles import Perm
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qorgau.staff.models import User
+
+
+def access_appeal(user: User | AnonymousUser, number: str) -> Appeal:
+    require(user, Perm.APPEAL_VIEW)
+    appeal = (
+        appeals_visible_to(user)
+        .select_related("channel", "region", "direction", "outcome", "assigned_consultant")
+        .filter(number=number)
+        .first()
+    )
+    if appeal is None:
+        raise NotFound()
+    return appeal
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    name: str
+    iin: str
+    phone: str
+    email: str
+    address: str
+    description: str
+    person_names: list[str]
+
+
+def access_personal_data(user: User | AnonymousUser, appeal: Appeal, *, reason: str) -> PersonalData:
+    """Decrypt the appeal's personal data for a user whose role allows it, and audit the view."""
+    require(user, Perm.APPEAL_VIEW_PERSONAL)
+    audit_record(
+        actor=user, action="appeal.view_personal", object_type="appeal",
+        object_ref=appeal.number, reason=reason,
+    )
+    return PersonalData(
+        name=appeal.applicant_name,
+        iin=appeal.applicant_iin,
+        phone=appeal.applicant_phone,
+        email=appeal.applicant_email,
+        address=appeal.applicant_address,
+        description=appeal.description,
+        person_names=[p.name for p in appeal.persons.all()],
+    )
+
+
+def access_earlier_appeals(
+    user: User | AnonymousUser, *, iin: str = "", phone: str = "", reason: str
+) -> list[Appeal]:
+    """A caller's earlier appeals by IIN or phone (already normalised); the look-up is audited
+    because it tells the consultant that this person called before."""
+    require(user, Perm.APPEAL_LOOKUP_CALLER)
+    iin_index = crypto.blind_index("iin", iin) if iin else ""
+    phone_index = crypto.blind_index("phone", phone) if phone else ""
+    found = earlier_appeals_by_index(user, iin_index=iin_index, phone_index=phone_index)
+    if found:
+        audit_record(
+            actor=user, action="appeal.lookup_caller", object_type="user",
+            object_ref=str(user.pk), reason=reason,
+            details={"appeals": [a.number for a in found]},
+        )
+    return found

@@ -1,0 +1,232 @@
+"""Every state change of an appeal: registration and status transitions (STYLE.md: one action
+per change, in one transaction, with its audit record written last)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qorgau.appeals.lifecycle import allowed_targets, is_reopen
+from qorgau.appeals.models import (
+    Appeal,
+    IdempotentRequest,
+    PersonConcerned,
+    Status,
+    StatusChange,
+    YearCounter,
+)
+from qorgau.appeals.schemas import AppealIn
+from qorgau.audit.actions import audit_record
+from qorgau.core import crypto
+from qorgau.core.access import require
+from qorgau.core.errors import Conflict, FieldErrors
+from qorgau.core.kztime import kz_year
+from qorgau.core.roles import Perm, Role
+from qorgau.reference.models import Channel, Direction, HelpKind, Outcome, Region
+from qorgau.staff.models import User
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read out over the phone
+CODE_LENGTH = 8
+CODE_PURPOSE = "status-code"
+
+
+@dataclass(frozen=True)
+class Registration:
+    appeal: Appeal
+    code: str
+    replayed: bool = False
+
+
+def status_code_new() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def status_code_digest(code: str) -> str:
+    normalised = "".join(code.split()).replace("-", "").upper()
+    return crypto.secret_digest(CODE_PURPOSE, normalised)
+
+
+def _references(data: AppealIn) -> tuple[dict[str, object], dict[str, str]]:
+    """Resolve reference codes; unknown ones become field errors."""
+    found: dict[str, object] = {
+        "channel": Channel.objects.filter(code=data.channel).first(),
+        "region": Region.objects.filter(code=data.region).first(),
+        "direction": Direction.objects.filter(code=str(data.direction)).first(),
+        "outcome": Outcome.objects.filter(code=data.outcome).first() if data.outcome else None,
+    }
+    errors = {k: _("Unknown value.") for k, v in found.items() if v is None and k != "outcome"}
+    if data.outcome and found["outcome"] is None:
+        errors["outcome"] = _("Unknown value.")
+    help_kinds = list(HelpKind.objects.filter(code__in=set(data.help_given)))
+    if len(help_kinds) != len(set(data.help_given)):
+        errors["help_given"] = _("Unknown value.")
+    found["help_given"] = help_kinds
+    return found, errors
+
+
+def _consistency_errors(data: AppealIn) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if data.applicant.kind != "anonymous" and not data.applicant.name:
+        errors["applicant.name"] = _("A name is required unless the applicant is anonymous.")
+    if data.urgency == "urgent" and not data.urgency_reason:
+        errors["urgency_reason"] = _("Say why the appeal is urgent.")
+    if data.outcome == "out_of_competence" and not data.competent_body:
+        errors["competent_body"] = _(
+            "Name the competent body the applicant was told of (rule 6(o))."
+        )
+    if data.received_at and data.received_at > timezone.now() + timedelta(minutes=5):
+        errors["received_at"] = _("Cannot be in the future.")
+    return errors
+
+
+def _next_seq(year: int) -> int:
+    """Take the next number of `year`. The counter row stays locked until the registration
+    commits, so numbers are unique and gapless even with many app processes."""
+    table = YearCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])  # noqa: S608
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0])
+    try:
+        with transaction.atomic():
+            YearCounter.objects.create(year=year, last=0)
+    except IntegrityError:
+        pass  # another registration created it first
+    return _next_seq(year)
+
+
+def _fingerprint(data: AppealIn) -> str:
+    return hashlib.sha256(data.model_dump_json().encode()).hexdigest()
+
+
+def _replay(actor: User, key: str, data: AppealIn) -> Registration | None:
+    previous = IdempotentRequest.objects.select_related("appeal").filter(user=actor, key=key).first()
+    if previous is None:
+        return None
+    if previous.fingerprint != _fingerprint(data):
+        raise Conflict(_("This Idempotency-Key was already used for a different appeal."))
+    return Registration(appeal=previous.appeal, code=previous.code, replayed=True)
+
+
+def _build_appeal(actor: User, data: AppealIn, refs: dict[str, object], code: str) -> Appeal:
+    applicant = data.applicant
+    received_at = data.received_at or timezone.now()
+    phone_index = crypto.blind_index("phone", applicant.phone) if applicant.phone else ""
+    return Appeal(
+        year=kz_year(received_at),
+        channel=refs["channel"],
+        received_at=received_at,
+        language=data.language,
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.name,
+        applicant_iin=applicant.iin,
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        iin_index=crypto.blind_index("iin", applicant.iin) if applicant.iin else "",
+        phone_index=phone_index,
+        region=refs["region"],
+        direction=refs["direction"],
+        summary=data.summary,
+        description=data.description,
+        urgency=data.urgency,
+        urgency_reason=data.urgency_reason,
+        outcome=refs["outcome"],
+        competent_body=data.competent_body,
+        concerns_child=data.direction == 4 or any(p.kind == "child" for p in data.persons),
+        assigned_consultant=actor if actor.role == Role.CONSULTANT else None,
+        created_by=actor,
+        status=Status.REGISTERED,
+        status_code_digest=status_code_digest(code),
+        **{f"risk_{flag}": True for flag in data.risk_flags},
+    )
+
+
+def appeal_register(*, actor: User, data: AppealIn, idempotency_key: str = "") -> Registration:
+    """Register an appeal (rule 6(k)): number, code, first status step and audit record.
+
+    With an idempotency key, a retry of the same request returns the first registration.
+    """
+    require(actor, Perm.APPEAL_CREATE)
+    if idempotency_key and (replayed := _replay(actor, idempotency_key, data)):
+        return replayed
+    refs, errors = _references(data)
+    errors.update(_consistency_errors(data))
+    if errors:
+        raise FieldErrors(fields=errors)
+    code = status_code_new()
+    appeal = _build_appeal(actor, data, refs, code)
+    try:
+        with transaction.atomic():
+            _save_registration(actor, data, appeal, refs, code, idempotency_key)
+    except IntegrityError:
+        if idempotency_key and (replayed := _replay(actor, idempotency_key, data)):
+            return replayed  # a concurrent retry with the same key won the race
+        raise
+    return Registration(appeal=appeal, code=code)
+
+
+def _save_registration(
+    actor: User, data: AppealIn, appeal: Appeal, refs: dict[str, object], code: str, key: str
+) -> None:
+    appeal.seq = _next_seq(appeal.year)
+    appeal.number = f"111-{appeal.year}-{appeal.seq:06d}"
+    appeal.save(force_insert=True)
+    PersonConcerned.objects.bulk_create(
+        PersonConcerned(appeal=appeal, kind=p.kind, age=p.age, name=p.name) for p in data.persons
+    )
+    if refs["help_given"]:
+        appeal.help_given.set(refs["help_given"])  # type: ignore[arg-type]
+    StatusChange.objects.create(
+        appeal=appeal, from_status="", to_status=Status.REGISTERED, by=actor, at=appeal.received_at
+    )
+    if key:
+        IdempotentRequest.objects.create(
+            user=actor, key=key, fingerprint=_fingerprint(data), appeal=appeal, code=code
+        )
+    audit_record(
+        actor=actor, action="appeal.register", object_type="appeal", object_ref=appeal.number,
+        reason="registration", details={"channel": data.channel, "urgency": data.urgency},
+    )
+
+
+def _label(status: str) -> str:
+    return str(dict(Status.choices).get(status, status))
+
+
+def appeal_transition(
+    *, actor: User, appeal: Appeal, to_status: str, comment: str = "", at: datetime | None = None
+) -> Appeal:
+    """Move an appeal along its lifecycle, or refuse with a clear error. `at` is for importing
+    history (demo data, migrations from paper registers); by default the step is dated now."""
+    require(actor, Perm.APPEAL_TRANSITION)
+    with transaction.atomic():
+        locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        from_status = locked.status
+        if to_status not in allowed_targets(from_status):
+            raise Conflict(
+                _("An appeal cannot go from “%(from)s” to “%(to)s”.")
+                % {"from": _label(from_status), "to": _label(to_status)}
+            )
+        if is_reopen(from_status, to_status):
+            require(actor, Perm.APPEAL_REOPEN)
+        locked.status = to_status
+        locked.save(update_fields=["status", "updated_at"])
+        StatusChange.objects.create(
+            appeal=locked, from_status=from_status, to_status=to_status, by=actor,
+            at=at or timezone.now(), comment=comment,
+        )
+        audit_record(
+            actor=actor, action="appeal.transition", object_type="appeal",
+            object_ref=locked.number, reason="status change",
+            details={"from": from_status, "to": to_status},
+        )
+    return locked

@@ -1,0 +1,171 @@
+"""The appeal and what hangs on it. Personal data is in EncryptedTextField columns (rule 5);
+IIN and phone also have blind indexes for finding a caller's earlier appeals."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.core.fields import EncryptedTextField
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING_AGENCY = "waiting_agency", _("Waiting for agency")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+class Language(models.TextChoices):
+    """The language the applicant chose (rule 6(a))."""
+
+    KK = "kk", _("Kazakh")
+    RU = "ru", _("Russian")
+
+
+class ApplicantKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    LEGAL_ENTITY = "legal_entity", _("Legal entity")
+    ANONYMOUS = "anonymous", _("Anonymous")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+
+
+class PersonKind(models.TextChoices):
+    CHILD = "child", _("Child")
+    WOMAN = "woman", _("Woman")
+    OTHER = "other", _("Other")
+
+
+class Appeal(models.Model):
+    number = models.CharField(max_length=20, unique=True)
+    year = models.PositiveSmallIntegerField()
+    seq = models.PositiveIntegerField()
+    channel = models.ForeignKey("reference.Channel", on_delete=models.PROTECT)
+    received_at = models.DateTimeField(db_index=True)
+    language = models.CharField(max_length=2, choices=Language.choices)
+
+    applicant_kind = models.CharField(max_length=20, choices=ApplicantKind.choices)
+    applicant_name = EncryptedTextField(blank=True)
+    applicant_iin = EncryptedTextField(blank=True)
+    applicant_phone = EncryptedTextField(blank=True)
+    applicant_email = EncryptedTextField(blank=True)
+    applicant_address = EncryptedTextField(blank=True)
+    iin_index = models.CharField(max_length=40, blank=True, db_index=True)
+    phone_index = models.CharField(max_length=40, blank=True, db_index=True)
+
+    region = models.ForeignKey("reference.Region", on_delete=models.PROTECT)
+    direction = models.ForeignKey("reference.Direction", on_delete=models.PROTECT)
+    summary = models.CharField(max_length=200)
+    description = EncryptedTextField(blank=True)
+
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    urgency_reason = models.CharField(max_length=300, blank=True)
+    risk_violence_now = models.BooleanField(default=False)
+    risk_threat_to_life = models.BooleanField(default=False)
+    risk_suicide = models.BooleanField(default=False)
+    risk_child_without_care = models.BooleanField(default=False)
+
+    help_given = models.ManyToManyField("reference.HelpKind", blank=True)
+    outcome = models.ForeignKey("reference.Outcome", null=True, blank=True, on_delete=models.PROTECT)
+    competent_body = models.CharField(
+        max_length=300, blank=True, help_text="Rule 6(o): the body the applicant was told of."
+    )
+    concerns_child = models.BooleanField(default=False, db_index=True)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    assigned_consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status_code_digest = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["year", "seq"], name="appeal_year_seq")]
+        indexes = [
+            models.Index(fields=["status", "received_at"]),
+            models.Index(fields=["direction", "received_at"]),
+            models.Index(fields=["region", "received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def risk_flags(self) -> list[str]:
+        return [name for name, _label in RISK_FLAGS if getattr(self, f"risk_{name}")]
+
+    @property
+    def risk_labels(self) -> list[str]:
+        return [str(label) for name, label in RISK_FLAGS if getattr(self, f"risk_{name}")]
+
+
+RISK_FLAGS: list[tuple[str, str]] = [
+    ("violence_now", _("Violence happening now")),
+    ("threat_to_life", _("Threat to life")),
+    ("suicide", _("Suicide risk")),
+    ("child_without_care", _("Child without care")),
+]
+
+
+class PersonConcerned(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="persons")
+    kind = models.CharField(max_length=10, choices=PersonKind.choices)
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    name = EncryptedTextField(blank=True)
+
+
+class StatusChange(models.Model):
+    """One step of the lifecycle; the first row of an appeal is its registration."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
+    at = models.DateTimeField()
+    comment = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class YearCounter(models.Model):
+    """Last registration number given in a Kazakhstan calendar year."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to a POST carrying an Idempotency-Key, replayed on retries."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE)
+    code = EncryptedTextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key")]
+
+
+class StatusLookupFailure(models.Model):
+    """A failed public status look-up, for throttling per address and per number (rule 6(l))."""
+
+    client = models.CharField(max_length=64)
+    number = models.CharField(max_length=40)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "at"]), models.Index(fields=["number", "at"])]

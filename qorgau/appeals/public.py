@@ -1,0 +1,94 @@
+"""What an applicant may learn without signing in (rule 6(l)): the status and progress of
+their appeal, given its number and secret code — never names, content or the agency.
+
+A wrong code and an unknown number get the same answer. Failures are counted in the database
+(so every app process agrees) per client address and per number; after
+STATUS_LOOKUP_MAX_FAILURES in STATUS_LOOKUP_WINDOW_SECONDS both are refused with 429.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qorgau.appeals.actions import status_code_digest
+from qorgau.appeals.lifecycle import PUBLIC_STEP_LABELS, REOPEN_LABEL, is_reopen
+from qorgau.appeals.models import Appeal, Status, StatusLookupFailure
+from qorgau.core.errors import NotFound, Throttled
+
+DUMMY_DIGEST = "0" * 64
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    status: str
+    label: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    number: str
+    status: str
+    status_label: str
+    registered_at: datetime
+    updated_at: datetime
+    steps: list[PublicStep]
+
+
+def _window_start() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.STATUS_LOOKUP_WINDOW_SECONDS)
+
+
+def _throttled(client: str, number: str) -> bool:
+    since = _window_start()
+    recent = StatusLookupFailure.objects.filter(at__gte=since)
+    limit = settings.STATUS_LOOKUP_MAX_FAILURES
+    return (
+        recent.filter(client=client).count() >= limit
+        or recent.filter(number=number).count() >= limit
+    )
+
+
+def _record_failure(client: str, number: str) -> None:
+    StatusLookupFailure.objects.filter(Q(client=client) | Q(number=number),
+                                       at__lt=_window_start()).delete()
+    StatusLookupFailure.objects.create(client=client, number=number, at=timezone.now())
+
+
+def _steps(appeal: Appeal) -> list[PublicStep]:
+    steps = []
+    for change in appeal.status_changes.all():
+        label = (REOPEN_LABEL if is_reopen(change.from_status, change.to_status)
+                 else PUBLIC_STEP_LABELS[Status(change.to_status)])
+        steps.append(PublicStep(status=change.to_status, label=str(label), at=change.at))
+    return steps
+
+
+def public_status(*, client: str, number: str, code: str) -> PublicStatus:
+    """The applicant's view of an appeal, or NotFound / Throttled."""
+    number = number.strip().upper()[:40]
+    if _throttled(client, number):
+        raise Throttled()
+    appeal = Appeal.objects.filter(number=number).only(
+        "number", "status", "received_at", "updated_at", "status_code_digest"
+    ).first()
+    expected = appeal.status_code_digest if appeal else DUMMY_DIGEST
+    if not hmac.compare_digest(expected, status_code_digest(code)) or appeal is None:
+        _record_failure(client, number)
+        raise NotFound(_("No appeal matches this number and code."))
+    steps = _steps(appeal)
+    return PublicStatus(
+        number=appeal.number,
+        status=appeal.status,
+        status_label=str(PUBLIC_STEP_LABELS[Status(appeal.status)]),
+        registered_at=appeal.received_at,
+        updated_at=steps[-1].at if steps else appeal.received_at,
+        steps=steps,
+    )

@@ -1,0 +1,193 @@
+"""Input and output schemas of the appeals API, one per endpoint (HackSoft styleguide).
+
+Format checks live here (IIN control digit, phone, e-mail) so the API and the page's form share
+them: the page builds an AppealIn from the posted form.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from pydantic import ConfigDict, field_validator
+
+from qorgau.appeals.identifiers import iin_is_valid, normalise_iin, normalise_phone
+
+RiskFlag = Literal["violence_now", "threat_to_life", "suicide", "child_without_care"]
+
+
+class StrictSchema(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ApplicantIn(StrictSchema):
+    kind: Literal["individual", "legal_entity", "anonymous"] = "anonymous"
+    name: str = Field(default="", max_length=200)
+    iin: str = Field(default="", max_length=20, description="IIN (or BIN for a legal entity)")
+    phone: str = Field(default="", max_length=30)
+    email: str = Field(default="", max_length=254)
+    address: str = Field(default="", max_length=500)
+
+    @field_validator("iin")
+    @classmethod
+    def _iin(cls, value: str) -> str:
+        value = normalise_iin(value)
+        if value and not iin_is_valid(value):
+            raise ValueError(_("Not a valid IIN: 12 digits with a correct control digit."))
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        if not value:
+            return value
+        phone = normalise_phone(value)
+        if phone is None:
+            raise ValueError(_("Not a valid phone number."))
+        return phone
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if value:
+            try:
+                validate_email(value)
+            except DjangoValidationError:
+                raise ValueError(_("Not a valid e-mail address.")) from None
+        return value
+
+
+class PersonIn(StrictSchema):
+    kind: Literal["child", "woman", "other"]
+    age: int | None = Field(default=None, ge=0, le=120)
+    name: str = Field(default="", max_length=200)
+
+
+class AppealIn(StrictSchema):
+    channel: str = Field(max_length=40, examples=["phone"])
+    received_at: datetime | None = Field(default=None, description="Defaults to now.")
+    language: Literal["kk", "ru"]
+    applicant: ApplicantIn = Field(default_factory=ApplicantIn)
+    persons: list[PersonIn] = Field(default_factory=list, max_length=20)
+    region: str = Field(max_length=40, examples=["astana"])
+    direction: int = Field(ge=1, le=13, description="Direction of rule 10, 1 to 13")
+    summary: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=20000)
+    urgency: Literal["normal", "urgent"] = "normal"
+    urgency_reason: str = Field(default="", max_length=300)
+    risk_flags: list[RiskFlag] = Field(default_factory=list, max_length=4)
+    help_given: list[str] = Field(default_factory=list, max_length=3)
+    outcome: str = Field(default="", max_length=40)
+    competent_body: str = Field(default="", max_length=300)
+
+
+class RegisteredOut(Schema):
+    number: str
+    code: str = Field(description="Secret code for the public status page; shown only now.")
+    status: str
+
+
+class PersonOut(Schema):
+    kind: str
+    age: int | None
+    name: str | None = None
+
+
+class ApplicantOut(Schema):
+    kind: str
+    name: str | None = None
+    iin: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+
+
+class AppealOut(Schema):
+    number: str
+    status: str
+    status_label: str
+    channel: str
+    received_at: datetime
+    language: str
+    region: str
+    direction: int
+    summary: str
+    urgency: str
+    urgency_reason: str
+    risk_flags: list[str]
+    help_given: list[str]
+    outcome: str
+    competent_body: str
+    assigned_consultant: str | None
+    persons: list[PersonOut]
+    applicant: ApplicantOut
+    description: str | None = Field(
+        default=None, description="Only for roles that may see personal data (audited)."
+    )
+    personal_data_shown: bool
+
+
+class AppealListItem(Schema):
+    number: str
+    status: str
+    status_label: str
+    channel: str
+    received_at: datetime
+    language: str
+    region: str
+    direction: int
+    summary: str
+    urgency: str
+
+
+class AppealFilters(Schema):
+    status: str | None = None
+    direction: int | None = Field(default=None, ge=1, le=13)
+    region: str | None = Field(default=None, max_length=40)
+    channel: str | None = Field(default=None, max_length=40)
+    urgency: Literal["normal", "urgent"] | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+class TransitionIn(StrictSchema):
+    to: Literal["registered", "in_progress", "waiting_agency", "answered", "closed"]
+    comment: str = Field(default="", max_length=2000)
+
+
+class HistoryItem(Schema):
+    from_status: str
+    to_status: str
+    to_label: str
+    by: str | None
+    at: datetime
+    comment: str
+
+
+class StatusQueryIn(StrictSchema):
+    number: str = Field(max_length=40)
+    code: str = Field(max_length=40)
+
+
+class StatusStep(Schema):
+    status: str
+    label: str
+    at: datetime
+
+
+class StatusOut(Schema):
+    number: str
+    status: str
+    status_label: str
+    registered_at: datetime
+    updated_at: datetime
+    steps: list[StatusStep]
+
+
+class ErrorOut(Schema):
+    detail: str
+    fields: dict[str, str] = Field(default_factory=dict)

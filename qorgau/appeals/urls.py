@@ -1,0 +1,21 @@
+"""Staff pages of the registry and the public status page."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.views.generic import RedirectView
+
+from qorgau.appeals import views
+
+app_name = "appeals"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="appeals:list", permanent=False)),
+    path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("appeals/", views.appeal_list, name="list"),
+    path("appeals/new/", views.appeal_new, name="new"),
+    path("appeals/caller/", views.caller_lookup, name="caller"),
+    path("appeals/<str:number>/", views.appeal_detail, name="detail"),
+    path("appeals/<str:number>/transition/", views.appeal_transition_view, name="transition"),
+    path("status/", views.public_status_page, name="status"),
+]

@@ -1,0 +1,134 @@
+"""Staff pages (templates + htmx) and the public status page. Thin: parse → access → action →
+render; the same actions and access helpers as the API."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+from pydantic import ValidationError
+
+from qorgau.appeals.access import access_appeal, access_earlier_appeals, access_personal_data
+from qorgau.appeals.actions import appeal_register, appeal_transition
+from qorgau.appeals.forms import appeal_payload, filters_from_query, form_choices
+from qorgau.appeals.identifiers import iin_is_valid, normalise_iin, normalise_phone
+from qorgau.appeals.lifecycle import allowed_targets, is_reopen
+from qorgau.appeals.models import Status
+from qorgau.appeals.public_api import client_address
+from qorgau.appeals.public import public_status
+from qorgau.appeals.schemas import AppealIn
+from qorgau.appeals.selectors import appeals_filtered
+from qorgau.core.access import require
+from qorgau.core.errors import ApplicationError, FieldErrors
+from qorgau.core.roles import Perm, has_perm
+from qorgau.core.validation import field_errors
+
+PAGE_SIZE = 50
+
+
+@login_required
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.APPEAL_VIEW)
+    filters, errors = filters_from_query(request.GET)
+    appeals = appeals_filtered(request.user, filters)
+    page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "filters": filters, "filter_errors": errors, **form_choices()}
+    template = "appeals/_list_rows.html" if request.htmx else "appeals/list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal_new(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.APPEAL_CREATE)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            data = AppealIn.model_validate(appeal_payload(request.POST))
+            registration = appeal_register(actor=request.user, data=data,  # type: ignore[arg-type]
+                                           idempotency_key=request.POST.get("form_key", ""))
+        except ValidationError as exc:
+            errors = field_errors(exc.errors())
+        except FieldErrors as exc:
+            errors = exc.fields
+        else:
+            return render(request, "appeals/registered.html",
+                          {"appeal": registration.appeal, "code": registration.code})
+    context = {"errors": errors, "values": request.POST, "form_key": uuid.uuid4().hex,
+               **form_choices()}
+    return render(request, "appeals/new.html", context, status=422 if errors else 200)
+
+
+@login_required
+def caller_lookup(request: HttpRequest) -> HttpResponse:
+    """htmx: the caller's earlier appeals as soon as a valid phone or IIN is typed."""
+    iin = normalise_iin(request.GET.get("applicant.iin", ""))
+    phone = normalise_phone(request.GET.get("applicant.phone", "")) or ""
+    earlier = access_earlier_appeals(
+        request.user, iin=iin if iin_is_valid(iin) else "", phone=phone,
+        reason="caller look-up while registering",
+    )
+    return render(request, "appeals/_caller.html", {"earlier": earlier})
+
+
+@login_required
+def appeal_detail(request: HttpRequest, number: str) -> HttpResponse:
+    appeal = access_appeal(request.user, number)
+    personal = None
+    if has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL):
+        personal = access_personal_data(request.user, appeal, reason="appeal page")
+    return render(request, "appeals/detail.html", _detail_context(request, appeal, personal))
+
+
+def _detail_context(request: HttpRequest, appeal: Any, personal: Any) -> dict[str, Any]:
+    targets = [
+        (s, Status(s).label) for s in Status.values
+        if s in allowed_targets(appeal.status)
+        and (not is_reopen(appeal.status, s) or has_perm(request.user, Perm.APPEAL_REOPEN))
+    ]
+    return {
+        "appeal": appeal,
+        "personal": personal,
+        "history": appeal.status_changes.select_related("by"),
+        "persons": appeal.persons.all(),
+        "targets": targets if has_perm(request.user, Perm.APPEAL_TRANSITION) else [],
+    }
+
+
+@login_required
+@require_POST
+def appeal_transition_view(request: HttpRequest, number: str) -> HttpResponse:
+    appeal = access_appeal(request.user, number)
+    error = ""
+    try:
+        appeal = appeal_transition(actor=request.user, appeal=appeal,  # type: ignore[arg-type]
+                                   to_status=request.POST.get("to", ""),
+                                   comment=request.POST.get("comment", "")[:2000])
+    except ApplicationError as exc:
+        error = exc.message
+    if not error and not request.htmx:
+        return redirect("appeals:detail", number=appeal.number)
+    context = {**_detail_context(request, appeal, None), "transition_error": error}
+    return render(request, "appeals/_history.html", context, status=409 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def public_status_page(request: HttpRequest) -> HttpResponse:
+    """The applicant's page (rule 6(l)); answers in the language chosen on the page."""
+    context: dict[str, Any] = {"number": request.POST.get("number", "")}
+    if request.method == "POST":
+        try:
+            context["result"] = public_status(
+                client=client_address(request),
+                number=request.POST.get("number", "")[:40],
+                code=request.POST.get("code", "")[:40],
+            )
+        except ApplicationError as exc:
+            context["error"] = exc.message
+            return render(request, "appeals/status.html", context, status=exc.status)
+    return render(request, "appeals/status.html", context)

@@ -1,0 +1,57 @@
+"""Writing the audit log. Every action that changes data or shows personal data calls
+`audit_record` inside its own transaction, as its last statement, so the chain head is locked
+only for the moment before commit."""
+
+from __future__ import annotations
+
+import zlib
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from qorgau.audit.models import CHAINS, AuditChainHead, AuditRecord
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qorgau.staff.models import User
+
+
+def chain_for(object_type: str, object_ref: str) -> int:
+    return zlib.crc32(f"{object_type}:{object_ref}".encode()) % CHAINS
+
+
+def audit_record(
+    *,
+    actor: User | AnonymousUser | None,
+    action: str,
+    object_type: str,
+    object_ref: str,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditRecord:
+    """Append one record to the chain of (object_type, object_ref)."""
+    authenticated = actor is not None and actor.is_authenticated
+    chain = chain_for(object_type, object_ref)
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().get(chain=chain)
+        record = AuditRecord(
+            chain=chain,
+            seq=head.seq + 1,
+            at=timezone.now(),
+            actor_id=actor.pk if authenticated else None,
+            actor_username=actor.get_username() if authenticated else "",
+            actor_role=getattr(actor, "role", "") if authenticated else "",
+            action=action,
+            object_type=object_type,
+            object_ref=object_ref,
+            reason=str(reason)[:300],
+            details=details or {},
+            prev_hash=head.hash,
+        )
+        record.hash = record.compute_hash()
+        record.save()
+        head.seq, head.hash = record.seq, record.hash
+        head.save(update_fields=["seq", "hash"])
+    return record

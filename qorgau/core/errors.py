@@ -1,0 +1,62 @@
+"""One hierarchy of domain errors (HackSoft styleguide); the API and the pages map them to
+HTTP answers, so an action never needs to know who called it."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationError(Exception):
+    """A domain rule refused the operation; `message` is shown to the user."""
+
+    status = 400
+    code = "error"
+
+    def __init__(self, message: str | None = None, *, fields: dict[str, str] | None = None) -> None:
+        self.message = str(message) if message is not None else str(self.default_message())
+        self.fields = fields or {}
+        super().__init__(self.message)
+
+    def default_message(self) -> str:
+        return str(_("The request could not be carried out."))
+
+
+class NotFound(ApplicationError):
+    """Also used for what exists but the user may not see: no existence leak."""
+
+    status = 404
+    code = "not_found"
+
+    def default_message(self) -> str:
+        return str(_("Not found."))
+
+
+class Forbidden(ApplicationError):
+    status = 403
+    code = "forbidden"
+
+    def default_message(self) -> str:
+        return str(_("Your role does not allow this."))
+
+
+class Conflict(ApplicationError):
+    status = 409
+    code = "conflict"
+
+
+class FieldErrors(ApplicationError):
+    """Invalid input: one message per field, answered with 422."""
+
+    status = 422
+    code = "invalid"
+
+    def default_message(self) -> str:
+        return str(_("Some fields are not valid."))
+
+
+class Throttled(ApplicationError):
+    status = 429
+    code = "throttled"
+
+    def default_message(self) -> str:
+        return str(_("Too many attempts. Please try again later."))

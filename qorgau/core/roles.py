@@ -1,0 +1,58 @@
+"""Roles and the permission matrix, as data (deny by default; docs/permissions.md).
+
+A permission is granted only by an explicit row here; a role that is not listed has no right.
+What a role may see of a list (its scope) is decided in each app's selectors.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qorgau.staff.models import User
+
+
+class Role(models.TextChoices):
+    CONSULTANT = "consultant", _("Consultant")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    QUALITY = "quality", _("Quality and training officer")
+    AGENCY_OFFICER = "agency_officer", _("Agency officer")
+    COMMISSIONER = "commissioner", _("Children's rights commissioner")
+    AUDITOR = "auditor", _("Ministry auditor")
+    ADMIN = "admin", _("Administrator")
+
+
+class Perm(StrEnum):
+    APPEAL_CREATE = "appeal.create"
+    APPEAL_VIEW = "appeal.view"  # the appeal without personal data
+    APPEAL_VIEW_PERSONAL = "appeal.view_personal"  # names, IIN, phone, e-mail, address, description
+    APPEAL_LOOKUP_CALLER = "appeal.lookup_caller"  # earlier appeals by IIN or phone
+    APPEAL_TRANSITION = "appeal.transition"
+    APPEAL_REOPEN = "appeal.reopen"
+    AUDIT_VIEW = "audit.view"
+
+
+R = Role
+MATRIX: dict[Perm, frozenset[Role]] = {
+    Perm.APPEAL_CREATE: frozenset({R.CONSULTANT, R.SUPERVISOR}),
+    Perm.APPEAL_VIEW: frozenset({R.CONSULTANT, R.SUPERVISOR, R.QUALITY, R.COMMISSIONER, R.AUDITOR}),
+    Perm.APPEAL_VIEW_PERSONAL: frozenset({R.CONSULTANT, R.SUPERVISOR}),
+    Perm.APPEAL_LOOKUP_CALLER: frozenset({R.CONSULTANT, R.SUPERVISOR}),
+    Perm.APPEAL_TRANSITION: frozenset({R.CONSULTANT, R.SUPERVISOR}),
+    Perm.APPEAL_REOPEN: frozenset({R.SUPERVISOR}),
+    Perm.AUDIT_VIEW: frozenset({R.AUDITOR}),
+}
+
+
+def has_perm(user: User | AnonymousUser, perm: Perm) -> bool:
+    """True only if the user is active and the matrix grants `perm` to their role."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    role = getattr(user, "role", "")
+    return role in MATRIX.get(perm, frozenset())

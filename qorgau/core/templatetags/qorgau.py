@@ -1,0 +1,26 @@
+"""Template helpers shared by the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping: Any, key: str) -> Any:
+    """`{{ errors|get:"applicant.iin" }}`: a dict value by a key with dots or dashes."""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""
+
+
+@register.filter
+def getlist(query: Any, key: str) -> list[str]:
+    try:
+        return list(query.getlist(key))
+    except AttributeError:
+        return []

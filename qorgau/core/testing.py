@@ -1,0 +1,116 @@
+"""Pytest fixtures: personas for every role, and API clients that authenticate as them.
+
+Personas: consultant, supervisor, quality, officer_a and officer_b (agencies A and B),
+commissioner (Almaty city), national_commissioner, auditor, admin, outsider (no role).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from qorgau.core.roles import Role
+
+VALID_IIN = "900101300027"  # checked in appeals/tests/test_identifiers.py
+
+
+class ApiClient:
+    """Django's test client with a bearer token and JSON bodies."""
+
+    def __init__(self, token: str | None, language: str = "en") -> None:
+        self.client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(path, params, headers=self.headers)
+
+    def post(self, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+        return self.client.post(path, body if body is not None else {},
+                                content_type="application/json",
+                                headers={**self.headers, **(headers or {})})
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    from qorgau.staff.models import User
+
+    def make(username: str, role: str = "", **extra: Any) -> User:
+        user = User.objects.create_user(username=username, password="pw-" + username, role=role,
+                                        **extra)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def agencies(db: Any) -> tuple[Any, Any]:
+    from qorgau.agencies.models import Agency, AgencyKind
+
+    a = Agency.objects.create(kind=AgencyKind.LOCAL, name_kk="A", name_ru="A", name_en="Agency A")
+    b = Agency.objects.create(kind=AgencyKind.LOCAL, name_kk="B", name_ru="B", name_en="Agency B")
+    return a, b
+
+
+@pytest.fixture
+def personas(make_user: Callable[..., Any], agencies: tuple[Any, Any]) -> dict[str, Any]:
+    from qorgau.reference.models import Region
+
+    almaty = Region.objects.get(code="almaty")
+    return {
+        "consultant": make_user("consultant", Role.CONSULTANT),
+        "supervisor": make_user("supervisor", Role.SUPERVISOR),
+        "quality": make_user("quality", Role.QUALITY),
+        "officer_a": make_user("officer_a", Role.AGENCY_OFFICER, agency=agencies[0]),
+        "officer_b": make_user("officer_b", Role.AGENCY_OFFICER, agency=agencies[1]),
+        "commissioner": make_user("commissioner", Role.COMMISSIONER, region=almaty),
+        "national_commissioner": make_user("national_commissioner", Role.COMMISSIONER),
+        "auditor": make_user("auditor", Role.AUDITOR),
+        "admin": make_user("admin", Role.ADMIN),
+        "outsider": make_user("outsider", ""),
+    }
+
+
+@pytest.fixture
+def api_as(personas: dict[str, Any]) -> Callable[..., ApiClient]:
+    from qorgau.staff.actions import token_issue
+
+    def client(name: str | None, language: str = "en") -> ApiClient:
+        token = token_issue(user=personas[name]) if name else None
+        return ApiClient(token, language)
+
+    return client
+
+
+def appeal_body(**overrides: Any) -> dict[str, Any]:
+    """A valid registration body; override any field."""
+    body: dict[str, Any] = {
+        "channel": "phone",
+        "language": "kk",
+        "applicant": {"kind": "individual", "name": "Айгүл Серікова", "iin": VALID_IIN,
+                      "phone": "+7 701 234 56 78", "email": "aigul@example.kz",
+                      "address": "Алматы қ., Абай даңғылы, 10"},
+        "persons": [{"kind": "child", "age": 9}],
+        "region": "almaty",
+        "direction": 4,
+        "summary": "Мектепте қорлау",
+        "description": "Баласын сыныптастары ұрады, мұғалім шара қолданбайды.",
+        "urgency": "normal",
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def register(api_as: Callable[..., ApiClient]) -> Callable[..., dict[str, Any]]:
+    """Register an appeal as the consultant; returns the 201 body (number, code)."""
+    consultant = api_as("consultant")
+
+    def do(**overrides: Any) -> dict[str, Any]:
+        response = consultant.post("/api/v1/appeals", appeal_body(**overrides))
+        assert response.status_code == 201, response.content
+        return dict(response.json())
+
+    return do

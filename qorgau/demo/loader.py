@@ -1,0 +1,145 @@
+"""Demo users (one per role) and a few hundred believable appeals in kk and ru, registered
+through the same actions as real ones (so they are encrypted and audited). Deterministic, and
+idempotent: every demo appeal carries an idempotency key, so loading twice changes nothing."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from qorgau.agencies.models import Agency, AgencyKind
+from qorgau.appeals.actions import appeal_register, appeal_transition
+from qorgau.appeals.models import Appeal, IdempotentRequest, Status
+from qorgau.appeals.schemas import AppealIn
+from qorgau.core.roles import Role
+from qorgau.demo import content
+from qorgau.reference.models import Region
+from qorgau.staff.models import User
+
+DEMO_PASSWORD = "qorgau-111"  # noqa: S105 - printed for the local demo; demo users only
+DEMO_APPEALS = 300
+DEMO_USERS: list[tuple[str, Role]] = [
+    ("consultant", Role.CONSULTANT),
+    ("supervisor", Role.SUPERVISOR),
+    ("quality", Role.QUALITY),
+    ("agency_officer", Role.AGENCY_OFFICER),
+    ("commissioner", Role.COMMISSIONER),
+    ("auditor", Role.AUDITOR),
+    ("admin", Role.ADMIN),
+]
+REGION_WEIGHTS = {"almaty": 10, "astana": 7, "shymkent": 6, "turkistan": 7, "almaty_region": 6}
+CITY = {"almaty": ("Алматы", "Алматы"), "astana": ("Астана", "Астана"),
+        "shymkent": ("Шымкент", "Шымкент")}
+DIRECTION_WEIGHTS = {2: 12, 3: 8, 4: 14, 5: 10, 9: 8}
+CHANNEL_WEIGHTS = {"phone": 70, "web_form": 8, "school_qr": 6, "paper_letter": 3,
+                   "e_letter": 5, "oral_visit": 4, "video_call": 4}
+# How far an appeal of a given age has usually gone: (min age in days, path of statuses).
+PATHS = [
+    [Status.ANSWERED, Status.CLOSED],
+    [Status.IN_PROGRESS, Status.WAITING_AGENCY, Status.ANSWERED, Status.CLOSED],
+    [Status.IN_PROGRESS, Status.WAITING_AGENCY],
+    [Status.IN_PROGRESS, Status.WAITING_AGENCY, Status.ANSWERED],
+    [Status.IN_PROGRESS],
+    [],
+]
+
+
+def demo_users() -> dict[str, User]:
+    agency, _ = Agency.objects.get_or_create(
+        kind=AgencyKind.LOCAL,
+        name_ru="Управление образования города Алматы",
+        defaults={"name_kk": "Алматы қаласының Білім басқармасы",
+                  "name_en": "Almaty City Education Department",
+                  "region": Region.objects.get(code="almaty")},
+    )
+    users = {}
+    for username, role in DEMO_USERS:
+        user, created = User.objects.get_or_create(username=username, defaults={"role": role})
+        if created:
+            user.agency = agency if role == Role.AGENCY_OFFICER else None
+            user.region = Region.objects.get(code="almaty") if role == Role.COMMISSIONER else None
+            user.is_staff = role == Role.ADMIN
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        users[username] = user
+    return users
+
+
+def _weighted(rng: random.Random, weights: dict, universe: list) -> object:
+    return rng.choices(universe, weights=[weights.get(x, 2) for x in universe])[0]
+
+
+def _applicant(rng: random.Random, lang: str, region: str) -> dict[str, str]:
+    kind = rng.choices(["individual", "anonymous", "legal_entity"], weights=[60, 35, 5])[0]
+    if kind == "anonymous":
+        return {"kind": kind, "phone": content.phone(rng) if rng.random() < 0.3 else ""}
+    female = rng.random() < 0.75
+    city = CITY.get(region, ("Қарағанды", "Караганда"))[0 if lang == "kk" else 1]
+    applicant = {
+        "kind": kind,
+        "name": content.full_name(rng, lang, female),
+        "phone": content.phone(rng),
+        "iin": content.iin(rng, rng.randint(1970, 2004), female) if rng.random() < 0.7 else "",
+        "address": content.address(rng, city, lang) if rng.random() < 0.5 else "",
+    }
+    if kind == "legal_entity":
+        applicant["name"] = "ЖШС «Балапан»" if lang == "kk" else "ТОО «Балапан»"
+        applicant["iin"] = ""
+    return applicant
+
+
+def _payload(rng: random.Random, received_at: datetime) -> AppealIn:
+    lang = "kk" if rng.random() < 0.6 else "ru"
+    direction = int(_weighted(rng, DIRECTION_WEIGHTS, list(content.SCENARIOS)))  # type: ignore[arg-type]
+    scenario = rng.choice(content.SCENARIOS[direction])
+    region = str(_weighted(rng, REGION_WEIGHTS, list(Region.objects.values_list("code", flat=True))))
+    return AppealIn(
+        channel=str(_weighted(rng, CHANNEL_WEIGHTS, list(CHANNEL_WEIGHTS))),
+        received_at=received_at,
+        language=lang,
+        applicant=_applicant(rng, lang, region),
+        persons=[{"kind": k, "age": a} for k, a in scenario.persons],
+        region=region,
+        direction=direction,
+        summary=getattr(scenario, f"summary_{lang}"),
+        description=getattr(scenario, f"description_{lang}"),
+        urgency="urgent" if scenario.urgent else "normal",
+        urgency_reason=getattr(scenario, f"urgency_reason_{lang}") if scenario.urgent else "",
+        risk_flags=list(scenario.risk_flags),
+        help_given=rng.sample(["information", "psychological", "organisational"], rng.randint(1, 2)),
+    )
+
+
+def _advance(rng: random.Random, users: dict[str, User], appeal: Appeal, age_days: float) -> None:
+    path = PATHS[min(int(age_days // 8), len(PATHS) - 1) if rng.random() < 0.8 else rng.randrange(len(PATHS))]
+    if age_days < 2:
+        path = PATHS[-1] if rng.random() < 0.5 else PATHS[-2]
+    step_at = appeal.received_at
+    for status in path:
+        step_at = min(step_at + timedelta(hours=rng.uniform(0.2, 48)), timezone.now())
+        actor = users["supervisor"] if status == Status.CLOSED else users["consultant"]
+        appeal = appeal_transition(actor=actor, appeal=appeal, to_status=status, at=step_at)
+
+
+def load_demo(count: int = DEMO_APPEALS) -> int:
+    """Load demo users and appeals; return how many appeals were new."""
+    users = demo_users()
+    loaded = set(IdempotentRequest.objects.filter(user=users["consultant"], key__startswith="demo-")
+                 .values_list("key", flat=True))
+    rng = random.Random(111)
+    now = timezone.now()
+    created = 0
+    for i in range(count):
+        age_days = rng.uniform(0, 90) if i % 10 else rng.uniform(0, 1)
+        payload = _payload(rng, now - timedelta(days=age_days))
+        if f"demo-{i}" in loaded:
+            continue
+        with transaction.atomic():
+            registration = appeal_register(actor=users["consultant"], data=payload,
+                                           idempotency_key=f"demo-{i}")
+            _advance(rng, users, registration.appeal, age_days)
+        created += 1
+    return created

@@ -1,0 +1,46 @@
+"""`qorgau demo [--no-serve] [--port N]`: migrate, load demo data (twice changes nothing), serve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from qorgau.demo.loader import DEMO_PASSWORD, load_demo
+from qorgau.demo.management.commands.serve import DEFAULT_PORT, serve
+
+
+class Command(BaseCommand):
+    help = "Set up the demo: migrate, load demo users and appeals, then serve."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true")
+        parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        created = load_demo()
+        self.stdout.write(f"Demo data: {created} new appeals loaded." if created
+                          else "Demo data already loaded; nothing changed.")
+        self.stdout.write(f"\nOpen http://127.0.0.1:{options['port']}/ and sign in as one of "
+                          f"these users, password '{DEMO_PASSWORD}':")
+        for line in _role_lines():
+            self.stdout.write(f"  {line}")
+        self.stdout.write("Public status page (no sign-in): "
+                          f"http://127.0.0.1:{options['port']}/status/")
+        if not options["no_serve"]:
+            serve(options["port"], workers=3)
+
+
+def _role_lines() -> list[str]:
+    from qorgau.staff.models import User
+
+    users = User.objects.filter(username__in=[u for u, *_ in _demo_users()]).order_by("id")
+    return [f"{u.username:<16} {u.get_role_display()}" for u in users]
+
+
+def _demo_users() -> list[tuple[str, ...]]:
+    from qorgau.demo.loader import DEMO_USERS
+
+    return list(DEMO_USERS)

@@ -1,0 +1,161 @@
+"""Django settings, driven by the environment (healthchecks style: a bad value fails at start).
+
+Variables:
+  DATABASE_URL            default sqlite:///var/qorgau.sqlite3 (PostgreSQL in production)
+  DJANGO_SECRET_KEY       required outside DEBUG
+  QORGAU_FIELD_KEYS       comma-separated Fernet keys; the first encrypts, all decrypt (rule 5)
+  QORGAU_BLIND_INDEX_KEY  secret for the keyed hashes that find a caller's earlier appeals
+  QORGAU_DEBUG            "1" for development
+The `qorgau` command loads var/qorgau.env (written by `qorgau demo`) before these are read.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+VAR_DIR = Path(os.environ.get("QORGAU_VAR_DIR", PROJECT_DIR / "var"))
+
+
+def _require(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not set. Run `qorgau demo` once to create var/qorgau.env, "
+            f"or set {name} in the environment."
+        )
+    return value
+
+
+DEBUG = os.environ.get("QORGAU_DEBUG", "0") == "1"
+SECRET_KEY = _require("DJANGO_SECRET_KEY")
+FIELD_KEYS = [k.strip() for k in _require("QORGAU_FIELD_KEYS").split(",") if k.strip()]
+BLIND_INDEX_KEY = _require("QORGAU_BLIND_INDEX_KEY")
+ALLOWED_HOSTS = [h for h in os.environ.get("QORGAU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "qorgau.core",
+    "qorgau.reference",
+    "qorgau.agencies",
+    "qorgau.staff",
+    "qorgau.audit",
+    "qorgau.appeals",
+    "qorgau.demo",
+]
+
+MIDDLEWARE = [
+    "qorgau.core.middleware.BodySizeLimitMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "qorgau.core.middleware.ApplicationErrorMiddleware",
+]
+
+ROOT_URLCONF = "qorgau.urls"
+WSGI_APPLICATION = "qorgau.wsgi.application"
+AUTH_USER_MODEL = "staff.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "appeals:list"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'qorgau.sqlite3'}"),
+        conn_max_age=int(os.environ.get("QORGAU_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at BEGIN
+    # so two writers queue instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+if os.environ.get("QORGAU_FAST_PASSWORD_HASHER") == "1":  # tests only: hashing is not under test
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The benchmark floor (bench/intake.py): a minimal endpoint inserting one row, off by default.
+BENCH_FLOOR = os.environ.get("QORGAU_BENCH_FLOOR") == "1"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+# Kazakh first, then Russian (rule 6(a)); English for developers.
+LANGUAGE_CODE = "kk"
+LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Asia/Almaty"  # UTC+5 for all of Kazakhstan since 1 March 2024
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# Bodies over 1 MB are refused with 413 (issue 2, item 10).
+MAX_BODY_BYTES = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 12 * 3600  # one shift
+CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Public status look-ups (rule 6(l)): failures allowed per client address and per number.
+STATUS_LOOKUP_MAX_FAILURES = 5
+STATUS_LOOKUP_WINDOW_SECONDS = 15 * 60
+
+# Audit chains (docs/architecture/audit.md): independent chains so writers do not queue on one head.
+AUDIT_CHAINS = 32
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("QORGAU_LOG_LEVEL", "WARNING")},
+}
