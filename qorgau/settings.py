@@ -72,9 +72,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "qorgau.urls"
 WSGI_APPLICATION = "qorgau.wsgi.application"
 AUTH_USER_MODEL = "staff.User"
-LOGIN_URL = "login"
+LOGIN_URL = "appeals:login"
 LOGIN_REDIRECT_URL = "appeals:list"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "appeals:login"
 
 TEMPLATES = [
     {

@@ -114,3 +114,11 @@ def register(api_as: Callable[..., ApiClient]) -> Callable[..., dict[str, Any]]:
         return dict(response.json())
 
     return do
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked `postgres` run only when the suite runs on PostgreSQL."""
+    from django.conf import settings
+
+    if item.get_closest_marker("postgres") and "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        pytest.skip("needs PostgreSQL (run the suite with DATABASE_URL=postgres://…)")

@@ -55,13 +55,14 @@ def demo_users() -> dict[str, User]:
                   "name_en": "Almaty City Education Department",
                   "region": Region.objects.get(code="almaty")},
     )
+    almaty = Region.objects.get(code="almaty")
     users = {}
     for username, role in DEMO_USERS:
-        user, created = User.objects.get_or_create(username=username, defaults={"role": role})
-        if created:
-            user.agency = agency if role == Role.AGENCY_OFFICER else None
-            user.region = Region.objects.get(code="almaty") if role == Role.COMMISSIONER else None
-            user.is_staff = role == Role.ADMIN
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, role=role, is_staff=role == Role.ADMIN,
+                        agency=agency if role == Role.AGENCY_OFFICER else None,
+                        region=almaty if role == Role.COMMISSIONER else None)
             user.set_password(DEMO_PASSWORD)
             user.save()
         users[username] = user

@@ -7,7 +7,9 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from qorgau.demo.loader import DEMO_PASSWORD, load_demo
+from django.utils import translation
+
+from qorgau.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
 from qorgau.demo.management.commands.serve import DEFAULT_PORT, serve
 
 
@@ -36,11 +38,6 @@ class Command(BaseCommand):
 def _role_lines() -> list[str]:
     from qorgau.staff.models import User
 
-    users = User.objects.filter(username__in=[u for u, *_ in _demo_users()]).order_by("id")
-    return [f"{u.username:<16} {u.get_role_display()}" for u in users]
-
-
-def _demo_users() -> list[tuple[str, ...]]:
-    from qorgau.demo.loader import DEMO_USERS
-
-    return list(DEMO_USERS)
+    users = User.objects.filter(username__in=[name for name, _role in DEMO_USERS]).order_by("id")
+    with translation.override("en"):
+        return [f"{u.username:<16} {u.get_role_display()}" for u in users]

@@ -1,0 +1,792 @@
+"""Intake benchmark: how fast Qorgau registers appeals, compared with the cheapest possible write.
+
+What it measures
+  Two phases against one gunicorn server (same workers, same client count, same duration):
+  1. registration: POST /api/v1/appeals with a valid, slightly varied appeal per request;
+  2. floor: POST /api/v1/bench/floor, which only authenticates and inserts one row.
+  For each phase: 201s per second, p50/p95/p99 latency of the 201s, non-201 answers by status,
+  peak RSS per gunicorn worker, CPU used by workers / PostgreSQL / this load generator, and the
+  rows the database gained compared with the 201s received (lost = 201s - rows, must be 0).
+  Registration is also checked for duplicate appeal numbers, in the answers and in the table.
+  Targets: registration >= 60 % of the floor's rate, and registration p99 <= 150 ms.
+
+How
+  A fresh PostgreSQL database (qorgau_bench on 127.0.0.1, dropped at the end) is migrated with
+  fresh random secrets; a consultant user and an API token are created with the `qorgau`
+  command; gunicorn serves qorgau.wsgi on a free 127.0.0.1 port. The load generator shares the
+  machine with the server, so it is kept cheap: asyncio, raw HTTP/1.1 over asyncio streams,
+  request bytes built before the run, and each of the N clients sends one request at a time
+  (closed loop) until the deadline, reusing its connection whenever the server keeps it open.
+  Each phase starts with a short warm-up whose answers are not counted. Worker RSS is sampled
+  every 0.5 s from /proc/<pid>/status (workers are the children of the gunicorn master).
+
+Exit status: 0 when the measurement completed (whatever the targets say); 1 when rows were lost,
+numbers were duplicated or a phase got no 201 at all; 2 when the set-up or the server failed.
+
+Usage: .venv/bin/python bench/intake.py [--seconds 30] [--clients 32] [--workers 4]
+                                        [--database-url URL] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+from urllib.parse import urlsplit
+
+import psycopg
+from cryptography.fernet import Fernet
+from psycopg import sql
+
+HOST = "127.0.0.1"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+OUT_DIR = PROJECT_DIR / "bench" / "out"
+SERVER_LOG = OUT_DIR / "intake-gunicorn.log"
+DB_NAME = "qorgau_bench"
+ADMIN_URL = f"postgresql://postgres@{HOST}:5432/postgres"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+SAMPLE_EVERY = 0.5
+TARGET_RATIO = 60.0
+TARGET_P99_MS = 150.0
+
+REGIONS = ("almaty", "astana", "shymkent", "karaganda", "turkistan")
+NAMES = {
+    "kk": ("Айгүл Серікова", "Ерлан Жұмабаев", "Динара Әбілқызы", "Нұрлан Оспанов"),
+    "ru": ("Ольга Ким", "Сергей Петров", "Асель Нурланова", "Марина Ли"),
+}
+SUMMARIES = {
+    "kk": ("Мектепте қорлау", "Отбасындағы зорлық", "Алимент төленбейді"),
+    "ru": ("Травля в школе", "Насилие в семье", "Не платят алименты"),
+}
+CREATE_USER = (
+    "import secrets\n"
+    "from qorgau.staff.models import User\n"
+    "if not User.objects.filter(username='bench').exists():\n"
+    "    User.objects.create_user('bench', password=secrets.token_urlsafe(16), role='consultant')\n"
+)
+
+
+class SetupError(Exception):
+    """The database, the management commands or the server could not be brought up."""
+
+
+# --- request bodies ------------------------------------------------------------------------
+
+
+def appeal_body(rng: random.Random) -> dict[str, Any]:
+    language = rng.choice(("kk", "ru"))
+    phone = (
+        f"+7 70{rng.randint(0, 8)} {rng.randint(0, 999):03d} "
+        f"{rng.randint(0, 99):02d} {rng.randint(0, 99):02d}"
+    )
+    return {
+        "channel": "phone",
+        "language": language,
+        "applicant": {
+            "kind": "individual",
+            "name": rng.choice(NAMES[language]),
+            "iin": "900101300027",
+            "phone": phone,
+            "email": f"caller{rng.randint(1, 99999)}@example.kz",
+            "address": f"Алматы қ., Абай даңғылы, {rng.randint(1, 200)}",
+        },
+        "persons": [{"kind": "child", "age": rng.randint(1, 17)}],
+        "region": rng.choice(REGIONS),
+        "direction": rng.randint(1, 13),
+        "summary": rng.choice(SUMMARIES[language]),
+        "description": "Баласын сыныптастары ұрады.",
+        "urgency": "normal",
+        "risk_flags": [],
+        "help_given": ["information"],
+    }
+
+
+def raw_post(port: int, path: str, token: str, body: dict[str, Any]) -> bytes:
+    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\n"
+        f"Host: {HOST}:{port}\r\n"
+        f"Authorization: Bearer {token}\r\n"
+        "Content-Type: application/json\r\n"
+        f"Content-Length: {len(payload)}\r\n"
+        "\r\n"
+    )
+    return head.encode("ascii") + payload
+
+
+# --- minimal HTTP/1.1 client -----------------------------------------------------------------
+
+
+class ProtocolError(Exception):
+    """The server's answer is not HTTP/1.1 as this client understands it."""
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool, bytes]:
+    """Read one response: (status, connection must be closed, body)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ", 2)
+    if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
+        raise ProtocolError(f"bad status line {lines[0]!r}")
+    version, status = parts[0], int(parts[1])
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, sep, value = line.partition(":")
+        if sep:
+            headers[name.strip().lower()] = value.strip().lower()
+    connection = headers.get("connection", "")
+    close = connection == "close" or (version == "HTTP/1.0" and connection != "keep-alive")
+    if "content-length" in headers:
+        body = await reader.readexactly(int(headers["content-length"]))
+    elif "chunked" in headers.get("transfer-encoding", ""):
+        body = await read_chunked(reader)
+    elif status in (204, 304) or status < 200:
+        body = b""
+    else:
+        body, close = await reader.read(), True
+    return status, close, body
+
+
+async def read_chunked(reader: asyncio.StreamReader) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        size = int((await reader.readuntil(b"\r\n")).split(b";", 1)[0].strip(), 16)
+        if size == 0:
+            while (await reader.readuntil(b"\r\n")) != b"\r\n":
+                pass  # trailers
+            return b"".join(chunks)
+        chunks.append(await reader.readexactly(size))
+        await reader.readexactly(2)
+
+
+class Connection:
+    """One client's keep-alive connection to 127.0.0.1, reopened when the server closes it."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.opened = 0
+
+    async def exchange(self, request: bytes) -> tuple[int, bytes]:
+        if self.reader is None or self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
+            self.opened += 1
+        self.writer.write(request)
+        await self.writer.drain()
+        status, close, body = await read_response(self.reader)
+        if close:
+            self.close()
+        return status, body
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+@dataclass
+class LoadResult:
+    seconds: float = 0.0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    latencies_ms: list[float] = field(default_factory=list)  # of the 201s
+    numbers: list[str] = field(default_factory=list)  # appeal numbers answered with 201
+    connections: int = 0
+
+
+async def client(
+    port: int, requests: list[bytes], offset: int, deadline: float, timeout: float,
+    result: LoadResult, want_number: bool,
+) -> None:
+    conn = Connection(port)
+    i = offset
+    try:
+        while time.monotonic() < deadline:
+            request = requests[i % len(requests)]
+            i += 1
+            start = time.perf_counter()
+            try:
+                async with asyncio.timeout(timeout):
+                    status, body = await conn.exchange(request)
+            except TimeoutError:
+                result.outcomes["timeout"] += 1
+                conn.close()
+                continue
+            except (OSError, EOFError, asyncio.LimitOverrunError, ProtocolError, ValueError):
+                result.outcomes["connection error"] += 1
+                conn.close()
+                await asyncio.sleep(0.1)  # do not spin if the server is gone
+                continue
+            elapsed_ms = (time.perf_counter() - start) * 1000.0
+            result.outcomes[str(status)] += 1
+            if status == 201:
+                result.latencies_ms.append(elapsed_ms)
+                if want_number:
+                    with contextlib.suppress(ValueError, KeyError, TypeError):
+                        result.numbers.append(str(json.loads(body)["number"]))
+    finally:
+        conn.close()
+        result.connections += conn.opened
+
+
+async def run_load(
+    port: int, requests: list[bytes], clients: int, seconds: float, timeout: float,
+    want_number: bool,
+) -> LoadResult:
+    result = LoadResult()
+    start = time.monotonic()
+    deadline = start + seconds
+    tasks = [
+        client(port, requests, k * 97, deadline, timeout, result, want_number)
+        for k in range(clients)
+    ]
+    async with asyncio.timeout(seconds + timeout + 10):
+        await asyncio.gather(*tasks)
+    result.seconds = time.monotonic() - start
+    return result
+
+
+# --- /proc: workers, RSS, CPU ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proc:
+    ppid: int
+    comm: str
+    cpu_seconds: float
+
+
+def proc_table() -> dict[int, Proc]:
+    """Every process's parent, name and CPU time (user + system), from /proc/<pid>/stat."""
+    table: dict[int, Proc] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        comm = stat[stat.find("(") + 1 : stat.rfind(")")]
+        rest = stat[stat.rfind(")") + 2 :].split()
+        cpu = (int(rest[11]) + int(rest[12])) / CLK_TCK
+        table[int(entry.name)] = Proc(ppid=int(rest[1]), comm=comm, cpu_seconds=cpu)
+    return table
+
+
+def worker_pids(master: int, table: dict[int, Proc] | None = None) -> list[int]:
+    table = proc_table() if table is None else table
+    return sorted(pid for pid, p in table.items() if p.ppid == master)
+
+
+def memory_kb(pid: int) -> tuple[int, int]:
+    """(VmRSS, VmHWM) in kB, or (0, 0) if the process is gone."""
+    rss = hwm = 0
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("VmHWM:"):
+                    hwm = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, hwm
+
+
+class RssSampler:
+    """Peak RSS of each gunicorn worker, sampled every 0.5 s while a phase runs."""
+
+    def __init__(self, master: int) -> None:
+        self.master = master
+        self.peak_rss_kb: dict[int, int] = {}
+        self.hwm_kb: dict[int, int] = {}
+
+    def sample(self) -> None:
+        for pid in worker_pids(self.master):
+            rss, hwm = memory_kb(pid)
+            if rss:
+                self.peak_rss_kb[pid] = max(self.peak_rss_kb.get(pid, 0), rss)
+                self.hwm_kb[pid] = max(self.hwm_kb.get(pid, 0), hwm)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.sample()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), SAMPLE_EVERY)
+        self.sample()
+
+
+@dataclass(frozen=True)
+class CpuSnapshot:
+    wall: float
+    procs: dict[int, Proc]
+    idle_ticks: int
+    loadgen: float
+
+
+def cpu_snapshot() -> CpuSnapshot:
+    with open("/proc/stat", encoding="ascii") as f:
+        fields = f.readline().split()[1:]
+    times = os.times()
+    return CpuSnapshot(
+        wall=time.monotonic(),
+        procs=proc_table(),
+        idle_ticks=int(fields[3]) + int(fields[4]),  # idle + iowait
+        loadgen=times.user + times.system,
+    )
+
+
+def cpu_shares(before: CpuSnapshot, after: CpuSnapshot, master: int) -> dict[str, float]:
+    """CPU used between two snapshots, in % of one core (a 2-core machine has 200 %)."""
+    wall = after.wall - before.wall
+
+    def used(pids: Iterator[int]) -> float:
+        total = 0.0
+        for pid in pids:
+            old = before.procs.get(pid)
+            total += after.procs[pid].cpu_seconds - (old.cpu_seconds if old else 0.0)
+        return total
+
+    workers = used(p for p, v in after.procs.items() if p == master or v.ppid == master)
+    postgres = used(p for p, v in after.procs.items() if v.comm == "postgres")
+    loadgen = after.loadgen - before.loadgen
+    idle = (after.idle_ticks - before.idle_ticks) / CLK_TCK
+    return {
+        "gunicorn": 100.0 * workers / wall,
+        "postgres": 100.0 * postgres / wall,
+        "load generator": 100.0 * loadgen / wall,
+        "idle": 100.0 * idle / wall,
+        "capacity": 100.0 * (os.cpu_count() or 1),
+    }
+
+
+# --- database --------------------------------------------------------------------------------
+
+
+def check_local(url: str) -> None:
+    host = urlsplit(url).hostname
+    if host not in LOCAL_HOSTS:
+        raise SetupError(f"refusing database host {host!r}: this benchmark only talks to {HOST}")
+
+
+def database_create() -> str:
+    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=10) as conn:
+        name = sql.Identifier(DB_NAME)
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone():
+            log(f"database {DB_NAME} left over from an earlier run: dropping it")
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    return f"postgres://postgres@{HOST}:5432/{DB_NAME}"
+
+
+def database_drop() -> None:
+    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(DB_NAME)))
+
+
+def count_rows(url: str, table: str) -> int:
+    with psycopg.connect(url, connect_timeout=10) as conn:
+        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))
+        return int(row.fetchone()[0])  # type: ignore[index]
+
+
+def duplicate_numbers(url: str) -> list[tuple[str, int]]:
+    with psycopg.connect(url, connect_timeout=10) as conn:
+        rows = conn.execute(
+            "SELECT number, count(*) FROM appeals_appeal GROUP BY number HAVING count(*) > 1"
+        ).fetchall()
+    return [(str(n), int(c)) for n, c in rows]
+
+
+def numbers_found(url: str, numbers: list[str]) -> int:
+    with psycopg.connect(url, connect_timeout=10) as conn:
+        row = conn.execute(
+            "SELECT count(DISTINCT number) FROM appeals_appeal WHERE number = ANY(%s)", [numbers]
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+# --- product commands and server -------------------------------------------------------------
+
+
+def log(message: str) -> None:
+    print(f"[intake] {message}", file=sys.stderr, flush=True)
+
+
+def product_env(database_url: str, var_dir: Path) -> dict[str, str]:
+    """The environment minus any Qorgau/Django settings, plus fresh secrets for this run."""
+    env = {
+        k: v for k, v in os.environ.items()
+        if not k.startswith(("QORGAU_", "DJANGO_")) and k != "DATABASE_URL"
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="qorgau.settings",
+        DJANGO_SECRET_KEY=os.urandom(48).hex(),
+        QORGAU_FIELD_KEYS=Fernet.generate_key().decode(),
+        QORGAU_BLIND_INDEX_KEY=os.urandom(32).hex(),
+        DATABASE_URL=database_url,
+        QORGAU_BENCH_FLOOR="1",
+        QORGAU_ALLOWED_HOSTS="127.0.0.1,localhost",
+        QORGAU_VAR_DIR=str(var_dir),
+    )
+    return env
+
+
+def qorgau(env: dict[str, str], *args: str, timeout: float = 300) -> str:
+    executable = Path(sys.executable).parent / "qorgau"
+    command = [str(executable)] if executable.exists() else [sys.executable, "-m", "qorgau.cli"]
+    try:
+        done = subprocess.run(
+            [*command, *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True,
+            timeout=timeout, check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise SetupError(f"`qorgau {args[0]}` did not finish in {timeout:.0f} s") from exc
+    if done.returncode != 0:
+        raise SetupError(f"`qorgau {args[0]}` failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def server_start(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    with SERVER_LOG.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "qorgau.wsgi:application",
+             "--bind", f"{HOST}:{port}", "--workers", str(workers)],
+            cwd=PROJECT_DIR, env=env, stdin=subprocess.DEVNULL, stdout=out,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+
+def server_wait(server: subprocess.Popen[bytes], port: int, workers: int, limit: float) -> None:
+    """Wait until every worker is up and the server answers an HTTP request."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SetupError(f"gunicorn exited with {server.returncode}; see {SERVER_LOG}")
+        if len(worker_pids(server.pid)) >= workers and http_answers(port):
+            return
+        time.sleep(0.2)
+    raise SetupError(f"gunicorn did not answer within {limit:.0f} s; see {SERVER_LOG}")
+
+
+def http_answers(port: int) -> bool:
+    request = (
+        f"GET /api/v1/openapi.json HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n\r\n"
+    )
+    try:
+        with socket.create_connection((HOST, port), timeout=5) as s:
+            s.sendall(request.encode("ascii"))
+            return s.recv(16).startswith(b"HTTP/1.")
+    except OSError:
+        return False
+
+
+def server_stop(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the master (graceful), then SIGKILL to it and its workers if it hangs."""
+    if server.poll() is not None:
+        return
+    workers = worker_pids(server.pid)
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        for pid in [server.pid, *workers]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+
+# --- phases and report -----------------------------------------------------------------------
+
+
+@dataclass
+class Phase:
+    name: str
+    path: str
+    table: str
+    requests_per_s: float = 0.0
+    created: int = 0
+    seconds: float = 0.0
+    p50_ms: float = math.nan
+    p95_ms: float = math.nan
+    p99_ms: float = math.nan
+    max_ms: float = math.nan
+    errors: int = 0
+    error_breakdown: dict[str, int] = field(default_factory=dict)
+    connections_opened: int = 0
+    workers_seen: int = 0
+    rss_peak_max_mb: float = 0.0
+    rss_peak_mean_mb: float = 0.0
+    hwm_max_mb: float = 0.0
+    rows: int = 0
+    lost: int = 0
+    duplicate_numbers_answered: int = 0
+    answered_numbers_missing: int = 0
+    duplicate_numbers_in_table: list[tuple[str, int]] = field(default_factory=list)
+    cpu_percent: dict[str, float] = field(default_factory=dict)
+
+
+def percentile(ordered: list[float], p: float) -> float:
+    if not ordered:
+        return math.nan
+    return ordered[max(0, math.ceil(p / 100.0 * len(ordered)) - 1)]
+
+
+async def run_phase(
+    phase: Phase, args: argparse.Namespace, port: int, token: str, master: int,
+    database_url: str,
+) -> None:
+    rng = random.Random(f"{phase.name}-{os.getpid()}")
+    bodies = (
+        [appeal_body(rng) for _ in range(1024)] if phase.name == "registration"
+        else [{"note": "x"}]
+    )
+    requests = [raw_post(port, phase.path, token, b) for b in bodies]
+    registration = phase.name == "registration"
+    if args.warmup > 0:
+        log(f"{phase.name}: warm-up {args.warmup:g} s")
+        await run_load(port, requests, args.clients, args.warmup, args.timeout, False)
+    rows_before = count_rows(database_url, phase.table)
+    log(f"{phase.name}: {args.seconds:g} s with {args.clients} clients")
+    sampler = RssSampler(master)
+    stop = asyncio.Event()
+    sampling = asyncio.create_task(sampler.run(stop))
+    before = cpu_snapshot()
+    try:
+        result = await run_load(
+            port, requests, args.clients, args.seconds, args.timeout, registration
+        )
+    finally:
+        after = cpu_snapshot()
+        stop.set()
+        await sampling
+    phase.rows = count_rows(database_url, phase.table) - rows_before
+    phase.cpu_percent = cpu_shares(before, after, master)
+
+    phase.seconds = result.seconds
+    phase.created = result.outcomes.get("201", 0)
+    phase.requests_per_s = phase.created / result.seconds if result.seconds else 0.0
+    ordered = sorted(result.latencies_ms)
+    phase.p50_ms, phase.p95_ms, phase.p99_ms = (percentile(ordered, p) for p in (50, 95, 99))
+    phase.max_ms = ordered[-1] if ordered else math.nan
+    phase.error_breakdown = {k: v for k, v in sorted(result.outcomes.items()) if k != "201"}
+    phase.errors = sum(phase.error_breakdown.values())
+    phase.connections_opened = result.connections
+    peaks = [kb / 1024.0 for kb in sampler.peak_rss_kb.values()]
+    phase.workers_seen = len(peaks)
+    phase.rss_peak_max_mb = max(peaks, default=0.0)
+    phase.rss_peak_mean_mb = sum(peaks) / len(peaks) if peaks else 0.0
+    phase.hwm_max_mb = max(sampler.hwm_kb.values(), default=0) / 1024.0
+    phase.lost = phase.created - phase.rows
+    if registration:
+        phase.duplicate_numbers_answered = len(result.numbers) - len(set(result.numbers))
+        found = numbers_found(database_url, sorted(set(result.numbers)))
+        phase.answered_numbers_missing = len(set(result.numbers)) - found
+        phase.duplicate_numbers_in_table = duplicate_numbers(database_url)
+
+
+def fmt_ms(value: float) -> str:
+    return "-" if math.isnan(value) else f"{value:.1f}"
+
+
+def print_report(phases: list[Phase], args: argparse.Namespace) -> dict[str, Any]:
+    reg, floor = phases
+    ratio = 100.0 * reg.requests_per_s / floor.requests_per_s if floor.requests_per_s else 0.0
+    ratio_ok = ratio >= TARGET_RATIO
+    p99_ok = not math.isnan(reg.p99_ms) and reg.p99_ms <= TARGET_P99_MS
+
+    def breakdown(p: Phase) -> str:
+        return ", ".join(f"{k}: {v}" for k, v in p.error_breakdown.items()) or "-"
+
+    def cpu(p: Phase) -> str:
+        c = p.cpu_percent
+        return (f"{c['gunicorn']:.0f} / {c['postgres']:.0f} / {c['load generator']:.0f} / "
+                f"{c['idle']:.0f}")
+
+    rows: list[tuple[str, str, str]] = [
+        ("requests/s (201s per second)", f"{reg.requests_per_s:.1f}",
+         f"{floor.requests_per_s:.1f}"),
+        ("201s / seconds measured", f"{reg.created} / {reg.seconds:.1f}",
+         f"{floor.created} / {floor.seconds:.1f}"),
+        ("latency p50 (ms)", fmt_ms(reg.p50_ms), fmt_ms(floor.p50_ms)),
+        ("latency p95 (ms)", fmt_ms(reg.p95_ms), fmt_ms(floor.p95_ms)),
+        ("latency p99 (ms)", fmt_ms(reg.p99_ms), fmt_ms(floor.p99_ms)),
+        ("latency max (ms)", fmt_ms(reg.max_ms), fmt_ms(floor.max_ms)),
+        ("errors (non-201)", str(reg.errors), str(floor.errors)),
+        ("  by status", breakdown(reg), breakdown(floor)),
+        ("connections opened", str(reg.connections_opened), str(floor.connections_opened)),
+        ("peak RSS per worker, max (MB)", f"{reg.rss_peak_max_mb:.1f}",
+         f"{floor.rss_peak_max_mb:.1f}"),
+        ("peak RSS per worker, mean (MB)", f"{reg.rss_peak_mean_mb:.1f}",
+         f"{floor.rss_peak_mean_mb:.1f}"),
+        ("workers sampled", str(reg.workers_seen), str(floor.workers_seen)),
+        ("rows counted / 201s", f"{reg.rows} / {reg.created}", f"{floor.rows} / {floor.created}"),
+        ("lost (201s - rows)", str(reg.lost), str(floor.lost)),
+        ("duplicate numbers (table/answers)",
+         f"{len(reg.duplicate_numbers_in_table)} / {reg.duplicate_numbers_answered}", "n/a"),
+        ("answered numbers not in table", str(reg.answered_numbers_missing), "n/a"),
+        ("CPU % gunicorn/pg/loadgen/idle", cpu(reg), cpu(floor)),
+    ]
+    width = max(len(r[0]) for r in rows) + 2
+    col = max(14, *(len(r[1]) + 2 for r in rows))
+    capacity = reg.cpu_percent.get("capacity", 0.0)
+    print()
+    print(f"Qorgau intake benchmark: {args.seconds:g} s per phase, {args.clients} clients, "
+          f"{args.workers} gunicorn workers, {os.cpu_count()} CPUs "
+          f"(CPU in % of one core, {capacity:.0f} % in all)")
+    print(f"{'':<{width}}{'registration':>{col}}  {'floor':<}")
+    print("-" * (width + col + 16))
+    for label, a, b in rows:
+        print(f"{label:<{width}}{a:>{col}}  {b}")
+    print("-" * (width + col + 16))
+    print(f"registration / floor: {ratio:.1f} %")
+    print(f"target registration ≥ {TARGET_RATIO:.0f} % of floor: "
+          f"{'PASS' if ratio_ok else 'FAIL'} ({ratio:.1f} %)")
+    print(f"target p99 ≤ {TARGET_P99_MS:.0f} ms (registration): "
+          f"{'PASS' if p99_ok else 'FAIL'} ({fmt_ms(reg.p99_ms)} ms)")
+    return {
+        "seconds": args.seconds, "clients": args.clients, "workers": args.workers,
+        "warmup_seconds": args.warmup, "cpus": os.cpu_count(),
+        "phases": {p.name: asdict(p) for p in phases},
+        "ratio_percent": ratio,
+        "targets": {
+            "registration_vs_floor_percent": {"target": TARGET_RATIO, "pass": ratio_ok},
+            "registration_p99_ms": {"target": TARGET_P99_MS, "pass": p99_ok},
+        },
+    }
+
+
+def server_log_tail(lines: int = 40) -> str:
+    try:
+        return "\n".join(SERVER_LOG.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+async def benchmark(
+    args: argparse.Namespace, port: int, token: str, master: int, database_url: str,
+) -> list[Phase]:
+    phases = [
+        Phase("registration", "/api/v1/appeals", "appeals_appeal"),
+        Phase("floor", "/api/v1/bench/floor", "core_floorrow"),
+    ]
+    for phase in phases:
+        await run_phase(phase, args, port, token, master, database_url)
+    return phases
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--seconds", type=float, default=30.0, help="per phase (default 30)")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients (32)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
+    parser.add_argument("--warmup", type=float, default=2.0,
+                        help="uncounted warm-up before each phase, seconds (2; 0 for none)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="per request, seconds (10)")
+    parser.add_argument("--database-url", default=None,
+                        help=f"an existing local database to use (default: a fresh {DB_NAME}, "
+                             "dropped at the end)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = parser.parse_args()
+    if args.seconds <= 0 or args.clients < 1 or args.workers < 1 or args.timeout <= 0:
+        parser.error("--seconds, --clients, --workers and --timeout must be positive")
+    return args
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # run the finally blocks: stop gunicorn, drop the database
+
+
+def main() -> int:
+    args = parse_args()
+    signal.signal(signal.SIGTERM, _terminate)
+    var_dir = Path(tempfile.mkdtemp(prefix="qorgau-bench-"))
+    created_database = False
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        if args.database_url:
+            check_local(args.database_url)
+            database_url = args.database_url
+        else:
+            log(f"creating database {DB_NAME}")
+            database_url = database_create()
+            created_database = True
+        env = product_env(database_url, var_dir)
+        log("migrating")
+        qorgau(env, "migrate", "--noinput", "-v", "0")
+        qorgau(env, "shell", "-c", CREATE_USER, timeout=120)
+        lines = qorgau(env, "token", "bench", timeout=120).strip().splitlines()
+        if not lines:
+            raise SetupError("`qorgau token bench` printed no token")
+        token = lines[-1].strip()
+        port = free_port()
+        log(f"starting gunicorn on {HOST}:{port} with {args.workers} workers (log: {SERVER_LOG})")
+        server = server_start(env, port, args.workers)
+        server_wait(server, port, args.workers, limit=90)
+        phases = asyncio.run(benchmark(args, port, token, server.pid, database_url))
+        if server.poll() is not None:
+            raise SetupError(f"gunicorn exited during the run ({server.returncode})")
+    except (SetupError, psycopg.Error) as exc:
+        log(f"FAILED: {exc}")
+        if tail := server_log_tail():
+            log(f"last lines of {SERVER_LOG}:\n{tail}")
+        return 2
+    finally:
+        if server is not None:
+            server_stop(server)
+        if created_database:
+            with contextlib.suppress(psycopg.Error):
+                database_drop()
+                log(f"dropped database {DB_NAME}")
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+    figures = print_report(phases, args)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    broken = [
+        f"{p.name}: {p.lost} rows lost" for p in phases if p.lost > 0
+    ] + [
+        f"{p.name}: no 201 at all" for p in phases if p.created == 0
+    ]
+    reg = phases[0]
+    if reg.duplicate_numbers_in_table or reg.duplicate_numbers_answered:
+        broken.append("registration: duplicate appeal numbers")
+    if reg.answered_numbers_missing:
+        broken.append(f"registration: {reg.answered_numbers_missing} answered numbers not stored")
+    if any(p.errors for p in phases) and (tail := server_log_tail()):
+        print(f"\nnon-201 answers; last lines of {SERVER_LOG}:\n{tail}")
+    for problem in broken:
+        print(f"BROKEN: {problem}")
+    return 1 if broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
