@@ -66,6 +66,7 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 SAMPLE_EVERY = 0.5
 TARGET_RATIO = 60.0
 TARGET_P99_MS = 150.0
+NOISY_OTHER_CPU = 20.0  # % of one core used by other processes: the machine was not quiet
 
 REGIONS = ("almaty", "astana", "shymkent", "karaganda", "turkistan")
 NAMES = {
@@ -213,8 +214,13 @@ class LoadResult:
 
 
 async def client(
-    port: int, requests: list[bytes], offset: int, deadline: float, timeout: float,
-    result: LoadResult, want_number: bool,
+    port: int,
+    requests: list[bytes],
+    offset: int,
+    deadline: float,
+    timeout: float,
+    result: LoadResult,
+    want_number: bool,
 ) -> None:
     conn = Connection(port)
     i = offset
@@ -248,7 +254,11 @@ async def client(
 
 
 async def run_load(
-    port: int, requests: list[bytes], clients: int, seconds: float, timeout: float,
+    port: int,
+    requests: list[bytes],
+    clients: int,
+    seconds: float,
+    timeout: float,
     want_number: bool,
 ) -> LoadResult:
     result = LoadResult()
@@ -370,13 +380,53 @@ def cpu_shares(before: CpuSnapshot, after: CpuSnapshot, master: int) -> dict[str
     postgres = used(p for p, v in after.procs.items() if v.comm == "postgres")
     loadgen = after.loadgen - before.loadgen
     idle = (after.idle_ticks - before.idle_ticks) / CLK_TCK
+    capacity = float(os.cpu_count() or 1)
+    other = max(0.0, capacity * wall - idle - workers - postgres - loadgen)
     return {
         "gunicorn": 100.0 * workers / wall,
         "postgres": 100.0 * postgres / wall,
         "load generator": 100.0 * loadgen / wall,
+        "other": 100.0 * other / wall,  # kernel (loopback, softirq) and other processes
         "idle": 100.0 * idle / wall,
-        "capacity": 100.0 * (os.cpu_count() or 1),
+        "capacity": 100.0 * capacity,
     }
+
+
+class WaitSampler:
+    """What the server's PostgreSQL backends are doing, sampled every 0.2 s: running, waiting
+    on a lock or on WAL, or idle in a transaction while the Python side works."""
+
+    QUERY = (
+        "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+        "AND backend_type = 'client backend'"
+    )
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.counts: Counter[str] = Counter()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        with psycopg.connect(self.database_url, autocommit=True, connect_timeout=10) as conn:
+            while not stop.is_set():
+                for state, kind, event in conn.execute(self.QUERY).fetchall():
+                    self.counts[self.label(state, kind, event)] += 1
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 0.2)
+
+    @staticmethod
+    def label(state: str | None, kind: str | None, event: str | None) -> str:
+        if state == "active":
+            return f"active, waiting {kind}:{event}" if kind else "active, on CPU"
+        if state == "idle in transaction":
+            return "idle in transaction (app working)"
+        if state == "idle":
+            return "idle (between requests)"
+        return str(state)
+
+    def shares(self) -> dict[str, float]:
+        total = sum(self.counts.values())
+        return {k: 100.0 * v / total for k, v in self.counts.most_common()} if total else {}
 
 
 # --- database --------------------------------------------------------------------------------
@@ -400,8 +450,9 @@ def database_create() -> str:
 
 def database_drop() -> None:
     with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=10) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(DB_NAME)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB_NAME))
+        )
 
 
 def count_rows(url: str, table: str) -> int:
@@ -436,7 +487,8 @@ def log(message: str) -> None:
 def product_env(database_url: str, var_dir: Path) -> dict[str, str]:
     """The environment minus any Qorgau/Django settings, plus fresh secrets for this run."""
     env = {
-        k: v for k, v in os.environ.items()
+        k: v
+        for k, v in os.environ.items()
         if not k.startswith(("QORGAU_", "DJANGO_")) and k != "DATABASE_URL"
     }
     env.update(
@@ -457,8 +509,13 @@ def qorgau(env: dict[str, str], *args: str, timeout: float = 300) -> str:
     command = [str(executable)] if executable.exists() else [sys.executable, "-m", "qorgau.cli"]
     try:
         done = subprocess.run(
-            [*command, *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True,
-            timeout=timeout, check=False,
+            [*command, *args],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
     except subprocess.TimeoutExpired as exc:
         raise SetupError(f"`qorgau {args[0]}` did not finish in {timeout:.0f} s") from exc
@@ -477,10 +534,22 @@ def server_start(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     with SERVER_LOG.open("wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "qorgau.wsgi:application",
-             "--bind", f"{HOST}:{port}", "--workers", str(workers)],
-            cwd=PROJECT_DIR, env=env, stdin=subprocess.DEVNULL, stdout=out,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "qorgau.wsgi:application",
+                "--bind",
+                f"{HOST}:{port}",
+                "--workers",
+                str(workers),
+            ],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
 
@@ -551,6 +620,7 @@ class Phase:
     answered_numbers_missing: int = 0
     duplicate_numbers_in_table: list[tuple[str, int]] = field(default_factory=list)
     cpu_percent: dict[str, float] = field(default_factory=dict)
+    pg_backend_states_percent: dict[str, float] = field(default_factory=dict)
 
 
 def percentile(ordered: list[float], p: float) -> float:
@@ -560,13 +630,16 @@ def percentile(ordered: list[float], p: float) -> float:
 
 
 async def run_phase(
-    phase: Phase, args: argparse.Namespace, port: int, token: str, master: int,
+    phase: Phase,
+    args: argparse.Namespace,
+    port: int,
+    token: str,
+    master: int,
     database_url: str,
 ) -> None:
     rng = random.Random(f"{phase.name}-{os.getpid()}")
     bodies = (
-        [appeal_body(rng) for _ in range(1024)] if phase.name == "registration"
-        else [{"note": "x"}]
+        [appeal_body(rng) for _ in range(1024)] if phase.name == "registration" else [{"note": "x"}]
     )
     requests = [raw_post(port, phase.path, token, b) for b in bodies]
     registration = phase.name == "registration"
@@ -575,9 +648,9 @@ async def run_phase(
         await run_load(port, requests, args.clients, args.warmup, args.timeout, False)
     rows_before = count_rows(database_url, phase.table)
     log(f"{phase.name}: {args.seconds:g} s with {args.clients} clients")
-    sampler = RssSampler(master)
+    sampler, waits = RssSampler(master), WaitSampler(database_url)
     stop = asyncio.Event()
-    sampling = asyncio.create_task(sampler.run(stop))
+    sampling = [asyncio.create_task(sampler.run(stop)), asyncio.create_task(waits.run(stop))]
     before = cpu_snapshot()
     try:
         result = await run_load(
@@ -586,9 +659,10 @@ async def run_phase(
     finally:
         after = cpu_snapshot()
         stop.set()
-        await sampling
+        await asyncio.gather(*sampling)
     phase.rows = count_rows(database_url, phase.table) - rows_before
     phase.cpu_percent = cpu_shares(before, after, master)
+    phase.pg_backend_states_percent = waits.shares()
 
     phase.seconds = result.seconds
     phase.created = result.outcomes.get("201", 0)
@@ -627,14 +701,22 @@ def print_report(phases: list[Phase], args: argparse.Namespace) -> dict[str, Any
 
     def cpu(p: Phase) -> str:
         c = p.cpu_percent
-        return (f"{c['gunicorn']:.0f} / {c['postgres']:.0f} / {c['load generator']:.0f} / "
-                f"{c['idle']:.0f}")
+        return (
+            f"{c['gunicorn']:.0f} / {c['postgres']:.0f} / {c['load generator']:.0f} / "
+            f"{c['other']:.0f} / {c['idle']:.0f}"
+        )
 
     rows: list[tuple[str, str, str]] = [
-        ("requests/s (201s per second)", f"{reg.requests_per_s:.1f}",
-         f"{floor.requests_per_s:.1f}"),
-        ("201s / seconds measured", f"{reg.created} / {reg.seconds:.1f}",
-         f"{floor.created} / {floor.seconds:.1f}"),
+        (
+            "requests/s (201s per second)",
+            f"{reg.requests_per_s:.1f}",
+            f"{floor.requests_per_s:.1f}",
+        ),
+        (
+            "201s / seconds measured",
+            f"{reg.created} / {reg.seconds:.1f}",
+            f"{floor.created} / {floor.seconds:.1f}",
+        ),
         ("latency p50 (ms)", fmt_ms(reg.p50_ms), fmt_ms(floor.p50_ms)),
         ("latency p95 (ms)", fmt_ms(reg.p95_ms), fmt_ms(floor.p95_ms)),
         ("latency p99 (ms)", fmt_ms(reg.p99_ms), fmt_ms(floor.p99_ms)),
@@ -642,38 +724,63 @@ def print_report(phases: list[Phase], args: argparse.Namespace) -> dict[str, Any
         ("errors (non-201)", str(reg.errors), str(floor.errors)),
         ("  by status", breakdown(reg), breakdown(floor)),
         ("connections opened", str(reg.connections_opened), str(floor.connections_opened)),
-        ("peak RSS per worker, max (MB)", f"{reg.rss_peak_max_mb:.1f}",
-         f"{floor.rss_peak_max_mb:.1f}"),
-        ("peak RSS per worker, mean (MB)", f"{reg.rss_peak_mean_mb:.1f}",
-         f"{floor.rss_peak_mean_mb:.1f}"),
+        (
+            "peak RSS per worker, max (MB)",
+            f"{reg.rss_peak_max_mb:.1f}",
+            f"{floor.rss_peak_max_mb:.1f}",
+        ),
+        (
+            "peak RSS per worker, mean (MB)",
+            f"{reg.rss_peak_mean_mb:.1f}",
+            f"{floor.rss_peak_mean_mb:.1f}",
+        ),
         ("workers sampled", str(reg.workers_seen), str(floor.workers_seen)),
         ("rows counted / 201s", f"{reg.rows} / {reg.created}", f"{floor.rows} / {floor.created}"),
         ("lost (201s - rows)", str(reg.lost), str(floor.lost)),
-        ("duplicate numbers (table/answers)",
-         f"{len(reg.duplicate_numbers_in_table)} / {reg.duplicate_numbers_answered}", "n/a"),
+        (
+            "duplicate numbers (table/answers)",
+            f"{len(reg.duplicate_numbers_in_table)} / {reg.duplicate_numbers_answered}",
+            "n/a",
+        ),
         ("answered numbers not in table", str(reg.answered_numbers_missing), "n/a"),
-        ("CPU % gunicorn/pg/loadgen/idle", cpu(reg), cpu(floor)),
+        ("CPU % gunicorn/pg/loadgen/other/idle", cpu(reg), cpu(floor)),
     ]
     width = max(len(r[0]) for r in rows) + 2
     col = max(14, *(len(r[1]) + 2 for r in rows))
     capacity = reg.cpu_percent.get("capacity", 0.0)
     print()
-    print(f"Qorgau intake benchmark: {args.seconds:g} s per phase, {args.clients} clients, "
-          f"{args.workers} gunicorn workers, {os.cpu_count()} CPUs "
-          f"(CPU in % of one core, {capacity:.0f} % in all)")
+    print(
+        f"Qorgau intake benchmark: {args.seconds:g} s per phase, {args.clients} clients, "
+        f"{args.workers} gunicorn workers, {os.cpu_count()} CPUs "
+        f"(CPU in % of one core, {capacity:.0f} % in all)"
+    )
     print(f"{'':<{width}}{'registration':>{col}}  {'floor':<}")
     print("-" * (width + col + 16))
     for label, a, b in rows:
         print(f"{label:<{width}}{a:>{col}}  {b}")
     print("-" * (width + col + 16))
     print(f"registration / floor: {ratio:.1f} %")
-    print(f"target registration ≥ {TARGET_RATIO:.0f} % of floor: "
-          f"{'PASS' if ratio_ok else 'FAIL'} ({ratio:.1f} %)")
-    print(f"target p99 ≤ {TARGET_P99_MS:.0f} ms (registration): "
-          f"{'PASS' if p99_ok else 'FAIL'} ({fmt_ms(reg.p99_ms)} ms)")
+    print(
+        f"target registration ≥ {TARGET_RATIO:.0f} % of floor: "
+        f"{'PASS' if ratio_ok else 'FAIL'} ({ratio:.1f} %)"
+    )
+    print(
+        f"target p99 ≤ {TARGET_P99_MS:.0f} ms (registration): "
+        f"{'PASS' if p99_ok else 'FAIL'} ({fmt_ms(reg.p99_ms)} ms)"
+    )
+    for p in phases:
+        states = ", ".join(f"{k} {v:.0f} %" for k, v in p.pg_backend_states_percent.items())
+        print(f"PostgreSQL backends, {p.name} (share of samples): {states or '-'}")
+    for p in phases:
+        if (other := p.cpu_percent.get("other", 0.0)) > NOISY_OTHER_CPU:
+            print(f"WARNING: {other:.0f} % CPU went to other processes during {p.name}: the "
+                  "machine was not quiet, so these figures understate the product.")
     return {
-        "seconds": args.seconds, "clients": args.clients, "workers": args.workers,
-        "warmup_seconds": args.warmup, "cpus": os.cpu_count(),
+        "seconds": args.seconds,
+        "clients": args.clients,
+        "workers": args.workers,
+        "warmup_seconds": args.warmup,
+        "cpus": os.cpu_count(),
         "phases": {p.name: asdict(p) for p in phases},
         "ratio_percent": ratio,
         "targets": {
@@ -691,7 +798,11 @@ def server_log_tail(lines: int = 40) -> str:
 
 
 async def benchmark(
-    args: argparse.Namespace, port: int, token: str, master: int, database_url: str,
+    args: argparse.Namespace,
+    port: int,
+    token: str,
+    master: int,
+    database_url: str,
 ) -> list[Phase]:
     phases = [
         Phase("registration", "/api/v1/appeals", "appeals_appeal"),
@@ -707,12 +818,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=30.0, help="per phase (default 30)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients (32)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
-    parser.add_argument("--warmup", type=float, default=2.0,
-                        help="uncounted warm-up before each phase, seconds (2; 0 for none)")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=2.0,
+        help="uncounted warm-up before each phase, seconds (2; 0 for none)",
+    )
     parser.add_argument("--timeout", type=float, default=10.0, help="per request, seconds (10)")
-    parser.add_argument("--database-url", default=None,
-                        help=f"an existing local database to use (default: a fresh {DB_NAME}, "
-                             "dropped at the end)")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help=f"an existing local database to use (default: a fresh {DB_NAME}, dropped at the end)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
     if args.seconds <= 0 or args.clients < 1 or args.workers < 1 or args.timeout <= 0:
@@ -771,9 +888,7 @@ def main() -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
-    broken = [
-        f"{p.name}: {p.lost} rows lost" for p in phases if p.lost > 0
-    ] + [
+    broken = [f"{p.name}: {p.lost} rows lost" for p in phases if p.lost > 0] + [
         f"{p.name}: no 201 at all" for p in phases if p.created == 0
     ]
     reg = phases[0]

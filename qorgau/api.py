@@ -35,7 +35,9 @@ if settings.BENCH_FLOOR:
     api.add_router("/bench", bench_router)
 
 
-def _error(request: HttpRequest, status: int, detail: str, fields: dict[str, str] | None = None) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, detail: str, fields: dict[str, str] | None = None
+) -> HttpResponse:
     return api.create_response(request, {"detail": detail, "fields": fields or {}}, status=status)
 
 

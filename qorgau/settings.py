@@ -36,7 +36,11 @@ DEBUG = os.environ.get("QORGAU_DEBUG", "0") == "1"
 SECRET_KEY = _require("DJANGO_SECRET_KEY")
 FIELD_KEYS = [k.strip() for k in _require("QORGAU_FIELD_KEYS").split(",") if k.strip()]
 BLIND_INDEX_KEY = _require("QORGAU_BLIND_INDEX_KEY")
-ALLOWED_HOSTS = [h for h in os.environ.get("QORGAU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h
+    for h in os.environ.get("QORGAU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -21,7 +21,10 @@ class Agency(models.Model):
     name_ru = models.CharField(max_length=300)
     name_en = models.CharField(max_length=300)
     region = models.ForeignKey(
-        "reference.Region", null=True, blank=True, on_delete=models.PROTECT,
+        "reference.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         help_text="Empty for a body with national reach.",
     )
 

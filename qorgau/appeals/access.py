@@ -48,12 +48,17 @@ class PersonalData:
     person_names: list[str]
 
 
-def access_personal_data(user: User | AnonymousUser, appeal: Appeal, *, reason: str) -> PersonalData:
+def access_personal_data(
+    user: User | AnonymousUser, appeal: Appeal, *, reason: str
+) -> PersonalData:
     """Decrypt the appeal's personal data for a user whose role allows it, and audit the view."""
     require(user, Perm.APPEAL_VIEW_PERSONAL)
     audit_record(
-        actor=user, action="appeal.view_personal", object_type="appeal",
-        object_ref=appeal.number, reason=reason,
+        actor=user,
+        action="appeal.view_personal",
+        object_type="appeal",
+        object_ref=appeal.number,
+        reason=reason,
     )
     return PersonalData(
         name=appeal.applicant_name,
@@ -77,8 +82,11 @@ def access_earlier_appeals(
     found = earlier_appeals_by_index(user, iin_index=iin_index, phone_index=phone_index)
     if found:
         audit_record(
-            actor=user, action="appeal.lookup_caller", object_type="user",
-            object_ref=str(user.pk), reason=reason,
+            actor=user,
+            action="appeal.lookup_caller",
+            object_type="user",
+            object_ref=str(user.pk),
+            reason=reason,
             details={"appeals": [a.number for a in found]},
         )
     return found

@@ -53,22 +53,34 @@ def status_code_digest(code: str) -> str:
     return crypto.secret_digest(CODE_PURPOSE, normalised)
 
 
-def _references(data: AppealIn) -> tuple[dict[str, object], dict[str, str]]:
+@dataclass(frozen=True)
+class References:
+    """The reference rows an appeal's codes name; None where a code is unknown."""
+
+    channel: Channel | None
+    region: Region | None
+    direction: Direction | None
+    outcome: Outcome | None
+    help_given: list[HelpKind]
+
+
+def _references(data: AppealIn) -> tuple[References, dict[str, str]]:
     """Resolve reference codes; unknown ones become field errors."""
-    found: dict[str, object] = {
-        "channel": Channel.objects.filter(code=data.channel).first(),
-        "region": Region.objects.filter(code=data.region).first(),
-        "direction": Direction.objects.filter(code=str(data.direction)).first(),
-        "outcome": Outcome.objects.filter(code=data.outcome).first() if data.outcome else None,
+    refs = References(
+        channel=Channel.objects.filter(code=data.channel).first(),
+        region=Region.objects.filter(code=data.region).first(),
+        direction=Direction.objects.filter(code=str(data.direction)).first(),
+        outcome=Outcome.objects.filter(code=data.outcome).first() if data.outcome else None,
+        help_given=list(HelpKind.objects.filter(code__in=set(data.help_given))),
+    )
+    unknown = {
+        "channel": refs.channel is None,
+        "region": refs.region is None,
+        "direction": refs.direction is None,
+        "outcome": bool(data.outcome) and refs.outcome is None,
+        "help_given": len(refs.help_given) != len(set(data.help_given)),
     }
-    errors = {k: _("Unknown value.") for k, v in found.items() if v is None and k != "outcome"}
-    if data.outcome and found["outcome"] is None:
-        errors["outcome"] = _("Unknown value.")
-    help_kinds = list(HelpKind.objects.filter(code__in=set(data.help_given)))
-    if len(help_kinds) != len(set(data.help_given)):
-        errors["help_given"] = _("Unknown value.")
-    found["help_given"] = help_kinds
-    return found, errors
+    return refs, {field: _("Unknown value.") for field, bad in unknown.items() if bad}
 
 
 def _consistency_errors(data: AppealIn) -> dict[str, str]:
@@ -108,7 +120,9 @@ def _fingerprint(data: AppealIn) -> str:
 
 
 def _replay(actor: User, key: str, data: AppealIn) -> Registration | None:
-    previous = IdempotentRequest.objects.select_related("appeal").filter(user=actor, key=key).first()
+    previous = (
+        IdempotentRequest.objects.select_related("appeal").filter(user=actor, key=key).first()
+    )
     if previous is None:
         return None
     if previous.fingerprint != _fingerprint(data):
@@ -116,13 +130,13 @@ def _replay(actor: User, key: str, data: AppealIn) -> Registration | None:
     return Registration(appeal=previous.appeal, code=previous.code, replayed=True)
 
 
-def _build_appeal(actor: User, data: AppealIn, refs: dict[str, object], code: str) -> Appeal:
+def _build_appeal(actor: User, data: AppealIn, refs: References, code: str) -> Appeal:
     applicant = data.applicant
     received_at = data.received_at or timezone.now()
     phone_index = crypto.blind_index("phone", applicant.phone) if applicant.phone else ""
     return Appeal(
         year=kz_year(received_at),
-        channel=refs["channel"],
+        channel=refs.channel,
         received_at=received_at,
         language=data.language,
         applicant_kind=applicant.kind,
@@ -133,13 +147,13 @@ def _build_appeal(actor: User, data: AppealIn, refs: dict[str, object], code: st
         applicant_address=applicant.address,
         iin_index=crypto.blind_index("iin", applicant.iin) if applicant.iin else "",
         phone_index=phone_index,
-        region=refs["region"],
-        direction=refs["direction"],
+        region=refs.region,
+        direction=refs.direction,
         summary=data.summary,
         description=data.description,
         urgency=data.urgency,
         urgency_reason=data.urgency_reason,
-        outcome=refs["outcome"],
+        outcome=refs.outcome,
         competent_body=data.competent_body,
         concerns_child=data.direction == 4 or any(p.kind == "child" for p in data.persons),
         assigned_consultant=actor if actor.role == Role.CONSULTANT else None,
@@ -175,7 +189,7 @@ def appeal_register(*, actor: User, data: AppealIn, idempotency_key: str = "") -
 
 
 def _save_registration(
-    actor: User, data: AppealIn, appeal: Appeal, refs: dict[str, object], code: str, key: str
+    actor: User, data: AppealIn, appeal: Appeal, refs: References, code: str, key: str
 ) -> None:
     appeal.seq = _next_seq(appeal.year)
     appeal.number = f"111-{appeal.year}-{appeal.seq:06d}"
@@ -183,8 +197,8 @@ def _save_registration(
     PersonConcerned.objects.bulk_create(
         PersonConcerned(appeal=appeal, kind=p.kind, age=p.age, name=p.name) for p in data.persons
     )
-    if refs["help_given"]:
-        appeal.help_given.set(refs["help_given"])  # type: ignore[arg-type]
+    if refs.help_given:
+        appeal.help_given.set(refs.help_given)
     StatusChange.objects.create(
         appeal=appeal, from_status="", to_status=Status.REGISTERED, by=actor, at=appeal.received_at
     )
@@ -193,8 +207,12 @@ def _save_registration(
             user=actor, key=key, fingerprint=_fingerprint(data), appeal=appeal, code=code
         )
     audit_record(
-        actor=actor, action="appeal.register", object_type="appeal", object_ref=appeal.number,
-        reason="registration", details={"channel": data.channel, "urgency": data.urgency},
+        actor=actor,
+        action="appeal.register",
+        object_type="appeal",
+        object_ref=appeal.number,
+        reason="registration",
+        details={"channel": data.channel, "urgency": data.urgency},
     )
 
 
@@ -221,12 +239,19 @@ def appeal_transition(
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
         StatusChange.objects.create(
-            appeal=locked, from_status=from_status, to_status=to_status, by=actor,
-            at=at or timezone.now(), comment=comment,
+            appeal=locked,
+            from_status=from_status,
+            to_status=to_status,
+            by=actor,
+            at=at or timezone.now(),
+            comment=comment,
         )
         audit_record(
-            actor=actor, action="appeal.transition", object_type="appeal",
-            object_ref=locked.number, reason="status change",
+            actor=actor,
+            action="appeal.transition",
+            object_type="appeal",
+            object_ref=locked.number,
+            reason="status change",
             details={"from": from_status, "to": to_status},
         )
     return locked

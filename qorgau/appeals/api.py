@@ -1,8 +1,8 @@
 """Appeals API (/api/v1/appeals): thin handlers — parse, access, act, answer."""
 
 from django.http import HttpRequest
-from ninja import Header, Query, Router, Status as HttpStatus
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Header, Query, Router
+from ninja import Status as HttpStatus
 
 from qorgau.appeals.access import access_appeal, access_personal_data
 from qorgau.appeals.actions import appeal_register, appeal_transition
@@ -12,6 +12,7 @@ from qorgau.appeals.schemas import (
     AppealIn,
     AppealListItem,
     AppealOut,
+    AppealPage,
     ErrorOut,
     HistoryItem,
     RegisteredOut,
@@ -19,6 +20,7 @@ from qorgau.appeals.schemas import (
 )
 from qorgau.appeals.selectors import appeals_filtered
 from qorgau.core.access import require
+from qorgau.core.auth import request_user
 from qorgau.core.roles import Perm, has_perm
 
 router = Router(tags=["appeals"])
@@ -44,7 +46,8 @@ def appeal_out(request: HttpRequest, appeal: Appeal, reason: str) -> dict[str, o
     """The appeal as the user may see it; personal data only where the role allows (audited)."""
     personal = (
         access_personal_data(request.user, appeal, reason=reason)
-        if has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL) else None
+        if has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL)
+        else None
     )
     persons = list(appeal.persons.all())
     return {
@@ -79,34 +82,23 @@ def register(
     payload: AppealIn,
     idempotency_key: str = Header(default="", alias="Idempotency-Key", max_length=100),
 ) -> HttpStatus:
-    registration = appeal_register(actor=request.user, data=payload,  # type: ignore[arg-type]
-                                   idempotency_key=idempotency_key)
+    registration = appeal_register(
+        actor=request_user(request),
+        data=payload,
+        idempotency_key=idempotency_key,
+    )
     appeal = registration.appeal
-    return HttpStatus(201, {"number": appeal.number, "code": registration.code,
-                            "status": appeal.status})
+    return HttpStatus(
+        201, {"number": appeal.number, "code": registration.code, "status": appeal.status}
+    )
 
 
-@router.get("", response={200: list[AppealListItem], **ERRORS}, summary="List appeals")
-@paginate(LimitOffsetPagination)
-def list_appeals(request: HttpRequest, filters: Query[AppealFilters]) -> object:
+@router.get("", response={200: AppealPage, **ERRORS}, summary="List appeals")
+def list_appeals(request: HttpRequest, filters: Query[AppealFilters]) -> dict[str, object]:
     require(request.user, Perm.APPEAL_VIEW)
-    return _ListAdapter(appeals_filtered(request.user, filters))
-
-
-class _ListAdapter:
-    """Lets the paginator slice and count the queryset, then shapes only the page's rows."""
-
-    def __init__(self, queryset: object) -> None:
-        self.queryset = queryset
-
-    def __getitem__(self, item: slice) -> list[dict[str, object]]:
-        return [appeal_list_item(a) for a in self.queryset[item]]  # type: ignore[index]
-
-    def count(self) -> int:
-        return self.queryset.count()  # type: ignore[attr-defined]
-
-    def __len__(self) -> int:
-        return self.count()
+    appeals = appeals_filtered(request.user, filters)
+    page = appeals[filters.offset : filters.offset + filters.limit]
+    return {"items": [appeal_list_item(a) for a in page], "count": appeals.count()}
 
 
 @router.get("/{number}", response={200: AppealOut, **ERRORS}, summary="Get an appeal")
@@ -115,17 +107,27 @@ def get_appeal(request: HttpRequest, number: str) -> dict[str, object]:
     return appeal_out(request, appeal, reason="api: appeal detail")
 
 
-@router.post("/{number}/transitions", response={200: AppealListItem, **ERRORS},
-             summary="Move an appeal along its lifecycle")
+@router.post(
+    "/{number}/transitions",
+    response={200: AppealListItem, **ERRORS},
+    summary="Move an appeal along its lifecycle",
+)
 def transition(request: HttpRequest, number: str, payload: TransitionIn) -> dict[str, object]:
     appeal = access_appeal(request.user, number)
-    appeal = appeal_transition(actor=request.user, appeal=appeal,  # type: ignore[arg-type]
-                               to_status=payload.to, comment=payload.comment)
+    appeal = appeal_transition(
+        actor=request_user(request),
+        appeal=appeal,
+        to_status=payload.to,
+        comment=payload.comment,
+    )
     return appeal_list_item(appeal)
 
 
-@router.get("/{number}/history", response={200: list[HistoryItem], **ERRORS},
-            summary="Status history of an appeal")
+@router.get(
+    "/{number}/history",
+    response={200: list[HistoryItem], **ERRORS},
+    summary="Status history of an appeal",
+)
 def history(request: HttpRequest, number: str) -> list[dict[str, object]]:
     appeal = access_appeal(request.user, number)
     return [

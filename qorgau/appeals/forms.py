@@ -14,8 +14,18 @@ from qorgau.core.validation import field_errors
 from qorgau.reference.models import Channel, Direction, HelpKind, Outcome, Region
 
 MAX_FORM_PERSONS = 3
-TEXT_FIELDS = ("channel", "language", "region", "summary", "description", "urgency",
-               "urgency_reason", "outcome", "competent_body", "received_at")
+TEXT_FIELDS = (
+    "channel",
+    "language",
+    "region",
+    "summary",
+    "description",
+    "urgency",
+    "urgency_reason",
+    "outcome",
+    "competent_body",
+    "received_at",
+)
 APPLICANT_FIELDS = ("kind", "name", "iin", "phone", "email", "address")
 
 

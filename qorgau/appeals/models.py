@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from qorgau.core.fields import EncryptedTextField
 
@@ -72,7 +73,9 @@ class Appeal(models.Model):
     risk_child_without_care = models.BooleanField(default=False)
 
     help_given = models.ManyToManyField("reference.HelpKind", blank=True)
-    outcome = models.ForeignKey("reference.Outcome", null=True, blank=True, on_delete=models.PROTECT)
+    outcome = models.ForeignKey(
+        "reference.Outcome", null=True, blank=True, on_delete=models.PROTECT
+    )
     competent_body = models.CharField(
         max_length=300, blank=True, help_text="Rule 6(o): the body the applicant was told of."
     )
@@ -110,7 +113,7 @@ class Appeal(models.Model):
         return [str(label) for name, label in RISK_FLAGS if getattr(self, f"risk_{name}")]
 
 
-RISK_FLAGS: list[tuple[str, str]] = [
+RISK_FLAGS: list[tuple[str, StrOrPromise]] = [
     ("violence_now", _("Violence happening now")),
     ("threat_to_life", _("Threat to life")),
     ("suicide", _("Suicide risk")),

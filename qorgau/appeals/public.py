@@ -57,16 +57,20 @@ def _throttled(client: str, number: str) -> bool:
 
 
 def _record_failure(client: str, number: str) -> None:
-    StatusLookupFailure.objects.filter(Q(client=client) | Q(number=number),
-                                       at__lt=_window_start()).delete()
+    StatusLookupFailure.objects.filter(
+        Q(client=client) | Q(number=number), at__lt=_window_start()
+    ).delete()
     StatusLookupFailure.objects.create(client=client, number=number, at=timezone.now())
 
 
 def _steps(appeal: Appeal) -> list[PublicStep]:
     steps = []
     for change in appeal.status_changes.all():
-        label = (REOPEN_LABEL if is_reopen(change.from_status, change.to_status)
-                 else PUBLIC_STEP_LABELS[Status(change.to_status)])
+        label = (
+            REOPEN_LABEL
+            if is_reopen(change.from_status, change.to_status)
+            else PUBLIC_STEP_LABELS[Status(change.to_status)]
+        )
         steps.append(PublicStep(status=change.to_status, label=str(label), at=change.at))
     return steps
 
@@ -76,9 +80,11 @@ def public_status(*, client: str, number: str, code: str) -> PublicStatus:
     number = number.strip().upper()[:40]
     if _throttled(client, number):
         raise Throttled()
-    appeal = Appeal.objects.filter(number=number).only(
-        "number", "status", "received_at", "updated_at", "status_code_digest"
-    ).first()
+    appeal = (
+        Appeal.objects.filter(number=number)
+        .only("number", "status", "received_at", "updated_at", "status_code_digest")
+        .first()
+    )
     expected = appeal.status_code_digest if appeal else DUMMY_DIGEST
     if not hmac.compare_digest(expected, status_code_digest(code)) or appeal is None:
         _record_failure(client, number)

@@ -17,8 +17,12 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "unknown")[:64]
 
 
-@router.post("/status", response={200: StatusOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
-             summary="Status and progress of an appeal, by number and secret code")
+@router.post(
+    "/status",
+    response={200: StatusOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Status and progress of an appeal, by number and secret code",
+)
 def status(request: HttpRequest, payload: StatusQueryIn) -> dict[str, object]:
-    return asdict(public_status(client=client_address(request), number=payload.number,
-                                code=payload.code))
+    return asdict(
+        public_status(client=client_address(request), number=payload.number, code=payload.code)
+    )

@@ -7,7 +7,7 @@ them: the page builds an AppealIn from the posted form.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -17,10 +17,30 @@ from pydantic import ConfigDict, field_validator
 
 from qorgau.appeals.identifiers import iin_is_valid, normalise_iin, normalise_phone
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 RiskFlag = Literal["violence_now", "threat_to_life", "suicide", "child_without_care"]
 
 
-class StrictSchema(Schema):
+def _no_nul(value: Any) -> Any:
+    """PostgreSQL cannot store NUL characters in text: refuse them as invalid input."""
+    items = value if isinstance(value, list) else [value]
+    if any(isinstance(v, str) and "\x00" in v for v in items):
+        raise ValueError(_("Text must not contain NUL characters."))
+    return value
+
+
+class TextSchema(Schema):
+    """Every text field of every input refuses NUL characters."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _text_without_nul(cls, value: Any) -> Any:
+        return _no_nul(value)
+
+
+class StrictSchema(TextSchema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -84,6 +104,13 @@ class AppealIn(StrictSchema):
     outcome: str = Field(default="", max_length=40)
     competent_body: str = Field(default="", max_length=300)
 
+    @field_validator("received_at")
+    @classmethod
+    def _plausible_year(cls, value: datetime | None) -> datetime | None:
+        if value is not None and not EARLIEST.year <= value.year <= LATEST.year:
+            raise ValueError(_("The date must be between 2000 and 2100."))
+        return value
+
 
 class RegisteredOut(Schema):
     number: str
@@ -144,14 +171,21 @@ class AppealListItem(Schema):
     urgency: str
 
 
-class AppealFilters(Schema):
+class AppealFilters(TextSchema):
     status: str | None = None
     direction: int | None = Field(default=None, ge=1, le=13)
     region: str | None = Field(default=None, max_length=40)
     channel: str | None = Field(default=None, max_length=40)
     urgency: Literal["normal", "urgent"] | None = None
-    received_from: date | None = None
-    received_to: date | None = None
+    received_from: date | None = Field(default=None, ge=EARLIEST, le=LATEST)
+    received_to: date | None = Field(default=None, ge=EARLIEST, le=LATEST)
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=10_000_000)
+
+
+class AppealPage(Schema):
+    items: list[AppealListItem]
+    count: int
 
 
 class TransitionIn(StrictSchema):

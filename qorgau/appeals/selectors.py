@@ -75,4 +75,3 @@ def earlier_appeals_by_index(
         return []
     scoped = appeals_visible_to(user).filter(conditions)
     return list(scoped.select_related("direction").order_by("-received_at")[:limit])
-

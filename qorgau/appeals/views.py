@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
 from pydantic import ValidationError
 
 from qorgau.appeals.access import access_appeal, access_earlier_appeals, access_personal_data
@@ -19,11 +20,12 @@ from qorgau.appeals.forms import appeal_payload, filters_from_query, form_choice
 from qorgau.appeals.identifiers import iin_is_valid, normalise_iin, normalise_phone
 from qorgau.appeals.lifecycle import allowed_targets, is_reopen
 from qorgau.appeals.models import Status
-from qorgau.appeals.public_api import client_address
 from qorgau.appeals.public import public_status
+from qorgau.appeals.public_api import client_address
 from qorgau.appeals.schemas import AppealIn
 from qorgau.appeals.selectors import appeals_filtered
 from qorgau.core.access import require
+from qorgau.core.auth import request_user
 from qorgau.core.errors import ApplicationError, FieldErrors
 from qorgau.core.roles import Perm, has_perm
 from qorgau.core.validation import field_errors
@@ -31,8 +33,12 @@ from qorgau.core.validation import field_errors
 PAGE_SIZE = 50
 
 
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
 @login_required
-def appeal_list(request: HttpRequest) -> HttpResponse:
+def appeal_list(request: HtmxHttpRequest) -> HttpResponse:
     require(request.user, Perm.APPEAL_VIEW)
     filters, errors = filters_from_query(request.GET)
     appeals = appeals_filtered(request.user, filters)
@@ -50,17 +56,27 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             data = AppealIn.model_validate(appeal_payload(request.POST))
-            registration = appeal_register(actor=request.user, data=data,  # type: ignore[arg-type]
-                                           idempotency_key=request.POST.get("form_key", ""))
+            registration = appeal_register(
+                actor=request_user(request),
+                data=data,
+                idempotency_key=request.POST.get("form_key", ""),
+            )
         except ValidationError as exc:
             errors = field_errors(exc.errors())
         except FieldErrors as exc:
             errors = exc.fields
         else:
-            return render(request, "appeals/registered.html",
-                          {"appeal": registration.appeal, "code": registration.code})
-    context = {"errors": errors, "values": request.POST, "form_key": uuid.uuid4().hex,
-               **form_choices()}
+            return render(
+                request,
+                "appeals/registered.html",
+                {"appeal": registration.appeal, "code": registration.code},
+            )
+    context = {
+        "errors": errors,
+        "values": request.POST,
+        "form_key": uuid.uuid4().hex,
+        **form_choices(),
+    }
     return render(request, "appeals/new.html", context, status=422 if errors else 200)
 
 
@@ -70,7 +86,9 @@ def caller_lookup(request: HttpRequest) -> HttpResponse:
     iin = normalise_iin(request.GET.get("applicant.iin", ""))
     phone = normalise_phone(request.GET.get("applicant.phone", "")) or ""
     earlier = access_earlier_appeals(
-        request.user, iin=iin if iin_is_valid(iin) else "", phone=phone,
+        request.user,
+        iin=iin if iin_is_valid(iin) else "",
+        phone=phone,
         reason="caller look-up while registering",
     )
     return render(request, "appeals/_caller.html", {"earlier": earlier})
@@ -87,7 +105,8 @@ def appeal_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, appeal: Any, personal: Any) -> dict[str, Any]:
     targets = [
-        (s, Status(s).label) for s in Status.values
+        (s, Status(s).label)
+        for s in Status.values
         if s in allowed_targets(appeal.status)
         and (not is_reopen(appeal.status, s) or has_perm(request.user, Perm.APPEAL_REOPEN))
     ]
@@ -102,13 +121,16 @@ def _detail_context(request: HttpRequest, appeal: Any, personal: Any) -> dict[st
 
 @login_required
 @require_POST
-def appeal_transition_view(request: HttpRequest, number: str) -> HttpResponse:
+def appeal_transition_view(request: HtmxHttpRequest, number: str) -> HttpResponse:
     appeal = access_appeal(request.user, number)
     error = ""
     try:
-        appeal = appeal_transition(actor=request.user, appeal=appeal,  # type: ignore[arg-type]
-                                   to_status=request.POST.get("to", ""),
-                                   comment=request.POST.get("comment", "")[:2000])
+        appeal = appeal_transition(
+            actor=request_user(request),
+            appeal=appeal,
+            to_status=request.POST.get("to", ""),
+            comment=request.POST.get("comment", "")[:2000],
+        )
     except ApplicationError as exc:
         error = exc.message
     if not error and not request.htmx:

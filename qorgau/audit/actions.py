@@ -32,7 +32,7 @@ def audit_record(
     details: dict[str, Any] | None = None,
 ) -> AuditRecord:
     """Append one record to the chain of (object_type, object_ref)."""
-    authenticated = actor is not None and actor.is_authenticated
+    user = actor if actor is not None and actor.is_authenticated else None
     chain = chain_for(object_type, object_ref)
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().get(chain=chain)
@@ -40,9 +40,9 @@ def audit_record(
             chain=chain,
             seq=head.seq + 1,
             at=timezone.now(),
-            actor_id=actor.pk if authenticated else None,
-            actor_username=actor.get_username() if authenticated else "",
-            actor_role=getattr(actor, "role", "") if authenticated else "",
+            actor_id=user.pk if user else None,
+            actor_username=user.get_username() if user else "",
+            actor_role=getattr(user, "role", ""),
             action=action,
             object_type=object_type,
             object_ref=object_ref,

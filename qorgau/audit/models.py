@@ -48,9 +48,18 @@ class AuditRecord(models.Model):
 
     def compute_hash(self) -> str:
         body = [
-            self.chain, self.seq, self.at.astimezone(UTC).isoformat(), self.actor_id,
-            self.actor_username, self.actor_role, self.action, self.object_type,
-            self.object_ref, self.reason, self.details, self.prev_hash,
+            self.chain,
+            self.seq,
+            self.at.astimezone(UTC).isoformat(),
+            self.actor_id,
+            self.actor_username,
+            self.actor_role,
+            self.action,
+            self.object_type,
+            self.object_ref,
+            self.reason,
+            self.details,
+            self.prev_hash,
         ]
         canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -24,8 +24,12 @@ def _verify_chain(chain: int, head: AuditChainHead | None) -> BrokenLink | None:
     rows = AuditRecord.objects.filter(chain=chain).order_by("seq").iterator(chunk_size=2000)
     for row in rows:
         if row.seq != expected_seq:
-            return BrokenLink(chain, expected_seq, None,
-                              f"record missing (next present is seq {row.seq}, id {row.pk})")
+            return BrokenLink(
+                chain,
+                expected_seq,
+                None,
+                f"record missing (next present is seq {row.seq}, id {row.pk})",
+            )
         if row.prev_hash != prev_hash:
             return BrokenLink(chain, row.seq, row.pk, "does not link to the record before it")
         if row.compute_hash() != row.hash:
@@ -35,8 +39,12 @@ def _verify_chain(chain: int, head: AuditChainHead | None) -> BrokenLink | None:
     if head is None:
         return BrokenLink(chain, last_seq, None, "chain head missing")
     if head.seq != last_seq or head.hash != prev_hash:
-        return BrokenLink(chain, last_seq + 1, None,
-                          f"records after seq {last_seq} deleted (head says seq {head.seq})")
+        return BrokenLink(
+            chain,
+            last_seq + 1,
+            None,
+            f"records after seq {last_seq} deleted (head says seq {head.seq})",
+        )
     return None
 
 

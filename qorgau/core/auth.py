@@ -7,7 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from qorgau.core.errors import Forbidden
 from qorgau.staff.actions import token_user
+from qorgau.staff.models import User
 
 
 class TokenAuth(HttpBearer):
@@ -23,3 +25,10 @@ class StaffSessionAuth(SessionAuth):
 
 
 API_AUTH = [TokenAuth(), StaffSessionAuth()]
+
+
+def request_user(request: HttpRequest) -> User:
+    """The signed-in staff user of a request that passed authentication."""
+    if not isinstance(request.user, User):
+        raise Forbidden()
+    return request.user

@@ -23,7 +23,9 @@ def _multi_fernet(keys: tuple[str, ...]) -> MultiFernet:
     try:
         return MultiFernet([Fernet(k.encode()) for k in keys])
     except (ValueError, TypeError) as exc:
-        raise ImproperlyConfigured("QORGAU_FIELD_KEYS holds a key that is not a Fernet key") from exc
+        raise ImproperlyConfigured(
+            "QORGAU_FIELD_KEYS holds a key that is not a Fernet key"
+        ) from exc
 
 
 def _fernet() -> MultiFernet:

@@ -6,11 +6,17 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.translation import gettext as _
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+
+def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    translation.activate(translation.get_language_from_request(request))
+    return JsonResponse({"detail": str(message), "fields": {}}, status=status)
 
 
 class BodySizeLimitMiddleware:
-    """Refuse bodies over settings.MAX_BODY_BYTES with 413 before they are read (issue 2, item 10)."""
+    """Refuse bodies over settings.MAX_BODY_BYTES with 413 before they are read (issue 2 #10)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -21,12 +27,9 @@ class BodySizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_BODY_BYTES:
-            from django.utils import translation
-
-            translation.activate(translation.get_language_from_request(request))
-            return JsonResponse(
-                {"detail": _("The request body is larger than 1 MB.")}, status=413
-            )
+            return _refuse(request, 413, _("The request body is larger than 1 MB."))
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return _refuse(request, 400, _("Text must not contain NUL characters."))
         return self.get_response(request)
 
 
@@ -46,5 +49,6 @@ class ApplicationErrorMiddleware:
 
         if not isinstance(exception, ApplicationError):
             return None
-        return render(request, "error.html", {"message": exception.message},
-                      status=exception.status)
+        return render(
+            request, "error.html", {"message": exception.message}, status=exception.status
+        )

@@ -28,9 +28,12 @@ class ApiClient:
         return self.client.get(path, params, headers=self.headers)
 
     def post(self, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
-        return self.client.post(path, body if body is not None else {},
-                                content_type="application/json",
-                                headers={**self.headers, **(headers or {})})
+        return self.client.post(
+            path,
+            body if body is not None else {},
+            content_type="application/json",
+            headers={**self.headers, **(headers or {})},
+        )
 
 
 @pytest.fixture
@@ -38,8 +41,9 @@ def make_user(db: Any) -> Callable[..., Any]:
     from qorgau.staff.models import User
 
     def make(username: str, role: str = "", **extra: Any) -> User:
-        user = User.objects.create_user(username=username, password="pw-" + username, role=role,
-                                        **extra)
+        user = User.objects.create_user(
+            username=username, password="pw-" + username, role=role, **extra
+        )
         return user
 
     return make
@@ -89,9 +93,14 @@ def appeal_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "channel": "phone",
         "language": "kk",
-        "applicant": {"kind": "individual", "name": "Айгүл Серікова", "iin": VALID_IIN,
-                      "phone": "+7 701 234 56 78", "email": "aigul@example.kz",
-                      "address": "Алматы қ., Абай даңғылы, 10"},
+        "applicant": {
+            "kind": "individual",
+            "name": "Айгүл Серікова",
+            "iin": VALID_IIN,
+            "phone": "+7 701 234 56 78",
+            "email": "aigul@example.kz",
+            "address": "Алматы қ., Абай даңғылы, 10",
+        },
         "persons": [{"kind": "child", "age": 9}],
         "region": "almaty",
         "direction": 4,
@@ -120,5 +129,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     """Tests marked `postgres` run only when the suite runs on PostgreSQL."""
     from django.conf import settings
 
-    if item.get_closest_marker("postgres") and "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+    if (
+        item.get_closest_marker("postgres")
+        and "postgresql" not in settings.DATABASES["default"]["ENGINE"]
+    ):
         pytest.skip("needs PostgreSQL (run the suite with DATABASE_URL=postgres://…)")

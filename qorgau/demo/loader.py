@@ -5,7 +5,9 @@ idempotent: every demo appeal carries an idempotency key, so loading twice chang
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +21,8 @@ from qorgau.demo import content
 from qorgau.reference.models import Region
 from qorgau.staff.models import User
 
+T = TypeVar("T")
+
 DEMO_PASSWORD = "qorgau-111"  # noqa: S105 - printed for the local demo; demo users only
 DEMO_APPEALS = 300
 DEMO_USERS: list[tuple[str, Role]] = [
@@ -31,11 +35,21 @@ DEMO_USERS: list[tuple[str, Role]] = [
     ("admin", Role.ADMIN),
 ]
 REGION_WEIGHTS = {"almaty": 10, "astana": 7, "shymkent": 6, "turkistan": 7, "almaty_region": 6}
-CITY = {"almaty": ("Алматы", "Алматы"), "astana": ("Астана", "Астана"),
-        "shymkent": ("Шымкент", "Шымкент")}
+CITY = {
+    "almaty": ("Алматы", "Алматы"),
+    "astana": ("Астана", "Астана"),
+    "shymkent": ("Шымкент", "Шымкент"),
+}
 DIRECTION_WEIGHTS = {2: 12, 3: 8, 4: 14, 5: 10, 9: 8}
-CHANNEL_WEIGHTS = {"phone": 70, "web_form": 8, "school_qr": 6, "paper_letter": 3,
-                   "e_letter": 5, "oral_visit": 4, "video_call": 4}
+CHANNEL_WEIGHTS = {
+    "phone": 70,
+    "web_form": 8,
+    "school_qr": 6,
+    "paper_letter": 3,
+    "e_letter": 5,
+    "oral_visit": 4,
+    "video_call": 4,
+}
 # How far an appeal of a given age has usually gone: (min age in days, path of statuses).
 PATHS = [
     [Status.ANSWERED, Status.CLOSED],
@@ -51,25 +65,31 @@ def demo_users() -> dict[str, User]:
     agency, _ = Agency.objects.get_or_create(
         kind=AgencyKind.LOCAL,
         name_ru="Управление образования города Алматы",
-        defaults={"name_kk": "Алматы қаласының Білім басқармасы",
-                  "name_en": "Almaty City Education Department",
-                  "region": Region.objects.get(code="almaty")},
+        defaults={
+            "name_kk": "Алматы қаласының Білім басқармасы",
+            "name_en": "Almaty City Education Department",
+            "region": Region.objects.get(code="almaty"),
+        },
     )
     almaty = Region.objects.get(code="almaty")
     users = {}
     for username, role in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, role=role, is_staff=role == Role.ADMIN,
-                        agency=agency if role == Role.AGENCY_OFFICER else None,
-                        region=almaty if role == Role.COMMISSIONER else None)
+            user = User(
+                username=username,
+                role=role,
+                is_staff=role == Role.ADMIN,
+                agency=agency if role == Role.AGENCY_OFFICER else None,
+                region=almaty if role == Role.COMMISSIONER else None,
+            )
             user.set_password(DEMO_PASSWORD)
             user.save()
         users[username] = user
     return users
 
 
-def _weighted(rng: random.Random, weights: dict, universe: list) -> object:
+def _weighted(rng: random.Random, weights: Mapping[T, int], universe: list[T]) -> T:
     return rng.choices(universe, weights=[weights.get(x, 2) for x in universe])[0]
 
 
@@ -94,28 +114,35 @@ def _applicant(rng: random.Random, lang: str, region: str) -> dict[str, str]:
 
 def _payload(rng: random.Random, received_at: datetime) -> AppealIn:
     lang = "kk" if rng.random() < 0.6 else "ru"
-    direction = int(_weighted(rng, DIRECTION_WEIGHTS, list(content.SCENARIOS)))  # type: ignore[arg-type]
+    direction = _weighted(rng, DIRECTION_WEIGHTS, list(content.SCENARIOS))
     scenario = rng.choice(content.SCENARIOS[direction])
-    region = str(_weighted(rng, REGION_WEIGHTS, list(Region.objects.values_list("code", flat=True))))
-    return AppealIn(
-        channel=str(_weighted(rng, CHANNEL_WEIGHTS, list(CHANNEL_WEIGHTS))),
-        received_at=received_at,
-        language=lang,
-        applicant=_applicant(rng, lang, region),
-        persons=[{"kind": k, "age": a} for k, a in scenario.persons],
-        region=region,
-        direction=direction,
-        summary=getattr(scenario, f"summary_{lang}"),
-        description=getattr(scenario, f"description_{lang}"),
-        urgency="urgent" if scenario.urgent else "normal",
-        urgency_reason=getattr(scenario, f"urgency_reason_{lang}") if scenario.urgent else "",
-        risk_flags=list(scenario.risk_flags),
-        help_given=rng.sample(["information", "psychological", "organisational"], rng.randint(1, 2)),
+    region = _weighted(rng, REGION_WEIGHTS, list(Region.objects.values_list("code", flat=True)))
+    help_kinds = ["information", "psychological", "organisational"]
+    return AppealIn.model_validate(
+        {
+            "channel": _weighted(rng, CHANNEL_WEIGHTS, list(CHANNEL_WEIGHTS)),
+            "received_at": received_at,
+            "language": lang,
+            "applicant": _applicant(rng, lang, region),
+            "persons": [{"kind": k, "age": a} for k, a in scenario.persons],
+            "region": region,
+            "direction": direction,
+            "summary": getattr(scenario, f"summary_{lang}"),
+            "description": getattr(scenario, f"description_{lang}"),
+            "urgency": "urgent" if scenario.urgent else "normal",
+            "urgency_reason": getattr(scenario, f"urgency_reason_{lang}")
+            if scenario.urgent
+            else "",
+            "risk_flags": list(scenario.risk_flags),
+            "help_given": rng.sample(help_kinds, rng.randint(1, 2)),
+        }
     )
 
 
 def _advance(rng: random.Random, users: dict[str, User], appeal: Appeal, age_days: float) -> None:
-    path = PATHS[min(int(age_days // 8), len(PATHS) - 1) if rng.random() < 0.8 else rng.randrange(len(PATHS))]
+    path = PATHS[
+        min(int(age_days // 8), len(PATHS) - 1) if rng.random() < 0.8 else rng.randrange(len(PATHS))
+    ]
     if age_days < 2:
         path = PATHS[-1] if rng.random() < 0.5 else PATHS[-2]
     step_at = appeal.received_at
@@ -128,8 +155,11 @@ def _advance(rng: random.Random, users: dict[str, User], appeal: Appeal, age_day
 def load_demo(count: int = DEMO_APPEALS) -> int:
     """Load demo users and appeals; return how many appeals were new."""
     users = demo_users()
-    loaded = set(IdempotentRequest.objects.filter(user=users["consultant"], key__startswith="demo-")
-                 .values_list("key", flat=True))
+    loaded = set(
+        IdempotentRequest.objects.filter(
+            user=users["consultant"], key__startswith="demo-"
+        ).values_list("key", flat=True)
+    )
     rng = random.Random(111)
     now = timezone.now()
     created = 0
@@ -139,8 +169,9 @@ def load_demo(count: int = DEMO_APPEALS) -> int:
         if f"demo-{i}" in loaded:
             continue
         with transaction.atomic():
-            registration = appeal_register(actor=users["consultant"], data=payload,
-                                           idempotency_key=f"demo-{i}")
+            registration = appeal_register(
+                actor=users["consultant"], data=payload, idempotency_key=f"demo-{i}"
+            )
             _advance(rng, users, registration.appeal, age_days)
         created += 1
     return created

@@ -7,7 +7,7 @@ import secrets
 from qorgau.core.crypto import secret_digest
 from qorgau.staff.models import ApiToken, User
 
-TOKEN_PURPOSE = "api-token"
+TOKEN_PURPOSE = "api-token"  # noqa: S105 - a hash domain label, not a secret
 
 
 def token_issue(*, user: User, label: str = "") -> str:

@@ -103,21 +103,28 @@ def test_transitions_and_history(api_as, register):
     number = register()["number"]
     client = api_as("consultant")
     for target in ["in_progress", "waiting_agency", "answered", "closed"]:
-        response = client.post(f"/api/v1/appeals/{number}/transitions",
-                               {"to": target, "comment": f"to {target}"})
+        response = client.post(
+            f"/api/v1/appeals/{number}/transitions", {"to": target, "comment": f"to {target}"}
+        )
         assert response.status_code == 200, response.content
         assert response.json()["status"] == target
     history = client.get(f"/api/v1/appeals/{number}/history").json()
     assert [h["to_status"] for h in history] == [
-        "registered", "in_progress", "waiting_agency", "answered", "closed"]
+        "registered",
+        "in_progress",
+        "waiting_agency",
+        "answered",
+        "closed",
+    ]
     assert history[1]["by"] == "consultant" and history[1]["comment"] == "to in_progress"
     assert AuditRecord.objects.filter(action="appeal.transition", object_ref=number).count() == 4
 
 
 def test_transition_not_allowed_is_refused_clearly(api_as, register):
     number = register()["number"]
-    response = api_as("consultant", "ru").post(f"/api/v1/appeals/{number}/transitions",
-                                               {"to": "closed"})
+    response = api_as("consultant", "ru").post(
+        f"/api/v1/appeals/{number}/transitions", {"to": "closed"}
+    )
     assert response.status_code == 409
     assert "Зарегистрировано" in response.json()["detail"]
     assert Appeal.objects.get(number=number).status == "registered"
@@ -130,8 +137,10 @@ def test_only_supervisor_reopens(api_as, register):
         consultant.post(f"/api/v1/appeals/{number}/transitions", {"to": target})
     refused = consultant.post(f"/api/v1/appeals/{number}/transitions", {"to": "in_progress"})
     assert refused.status_code == 403
-    reopened = api_as("supervisor").post(f"/api/v1/appeals/{number}/transitions",
-                                         {"to": "in_progress", "comment": "caller called back"})
+    reopened = api_as("supervisor").post(
+        f"/api/v1/appeals/{number}/transitions",
+        {"to": "in_progress", "comment": "caller called back"},
+    )
     assert reopened.status_code == 200 and reopened.json()["status"] == "in_progress"
 
 
@@ -143,6 +152,31 @@ def test_unauthenticated_gets_401(api_as):
 def test_openapi_schema_lists_the_endpoints(client):
     schema = client.get("/api/v1/openapi.json").json()
     paths = schema["paths"]
-    for path in ["/api/v1/appeals", "/api/v1/appeals/{number}", "/api/v1/public/status",
-                 "/api/v1/appeals/{number}/transitions", "/api/v1/appeals/{number}/history"]:
+    for path in [
+        "/api/v1/appeals",
+        "/api/v1/appeals/{number}",
+        "/api/v1/public/status",
+        "/api/v1/appeals/{number}/transitions",
+        "/api/v1/appeals/{number}/history",
+    ]:
         assert path in paths
+
+
+def test_number_year_follows_kazakhstan_time(register):
+    # 18:30 UTC on 31 December is 23:30 in Kazakhstan: still the old year
+    old = register(received_at="2025-12-31T18:30:00Z")["number"]
+    # 19:30 UTC is 00:30 on 1 January in Kazakhstan: the new year, numbering restarts
+    new = register(received_at="2025-12-31T19:30:00Z")["number"]
+    assert old == "111-2025-000001"
+    assert new == "111-2026-000001"
+    assert register()["number"] == "111-2026-000002"
+
+
+def test_kazakhstan_zone_is_utc_plus_five():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    moment = datetime(2026, 7, 1, 12, 0, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    assert moment.utcoffset().total_seconds() == 5 * 3600

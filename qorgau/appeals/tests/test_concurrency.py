@@ -15,8 +15,10 @@ from qorgau.appeals.models import Appeal
 from qorgau.appeals.schemas import AppealIn
 from qorgau.core.testing import appeal_body
 
-pytestmark = [pytest.mark.postgres,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _in_threads(n: int, work: Callable[[int], Any]) -> list[Any]:
@@ -27,7 +29,7 @@ def _in_threads(n: int, work: Callable[[int], Any]) -> list[Any]:
         try:
             barrier.wait()
             results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - reported by the test
+        except Exception as exc:
             results[i] = exc
         finally:
             connection.close()
@@ -60,8 +62,9 @@ def test_concurrent_retries_with_one_key_make_one_appeal(make_user):
     consultant = make_user("c2", "consultant")
     data = AppealIn.model_validate(appeal_body())
 
-    results = _in_threads(6, lambda _i: appeal_register(actor=consultant, data=data,
-                                                         idempotency_key="same-call"))
+    results = _in_threads(
+        6, lambda _i: appeal_register(actor=consultant, data=data, idempotency_key="same-call")
+    )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len({r.appeal.number for r in results}) == 1
     assert len({r.code for r in results}) == 1

@@ -7,8 +7,8 @@ import secrets
 
 import pytest
 from cryptography.fernet import Fernet
-from django.db import connection
 from django.conf import settings
+from django.db import connection
 from django.test import override_settings
 
 from qorgau.appeals.models import Appeal
@@ -17,8 +17,15 @@ from qorgau.core.management.commands.rotate_keys import rotate_all
 
 pytestmark = pytest.mark.django_db
 
-SECRETS = ["Айгүл Серікова", "900101300027", "7012345678", "aigul@example.kz",
-           "Абай даңғылы", "сыныптастары ұрады", "Нұрлан"]
+SECRETS = [
+    "Айгүл Серікова",
+    "900101300027",
+    "7012345678",
+    "aigul@example.kz",
+    "Абай даңғылы",
+    "сыныптастары ұрады",
+    "Нұрлан",
+]
 
 
 def _all_text_in_database() -> str:
@@ -33,8 +40,10 @@ def _all_text_in_database() -> str:
 
 def test_no_plaintext_personal_data_in_any_table(api_as, register):
     number = register(persons=[{"kind": "child", "age": 9, "name": "Нұрлан"}])["number"]
-    api_as("consultant").post(f"/api/v1/appeals/{number}/transitions",
-                              {"to": "in_progress", "comment": "Айгүл Серікова қайта қоңырау шалды"})
+    api_as("consultant").post(
+        f"/api/v1/appeals/{number}/transitions",
+        {"to": "in_progress", "comment": "Айгүл Серікова қайта қоңырау шалды"},
+    )
     api_as("consultant").get(f"/api/v1/appeals/{number}")  # a view writes an audit record
     dump = _all_text_in_database()
     assert number in dump  # the dump really holds the appeal

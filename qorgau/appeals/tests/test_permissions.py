@@ -8,8 +8,17 @@ from qorgau.core.testing import appeal_body
 
 pytestmark = pytest.mark.django_db
 
-ALL = ["consultant", "supervisor", "quality", "officer_a", "commissioner",
-       "national_commissioner", "auditor", "admin", "outsider"]
+ALL = [
+    "consultant",
+    "supervisor",
+    "quality",
+    "officer_a",
+    "commissioner",
+    "national_commissioner",
+    "auditor",
+    "admin",
+    "outsider",
+]
 CREATORS = {"consultant", "supervisor"}
 FULL_VIEWERS = {"consultant", "supervisor", "quality", "auditor"}
 COMMISSIONERS = {"commissioner", "national_commissioner"}
@@ -70,8 +79,11 @@ def test_personal_data_only_for_consultant_and_supervisor(api_as, three_appeals,
 @pytest.mark.parametrize("persona", ALL)
 def test_transition(api_as, three_appeals, persona):
     number = three_appeals["child_almaty"]
-    status = api_as(persona).post(f"/api/v1/appeals/{number}/transitions",
-                                  {"to": "in_progress"}).status_code
+    status = (
+        api_as(persona)
+        .post(f"/api/v1/appeals/{number}/transitions", {"to": "in_progress"})
+        .status_code
+    )
     assert status == (200 if persona in CREATORS else 403)
 
 

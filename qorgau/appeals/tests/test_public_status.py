@@ -12,14 +12,17 @@ pytestmark = pytest.mark.django_db
 
 def _ask(number: str, code: str, language: str = "kk", address: str = "10.0.0.1"):
     client = Client(HTTP_ACCEPT_LANGUAGE=language, REMOTE_ADDR=address)
-    return client.post("/api/v1/public/status", {"number": number, "code": code},
-                       content_type="application/json")
+    return client.post(
+        "/api/v1/public/status", {"number": number, "code": code}, content_type="application/json"
+    )
 
 
 def test_status_with_number_and_code_shows_progress_only(register, api_as):
     created = register()
-    api_as("consultant").post(f"/api/v1/appeals/{created['number']}/transitions",
-                              {"to": "in_progress", "comment": "Айгүл апайға хабарластым"})
+    api_as("consultant").post(
+        f"/api/v1/appeals/{created['number']}/transitions",
+        {"to": "in_progress", "comment": "Айгүл апайға хабарластым"},
+    )
     response = _ask(created["number"], created["code"].lower().replace("-", ""), "ru")
     assert response.status_code == 200
     body = response.json()

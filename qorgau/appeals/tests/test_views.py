@@ -12,12 +12,22 @@ from qorgau.audit.models import AuditRecord
 pytestmark = pytest.mark.django_db
 
 FORM = {
-    "urgency": "urgent", "urgency_reason": "Күйеуі қазір ұрып жатыр", "risk_flags": ["violence_now"],
-    "channel": "phone", "language": "kk", "region": "astana", "direction": "2",
-    "summary": "Отбасылық зорлық-зомбылық", "description": "Әйел көмек сұрап қоңырау шалды.",
-    "applicant.kind": "individual", "applicant.name": "Гүлнар Ахметова",
-    "applicant.phone": "8 701 555 44 33", "applicant.iin": "",
-    "persons.0.kind": "woman", "persons.0.age": "31", "help_given": ["psychological"],
+    "urgency": "urgent",
+    "urgency_reason": "Күйеуі қазір ұрып жатыр",
+    "risk_flags": ["violence_now"],
+    "channel": "phone",
+    "language": "kk",
+    "region": "astana",
+    "direction": "2",
+    "summary": "Отбасылық зорлық-зомбылық",
+    "description": "Әйел көмек сұрап қоңырау шалды.",
+    "applicant.kind": "individual",
+    "applicant.name": "Гүлнар Ахметова",
+    "applicant.phone": "8 701 555 44 33",
+    "applicant.iin": "",
+    "persons.0.kind": "woman",
+    "persons.0.age": "31",
+    "help_given": ["psychological"],
     "form_key": "form-1",
 }
 
@@ -104,9 +114,11 @@ def test_detail_hides_personal_data_from_quality(client, personas, register):
 
 def test_transition_from_page_with_htmx(consultant_client, register):
     number = register()["number"]
-    response = consultant_client.post(f"/appeals/{number}/transition/",
-                                      {"to": "in_progress", "comment": "started"},
-                                      HTTP_HX_REQUEST="true")
+    response = consultant_client.post(
+        f"/appeals/{number}/transition/",
+        {"to": "in_progress", "comment": "started"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     assert Appeal.objects.get(number=number).status == "in_progress"
 

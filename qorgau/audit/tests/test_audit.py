@@ -31,8 +31,13 @@ def tampering():
 
 def _fill(personas, n=30):
     for i in range(n):
-        audit_record(actor=personas["consultant"], action="test.event", object_type="appeal",
-                     object_ref=f"111-2026-{i:06d}", reason="test")
+        audit_record(
+            actor=personas["consultant"],
+            action="test.event",
+            object_type="appeal",
+            object_ref=f"111-2026-{i:06d}",
+            reason="test",
+        )
 
 
 def _verify_output() -> str:
@@ -60,8 +65,13 @@ def test_altered_row_is_named(personas):
 
 def test_deleted_row_is_named(personas):
     for _ in range(3):
-        audit_record(actor=None, action="test.event", object_type="appeal",
-                     object_ref="111-2026-000777", reason="test")
+        audit_record(
+            actor=None,
+            action="test.event",
+            object_type="appeal",
+            object_ref="111-2026-000777",
+            reason="test",
+        )
     chain = AuditRecord.objects.get(seq=1, object_ref="111-2026-000777").chain
     rows = list(AuditRecord.objects.filter(chain=chain).order_by("seq"))
     with tampering():
@@ -103,7 +113,10 @@ def test_every_appeal_action_is_audited_with_who_role_what_why(api_as, register)
     client.get(f"/api/v1/appeals/{number}")
     records = AuditRecord.objects.filter(object_ref=number).order_by("seq")
     assert [r.action for r in records] == [
-        "appeal.register", "appeal.transition", "appeal.view_personal"]
+        "appeal.register",
+        "appeal.transition",
+        "appeal.view_personal",
+    ]
     assert [r.actor_role for r in records] == ["consultant", "supervisor", "supervisor"]
     assert all(r.reason for r in records)
     assert len({r.chain for r in records}) == 1  # one appeal, one ordered chain

@@ -23,7 +23,7 @@ def rotate_all(batch: int = 500) -> int:
         pks = list(model._default_manager.values_list("pk", flat=True))
         for start in range(0, len(pks), batch):
             with transaction.atomic():
-                chunk = model._default_manager.filter(pk__in=pks[start:start + batch])
+                chunk = model._default_manager.filter(pk__in=pks[start : start + batch])
                 for values in chunk.values("pk", *names):
                     pk = values.pop("pk")
                     model._default_manager.filter(pk=pk).update(**values)

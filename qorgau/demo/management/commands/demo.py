@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-
 from django.utils import translation
 
 from qorgau.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
@@ -23,14 +22,20 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         created = load_demo()
-        self.stdout.write(f"Demo data: {created} new appeals loaded." if created
-                          else "Demo data already loaded; nothing changed.")
-        self.stdout.write(f"\nOpen http://127.0.0.1:{options['port']}/ and sign in as one of "
-                          f"these users, password '{DEMO_PASSWORD}':")
+        self.stdout.write(
+            f"Demo data: {created} new appeals loaded."
+            if created
+            else "Demo data already loaded; nothing changed."
+        )
+        self.stdout.write(
+            f"\nOpen http://127.0.0.1:{options['port']}/ and sign in as one of "
+            f"these users, password '{DEMO_PASSWORD}':"
+        )
         for line in _role_lines():
             self.stdout.write(f"  {line}")
-        self.stdout.write("Public status page (no sign-in): "
-                          f"http://127.0.0.1:{options['port']}/status/")
+        self.stdout.write(
+            f"Public status page (no sign-in): http://127.0.0.1:{options['port']}/status/"
+        )
         if not options["no_serve"]:
             serve(options["port"], workers=3)
 

@@ -18,13 +18,18 @@ def serve(port: int, workers: int) -> None:
     """Replace this process with gunicorn serving qorgau.wsgi."""
     call_command("collectstatic", interactive=False, verbosity=0)
     args = [
-        "gunicorn", "qorgau.wsgi:application",
-        "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers),
-        "--access-logfile", "-",
-        "--timeout", "60",
+        "gunicorn",
+        "qorgau.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "60",
     ]
-    os.execvp(sys.executable, [sys.executable, "-m", *args])
+    os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606 - fixed argv
 
 
 class Command(BaseCommand):
@@ -35,6 +40,8 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=3)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"Qorgau at http://127.0.0.1:{options['port']}/ "
-                          f"(database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
+        self.stdout.write(
+            f"Qorgau at http://127.0.0.1:{options['port']}/ "
+            f"(database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
+        )
         serve(options["port"], options["workers"])

@@ -22,6 +22,8 @@ class Command(BaseCommand):
             user = User.objects.get(username=options["username"], is_active=True)
         except User.DoesNotExist as exc:
             raise CommandError(f"No active user named {options['username']!r}") from exc
-        self.stderr.write(f"API token for {user.username} ({user.role}); send it as "
-                          "'Authorization: Bearer <token>':")
+        self.stderr.write(
+            f"API token for {user.username} ({user.role}); send it as "
+            "'Authorization: Bearer <token>':"
+        )
         self.stdout.write(token_issue(user=user, label=options["label"]))

@@ -1,0 +1,51 @@
+"""The `qorgau` commands: demo (twice changes nothing), token, audit verify."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from qorgau.appeals.models import Appeal, StatusChange
+from qorgau.audit.models import AuditRecord
+from qorgau.staff.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_once_and_twice_changes_nothing():
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    text = out.getvalue()
+    for username in [
+        "consultant",
+        "supervisor",
+        "quality",
+        "agency_officer",
+        "commissioner",
+        "auditor",
+        "admin",
+    ]:
+        assert username in text
+        assert User.objects.get(username=username).role == username
+    counts = (Appeal.objects.count(), StatusChange.objects.count(), AuditRecord.objects.count())
+    assert counts[0] == 300
+    assert set(Appeal.objects.values_list("language", flat=True)) == {"kk", "ru"}
+    assert Appeal.objects.values("status").distinct().count() == 5
+    assert Appeal.objects.values("region").distinct().count() >= 15
+    assert Appeal.objects.values("channel").distinct().count() == 7
+    call_command("demo", "--no-serve", stdout=StringIO())
+    again = (Appeal.objects.count(), StatusChange.objects.count(), AuditRecord.objects.count())
+    assert again == counts
+    verify = StringIO()
+    call_command("audit", "verify", stdout=verify)
+    assert "intact" in verify.getvalue()
+
+
+def test_token_prints_a_working_token_on_the_last_line(client, personas):
+    out = StringIO()
+    call_command("token", "supervisor", stdout=out, stderr=StringIO())
+    token = out.getvalue().strip().splitlines()[-1]
+    response = client.get("/api/v1/appeals", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200

@@ -1,0 +1,78 @@
+"""Browser test in Debian's Chromium (issue 2, item 9): a consultant registers an appeal through
+the live-call form, then the applicant looks it up on the public page with the code."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # CI installs Debian's chromium (.ci/run), so there a missing browser fails the test
+    pytest.mark.skipif(
+        not os.path.exists("/usr/bin/chromium") and not os.environ.get("CI"),
+        reason="Debian's chromium is not installed",
+    ),
+]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_register_by_form_then_look_up_publicly(live_server, browser, make_user, register):
+    make_user("operator", "consultant")
+    earlier = register()["number"]  # the same caller phoned before
+    page = browser.new_page(locale="ru-RU")
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "operator")
+    page.fill("input[name=password]", "pw-operator")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/appeals/")
+
+    page.goto(f"{live_server.url}/appeals/new/")
+    page.check("input[name=urgency][value=urgent]")
+    page.fill("input[name=urgency_reason]", "Ребёнок один дома")
+    page.check("input[name=risk_flags][value=child_without_care]")
+    page.select_option("select[name=language]", "ru")
+    page.select_option("select[name=region]", "almaty")
+    page.select_option("select[name=direction]", "4")
+    page.fill("input[name=summary]", "Ребёнок 5 лет один дома")
+    page.select_option("select[name='applicant.kind']", "individual")
+    page.fill("input[name='applicant.name']", "Соседка")
+    page.fill("input[name='applicant.phone']", "87012345678")
+    # the caller's earlier appeal appears while the consultant is still typing
+    page.locator("#caller").get_by_text(earlier).wait_for(timeout=5000)
+    page.click("button[type=submit][accesskey=s]")
+    number = page.locator("#number").inner_text()
+    code = page.locator("#code").inner_text()
+    assert number.startswith("111-") and number != earlier
+
+    public = browser.new_page(locale="kk-KZ")
+    public.goto(f"{live_server.url}/status/")
+    public.fill("input[name=number]", number)
+    public.fill("input[name=code]", code)
+    public.click("main button[type=submit]")
+    result = public.locator("#status-result")
+    result.wait_for()
+    text = result.inner_text()
+    assert number in text and "тіркелді" in text
+    assert "Соседка" not in public.content()
