@@ -44,7 +44,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -285,7 +285,9 @@ class Proc:
 
 
 def proc_table() -> dict[int, Proc]:
-    """Every process's parent, name and CPU time (user + system), from /proc/<pid>/stat."""
+    """Every process's parent, name and CPU time from /proc/<pid>/stat: its own user + system
+    time plus that of its reaped children, so that the CPU of a PostgreSQL backend or gunicorn
+    worker that exits during a phase is still counted (in its parent's)."""
     table: dict[int, Proc] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -297,7 +299,7 @@ def proc_table() -> dict[int, Proc]:
             continue
         comm = stat[stat.find("(") + 1 : stat.rfind(")")]
         rest = stat[stat.rfind(")") + 2 :].split()
-        cpu = (int(rest[11]) + int(rest[12])) / CLK_TCK
+        cpu = sum(int(v) for v in rest[11:15]) / CLK_TCK  # utime, stime, cutime, cstime
         table[int(entry.name)] = Proc(ppid=int(rest[1]), comm=comm, cpu_seconds=cpu)
     return table
 
@@ -369,15 +371,19 @@ def cpu_shares(before: CpuSnapshot, after: CpuSnapshot, master: int) -> dict[str
     """CPU used between two snapshots, in % of one core (a 2-core machine has 200 %)."""
     wall = after.wall - before.wall
 
-    def used(pids: Iterator[int]) -> float:
+    def used(belongs: Callable[[int, Proc], bool]) -> float:
         total = 0.0
-        for pid in pids:
-            old = before.procs.get(pid)
-            total += after.procs[pid].cpu_seconds - (old.cpu_seconds if old else 0.0)
+        for pid, proc in after.procs.items():
+            if belongs(pid, proc):
+                old = before.procs.get(pid)
+                total += proc.cpu_seconds - (old.cpu_seconds if old else 0.0)
+        for pid, proc in before.procs.items():
+            if pid not in after.procs and belongs(pid, proc):
+                total -= proc.cpu_seconds  # exited: its whole lifetime is in its parent's now
         return total
 
-    workers = used(p for p, v in after.procs.items() if p == master or v.ppid == master)
-    postgres = used(p for p, v in after.procs.items() if v.comm == "postgres")
+    workers = used(lambda pid, p: pid == master or p.ppid == master)
+    postgres = used(lambda pid, p: p.comm == "postgres")
     loadgen = after.loadgen - before.loadgen
     idle = (after.idle_ticks - before.idle_ticks) / CLK_TCK
     capacity = float(os.cpu_count() or 1)
@@ -530,6 +536,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def gunicorn_extra_args() -> list[str]:
+    """gunicorn >= 25 opens a control socket in ~/.gunicorn by default: not needed here."""
+    try:
+        from gunicorn.config import KNOWN_SETTINGS
+    except ImportError:
+        return []
+    names = {setting.name for setting in KNOWN_SETTINGS}
+    return ["--no-control-socket"] if "control_socket_disable" in names else []
+
+
 def server_start(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     with SERVER_LOG.open("wb") as out:
@@ -543,6 +559,7 @@ def server_start(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
                 f"{HOST}:{port}",
                 "--workers",
                 str(workers),
+                *gunicorn_extra_args(),
             ],
             cwd=PROJECT_DIR,
             env=env,
@@ -773,8 +790,10 @@ def print_report(phases: list[Phase], args: argparse.Namespace) -> dict[str, Any
         print(f"PostgreSQL backends, {p.name} (share of samples): {states or '-'}")
     for p in phases:
         if (other := p.cpu_percent.get("other", 0.0)) > NOISY_OTHER_CPU:
-            print(f"WARNING: {other:.0f} % CPU went to other processes during {p.name}: the "
-                  "machine was not quiet, so these figures understate the product.")
+            print(
+                f"WARNING: {other:.0f} % CPU went to other processes during {p.name}: the "
+                "machine was not quiet, so these figures understate the product."
+            )
     return {
         "seconds": args.seconds,
         "clients": args.clients,
@@ -872,7 +891,7 @@ def main() -> int:
             raise SetupError(f"gunicorn exited during the run ({server.returncode})")
     except (SetupError, psycopg.Error) as exc:
         log(f"FAILED: {exc}")
-        if tail := server_log_tail():
+        if server is not None and (tail := server_log_tail()):
             log(f"last lines of {SERVER_LOG}:\n{tail}")
         return 2
     finally:
