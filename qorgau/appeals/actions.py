@@ -29,6 +29,7 @@ from qorgau.core.errors import Conflict, FieldErrors
 from qorgau.core.kztime import kz_year
 from qorgau.core.roles import Perm, Role
 from qorgau.reference.models import Channel, Direction, HelpKind, Outcome, Region
+from qorgau.reference.selectors import reference_by_code, references_by_codes
 from qorgau.staff.models import User
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read out over the phone
@@ -66,19 +67,20 @@ class References:
 
 def _references(data: AppealIn) -> tuple[References, dict[str, str]]:
     """Resolve reference codes; unknown ones become field errors."""
+    help_given = references_by_codes(HelpKind, data.help_given)
     refs = References(
-        channel=Channel.objects.filter(code=data.channel).first(),
-        region=Region.objects.filter(code=data.region).first(),
-        direction=Direction.objects.filter(code=str(data.direction)).first(),
-        outcome=Outcome.objects.filter(code=data.outcome).first() if data.outcome else None,
-        help_given=list(HelpKind.objects.filter(code__in=set(data.help_given))),
+        channel=reference_by_code(Channel, data.channel),
+        region=reference_by_code(Region, data.region),
+        direction=reference_by_code(Direction, str(data.direction)),
+        outcome=reference_by_code(Outcome, data.outcome) if data.outcome else None,
+        help_given=help_given or [],
     )
     unknown = {
         "channel": refs.channel is None,
         "region": refs.region is None,
         "direction": refs.direction is None,
         "outcome": bool(data.outcome) and refs.outcome is None,
-        "help_given": len(refs.help_given) != len(set(data.help_given)),
+        "help_given": help_given is None,
     }
     return refs, {field: _("Unknown value.") for field, bad in unknown.items() if bad}
 
@@ -191,14 +193,16 @@ def appeal_register(*, actor: User, data: AppealIn, idempotency_key: str = "") -
 def _save_registration(
     actor: User, data: AppealIn, appeal: Appeal, refs: References, code: str, key: str
 ) -> None:
-    appeal.seq = _next_seq(appeal.year)
-    appeal.number = f"111-{appeal.year}-{appeal.seq:06d}"
+    """Insert everything first under a provisional number, then take the real number as late
+    as possible: the year's counter row stays locked only for the last statements and the
+    commit (docs/decisions/0003-registration-numbers.md)."""
+    appeal.number = f"pending-{secrets.token_hex(6)}"
     appeal.save(force_insert=True)
     PersonConcerned.objects.bulk_create(
         PersonConcerned(appeal=appeal, kind=p.kind, age=p.age, name=p.name) for p in data.persons
     )
-    if refs.help_given:
-        appeal.help_given.set(refs.help_given)
+    through = Appeal.help_given.through
+    through.objects.bulk_create(through(appeal=appeal, helpkind=h) for h in refs.help_given)
     StatusChange.objects.create(
         appeal=appeal, from_status="", to_status=Status.REGISTERED, by=actor, at=appeal.received_at
     )
@@ -206,6 +210,9 @@ def _save_registration(
         IdempotentRequest.objects.create(
             user=actor, key=key, fingerprint=_fingerprint(data), appeal=appeal, code=code
         )
+    appeal.seq = _next_seq(appeal.year)
+    appeal.number = f"111-{appeal.year}-{appeal.seq:06d}"
+    Appeal.objects.filter(pk=appeal.pk).update(seq=appeal.seq, number=appeal.number)
     audit_record(
         actor=actor,
         action="appeal.register",

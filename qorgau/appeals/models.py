@@ -48,9 +48,11 @@ class PersonKind(models.TextChoices):
 
 
 class Appeal(models.Model):
+    # Taken as the last step of registration; the provisional "pending-…" value and the empty
+    # seq are never committed (appeals/actions.py: _save_registration).
     number = models.CharField(max_length=20, unique=True)
     year = models.PositiveSmallIntegerField()
-    seq = models.PositiveIntegerField()
+    seq = models.PositiveIntegerField(null=True)
     channel = models.ForeignKey("reference.Channel", on_delete=models.PROTECT)
     received_at = models.DateTimeField(db_index=True)
     language = models.CharField(max_length=2, choices=Language.choices)

@@ -34,7 +34,7 @@ def audit_record(
     """Append one record to the chain of (object_type, object_ref)."""
     user = actor if actor is not None and actor.is_authenticated else None
     chain = chain_for(object_type, object_ref)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # part of the caller's transaction
         head = AuditChainHead.objects.select_for_update().get(chain=chain)
         record = AuditRecord(
             chain=chain,
