@@ -12,8 +12,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from qorgau.appeals.identifiers import iin_is_valid, normalise_iin, normalise_phone
 
@@ -29,7 +28,7 @@ def _no_nul(value: Any) -> Any:
     return value
 
 
-class TextSchema(Schema):
+class TextSchema(BaseModel):
     """Every text field of every input refuses NUL characters."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
@@ -112,19 +111,19 @@ class AppealIn(StrictSchema):
         return value
 
 
-class RegisteredOut(Schema):
+class RegisteredOut(BaseModel):
     number: str
     code: str = Field(description="Secret code for the public status page; shown only now.")
     status: str
 
 
-class PersonOut(Schema):
+class PersonOut(BaseModel):
     kind: str
     age: int | None
     name: str | None = None
 
 
-class ApplicantOut(Schema):
+class ApplicantOut(BaseModel):
     kind: str
     name: str | None = None
     iin: str | None = None
@@ -133,7 +132,7 @@ class ApplicantOut(Schema):
     address: str | None = None
 
 
-class AppealOut(Schema):
+class AppealOut(BaseModel):
     number: str
     status: str
     status_label: str
@@ -158,7 +157,7 @@ class AppealOut(Schema):
     personal_data_shown: bool
 
 
-class AppealListItem(Schema):
+class AppealListItem(BaseModel):
     number: str
     status: str
     status_label: str
@@ -183,7 +182,7 @@ class AppealFilters(TextSchema):
     offset: int = Field(default=0, ge=0, le=10_000_000)
 
 
-class AppealPage(Schema):
+class AppealPage(BaseModel):
     items: list[AppealListItem]
     count: int
 
@@ -193,7 +192,7 @@ class TransitionIn(StrictSchema):
     comment: str = Field(default="", max_length=2000)
 
 
-class HistoryItem(Schema):
+class HistoryItem(BaseModel):
     from_status: str
     to_status: str
     to_label: str
@@ -207,13 +206,13 @@ class StatusQueryIn(StrictSchema):
     code: str = Field(max_length=40)
 
 
-class StatusStep(Schema):
+class StatusStep(BaseModel):
     status: str
     label: str
     at: datetime
 
 
-class StatusOut(Schema):
+class StatusOut(BaseModel):
     number: str
     status: str
     status_label: str
@@ -222,6 +221,6 @@ class StatusOut(Schema):
     steps: list[StatusStep]
 
 
-class ErrorOut(Schema):
+class ErrorOut(BaseModel):
     detail: str
     fields: dict[str, str] = Field(default_factory=dict)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
+
+def _refuse(request: HttpRequest, status: int, message: StrOrPromise) -> HttpResponse:
     translation.activate(translation.get_language_from_request(request))
     return JsonResponse({"detail": str(message), "fields": {}}, status=status)
 

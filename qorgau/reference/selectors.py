@@ -22,7 +22,7 @@ def reference_by_code(model: type[R], code: str) -> R | None:
     """The row of `model` with this code, or None."""
     rows = _cache.setdefault(model, {})
     if code not in rows:
-        row = model.objects.filter(code=code).first()
+        row = model._default_manager.filter(code=code).first()
         if row is None:
             return None
         rows[code] = row
