@@ -4,8 +4,9 @@ contacts and schedules come with the agency interaction work (issue 3)."""
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from qorgau.core.i18n import NamedInThreeLanguages
 
 
 class AgencyKind(models.TextChoices):
@@ -15,7 +16,7 @@ class AgencyKind(models.TextChoices):
     DUTY = "duty", _("Round-the-clock duty service")
 
 
-class Agency(models.Model):
+class Agency(NamedInThreeLanguages, models.Model):
     kind = models.CharField(max_length=20, choices=AgencyKind.choices)
     name_kk = models.CharField(max_length=300)
     name_ru = models.CharField(max_length=300)
@@ -31,11 +32,3 @@ class Agency(models.Model):
     class Meta:
         ordering = ["name_ru"]
         verbose_name_plural = "agencies"
-
-    @property
-    def name(self) -> str:
-        lang = (get_language() or "kk")[:2]
-        return str(getattr(self, f"name_{lang}", None) or self.name_kk)
-
-    def __str__(self) -> str:
-        return self.name

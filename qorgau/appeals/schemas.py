@@ -132,7 +132,7 @@ class ApplicantOut(BaseModel):
     address: str | None = None
 
 
-class AppealOut(BaseModel):
+class AppealListItem(BaseModel):
     number: str
     status: str
     status_label: str
@@ -143,6 +143,9 @@ class AppealOut(BaseModel):
     direction: int
     summary: str
     urgency: str
+
+
+class AppealOut(AppealListItem):
     urgency_reason: str
     risk_flags: list[str]
     help_given: list[str]
@@ -155,19 +158,6 @@ class AppealOut(BaseModel):
         default=None, description="Only for roles that may see personal data (audited)."
     )
     personal_data_shown: bool
-
-
-class AppealListItem(BaseModel):
-    number: str
-    status: str
-    status_label: str
-    channel: str
-    received_at: datetime
-    language: str
-    region: str
-    direction: int
-    summary: str
-    urgency: str
 
 
 class AppealFilters(TextSchema):

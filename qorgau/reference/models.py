@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
+
+from qorgau.core.i18n import NamedInThreeLanguages
 
 
-class ReferenceItem(models.Model):
+class ReferenceItem(NamedInThreeLanguages, models.Model):
     code = models.CharField(max_length=40, unique=True)
     name_kk = models.CharField(max_length=200)
     name_ru = models.CharField(max_length=200)
@@ -16,15 +17,6 @@ class ReferenceItem(models.Model):
     class Meta:
         abstract = True
         ordering = ["position"]
-
-    @property
-    def name(self) -> str:
-        """The name in the active language (Kazakh when none is active)."""
-        lang = (get_language() or "kk")[:2]
-        return str(getattr(self, f"name_{lang}", None) or self.name_kk)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Direction(ReferenceItem):
