@@ -153,6 +153,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Public status look-ups (rule 6(l)): failures allowed per client address and per number.
 STATUS_LOOKUP_MAX_FAILURES = 5
+STATUS_LOOKUP_MAX_ATTEMPTS = 30  # all look-ups per client address, right codes included
 STATUS_LOOKUP_WINDOW_SECONDS = 15 * 60
 
 # Audit chains (docs/architecture/audit.md): independent chains so writers do not queue on one head.

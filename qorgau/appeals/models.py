@@ -169,12 +169,13 @@ class IdempotentRequest(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key")]
 
 
-class StatusLookupFailure(models.Model):
-    """A failed public status look-up, for throttling per address and per number (rule 6(l))."""
+class StatusLookupAttempt(models.Model):
+    """A public status look-up, for throttling per address and per number (rule 6(l))."""
 
     client = models.CharField(max_length=64)
     number = models.CharField(max_length=40)
     at = models.DateTimeField()
+    failed = models.BooleanField(default=True)
 
     class Meta:
         indexes = [models.Index(fields=["client", "at"]), models.Index(fields=["number", "at"])]

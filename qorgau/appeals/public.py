@@ -3,7 +3,8 @@ their appeal, given its number and secret code — never names, content or the a
 
 A wrong code and an unknown number get the same answer. Failures are counted in the database
 (so every app process agrees) per client address and per number; after
-STATUS_LOOKUP_MAX_FAILURES in STATUS_LOOKUP_WINDOW_SECONDS both are refused with 429.
+STATUS_LOOKUP_MAX_FAILURES in STATUS_LOOKUP_WINDOW_SECONDS both are refused with 429, and so
+is an address after STATUS_LOOKUP_MAX_ATTEMPTS look-ups of any kind in that window.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from qorgau.appeals.actions import status_code_digest
 from qorgau.appeals.lifecycle import PUBLIC_STEP_LABELS, REOPEN_LABEL, is_reopen
-from qorgau.appeals.models import Appeal, Status, StatusLookupFailure
+from qorgau.appeals.models import Appeal, Status, StatusLookupAttempt
 from qorgau.core.errors import NotFound, Throttled
 
 DUMMY_DIGEST = "0" * 64
@@ -47,20 +48,25 @@ def _window_start() -> datetime:
 
 
 def _throttled(client: str, number: str) -> bool:
-    since = _window_start()
-    recent = StatusLookupFailure.objects.filter(at__gte=since)
+    """Too many failures from this address or on this number, or too many look-ups at all
+    from this address (the public endpoint is rate-limited even for right codes)."""
+    recent = StatusLookupAttempt.objects.filter(at__gte=_window_start())
+    failures = recent.filter(failed=True)
     limit = settings.STATUS_LOOKUP_MAX_FAILURES
     return (
-        recent.filter(client=client).count() >= limit
-        or recent.filter(number=number).count() >= limit
+        failures.filter(client=client).count() >= limit
+        or failures.filter(number=number).count() >= limit
+        or recent.filter(client=client).count() >= settings.STATUS_LOOKUP_MAX_ATTEMPTS
     )
 
 
-def _record_failure(client: str, number: str) -> None:
-    StatusLookupFailure.objects.filter(
+def _record(client: str, number: str, *, failed: bool) -> None:
+    StatusLookupAttempt.objects.filter(
         Q(client=client) | Q(number=number), at__lt=_window_start()
     ).delete()
-    StatusLookupFailure.objects.create(client=client, number=number, at=timezone.now())
+    StatusLookupAttempt.objects.create(
+        client=client, number=number, at=timezone.now(), failed=failed
+    )
 
 
 def _steps(appeal: Appeal) -> list[PublicStep]:
@@ -87,8 +93,9 @@ def public_status(*, client: str, number: str, code: str) -> PublicStatus:
     )
     expected = appeal.status_code_digest if appeal else DUMMY_DIGEST
     if not hmac.compare_digest(expected, status_code_digest(code)) or appeal is None:
-        _record_failure(client, number)
+        _record(client, number, failed=True)
         raise NotFound(_("No appeal matches this number and code."))
+    _record(client, number, failed=False)
     steps = _steps(appeal)
     return PublicStatus(
         number=appeal.number,

@@ -67,3 +67,11 @@ def test_public_page_shows_status_in_chosen_language(register):
     html = page.content.decode()
     assert created["number"] in html and "тіркелді" in html
     assert "Айгүл" not in html and "Мектепте" not in html
+
+
+def test_even_right_codes_are_rate_limited_per_address(register):
+    created = register()
+    for _ in range(30):
+        assert _ask(created["number"], created["code"], address="10.7.7.7").status_code == 200
+    assert _ask(created["number"], created["code"], address="10.7.7.7").status_code == 429
+    assert _ask(created["number"], created["code"], address="10.7.7.8").status_code == 200
