@@ -130,6 +130,8 @@ def transition(request: HttpRequest, number: str, payload: TransitionIn) -> dict
 )
 def history(request: HttpRequest, number: str) -> list[dict[str, object]]:
     appeal = access_appeal(request.user, number)
+    # Comments are free text and may name people: only roles that see personal data read them.
+    with_comments = has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL)
     return [
         {
             "from_status": c.from_status,
@@ -137,7 +139,7 @@ def history(request: HttpRequest, number: str) -> list[dict[str, object]]:
             "to_label": str(Status(c.to_status).label),
             "by": c.by.username if c.by else None,
             "at": c.at,
-            "comment": c.comment,
+            "comment": c.comment if with_comments else None,
         }
         for c in appeal.status_changes.select_related("by")
     ]

@@ -188,7 +188,7 @@ class HistoryItem(BaseModel):
     to_label: str
     by: str | None
     at: datetime
-    comment: str
+    comment: str | None = Field(description="Only for roles that may see personal data.")
 
 
 class StatusQueryIn(StrictSchema):

@@ -116,6 +116,7 @@ def _detail_context(request: HttpRequest, appeal: Any, personal: Any) -> dict[st
         "history": appeal.status_changes.select_related("by"),
         "persons": appeal.persons.all(),
         "targets": targets if has_perm(request.user, Perm.APPEAL_TRANSITION) else [],
+        "show_comments": has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL),
     }
 
 

@@ -98,3 +98,25 @@ def test_deactivated_user_token_is_refused(api_as, personas):
     personas["consultant"].is_active = False
     personas["consultant"].save()
     assert client.get("/api/v1/appeals").status_code == 401
+
+
+@pytest.mark.parametrize("persona", sorted(FULL_VIEWERS | COMMISSIONERS))
+def test_history_comments_only_for_personal_data_roles(api_as, three_appeals, persona):
+    number = three_appeals["child_almaty"]
+    api_as("consultant").post(
+        f"/api/v1/appeals/{number}/transitions",
+        {"to": "in_progress", "comment": "Айгүл апай қайта қоңырау шалды"},
+    )
+    history = api_as(persona).get(f"/api/v1/appeals/{number}/history").json()
+    assert history[-1]["to_status"] == "in_progress"
+    expected = "Айгүл апай қайта қоңырау шалды" if persona in PERSONAL else None
+    assert history[-1]["comment"] == expected
+
+
+def test_history_page_hides_comments_from_quality(client, personas, three_appeals, api_as):
+    number = three_appeals["child_almaty"]
+    api_as("consultant").post(
+        f"/api/v1/appeals/{number}/transitions", {"to": "in_progress", "comment": "Айгүл апай"}
+    )
+    client.force_login(personas["quality"])
+    assert "Айгүл апай" not in client.get(f"/appeals/{number}/").content.decode()
