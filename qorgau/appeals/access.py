@@ -16,7 +16,7 @@ from qorgau.audit.actions import audit_record
 from qorgau.core import crypto
 from qorgau.core.access import require
 from qorgau.core.errors import NotFound
-from qorgau.core.roles import Perm
+from qorgau.core.roles import Perm, has_perm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -90,3 +90,18 @@ def access_earlier_appeals(
             details={"appeals": [a.number for a in found]},
         )
     return found
+
+
+def access_history_comments(user: User | AnonymousUser, appeal: Appeal, *, reason: str) -> bool:
+    """Whether the user may read the free-text comments of the status history; reading them
+    is a view of personal data and is audited like one."""
+    if not has_perm(user, Perm.APPEAL_VIEW_PERSONAL):
+        return False
+    audit_record(
+        actor=user,
+        action="appeal.view_personal",
+        object_type="appeal",
+        object_ref=appeal.number,
+        reason=reason,
+    )
+    return True
