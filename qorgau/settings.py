@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "qorgau.staff",
     "qorgau.audit",
     "qorgau.appeals",
+    "qorgau.workdays",
+    "qorgau.interaction",
     "qorgau.demo",
 ]
 

@@ -1,0 +1,1 @@
+"""Models of requests to agencies and their delivery."""

@@ -1,0 +1,1 @@
+"""Models of the working calendar (filled in by the workdays work)."""
