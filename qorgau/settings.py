@@ -158,6 +158,19 @@ STATUS_LOOKUP_MAX_FAILURES = 5
 STATUS_LOOKUP_MAX_ATTEMPTS = 30  # all look-ups per client address, right codes included
 STATUS_LOOKUP_WINDOW_SECONDS = 15 * 60
 
+# Delivery of requests to agencies (interaction/outbox.py).
+QORGAU_SMTP_HOST = os.environ.get("QORGAU_SMTP_HOST", "127.0.0.1")
+QORGAU_SMTP_PORT = int(os.environ.get("QORGAU_SMTP_PORT", "25"))
+QORGAU_MAIL_FROM = os.environ.get("QORGAU_MAIL_FROM", "111@qorgau.invalid")
+QORGAU_DEMO_WEBHOOK_BASE = os.environ.get(
+    "QORGAU_DEMO_WEBHOOK_BASE", "http://127.0.0.1:8112/agency-hook/"
+)
+OUTBOX_LEASE_SECONDS = int(os.environ.get("QORGAU_OUTBOX_LEASE_SECONDS", "60"))
+OUTBOX_BACKOFF_SECONDS = [
+    int(s) for s in os.environ.get("QORGAU_OUTBOX_BACKOFF", "0,300,1800").split(",")
+]
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("QORGAU_OUTBOX_MAX_ATTEMPTS", "8"))
+
 # Audit chains (docs/architecture/audit.md): independent chains so writers do not queue on one head.
 AUDIT_CHAINS = 32
 

@@ -9,8 +9,9 @@ from qorgau.appeals.models import Status
 
 S = Status
 TRANSITIONS: dict[str, frozenset[str]] = {
-    # A consultant may answer during the call itself (rule 6(b)), so registered → answered.
-    S.REGISTERED: frozenset({S.IN_PROGRESS, S.ANSWERED}),
+    # A consultant may answer during the call itself (rule 6(b)), so registered → answered, and
+    # an urgent appeal goes to the agency at once (rule 6(j)), so registered → waiting.
+    S.REGISTERED: frozenset({S.IN_PROGRESS, S.WAITING_AGENCY, S.ANSWERED}),
     S.IN_PROGRESS: frozenset({S.WAITING_AGENCY, S.ANSWERED}),
     S.WAITING_AGENCY: frozenset({S.IN_PROGRESS, S.ANSWERED}),
     S.ANSWERED: frozenset({S.CLOSED, S.IN_PROGRESS}),

@@ -36,6 +36,7 @@ class Perm(StrEnum):
     APPEAL_TRANSITION = "appeal.transition"
     APPEAL_REOPEN = "appeal.reopen"
     AUDIT_VIEW = "audit.view"
+    REQUEST_SEND = "request.send"  # compose, preview and send requests to agencies (rule 15)
 
 
 R = Role
@@ -47,6 +48,7 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.APPEAL_TRANSITION: frozenset({R.CONSULTANT, R.SUPERVISOR}),
     Perm.APPEAL_REOPEN: frozenset({R.SUPERVISOR}),
     Perm.AUDIT_VIEW: frozenset({R.AUDITOR}),
+    Perm.REQUEST_SEND: frozenset({R.CONSULTANT, R.SUPERVISOR}),
 }
 
 

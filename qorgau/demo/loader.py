@@ -12,7 +12,8 @@ from typing import TypeVar
 from django.db import transaction
 from django.utils import timezone
 
-from qorgau.agencies.models import Agency, AgencyKind
+from qorgau.agencies.loader import load_directory
+from qorgau.agencies.models import Agency
 from qorgau.appeals.actions import appeal_register, appeal_transition
 from qorgau.appeals.models import Appeal, IdempotentRequest, Status
 from qorgau.appeals.schemas import AppealIn
@@ -25,6 +26,7 @@ T = TypeVar("T")
 
 DEMO_PASSWORD = "qorgau-111"  # noqa: S105 - printed for the local demo; demo users only
 DEMO_APPEALS = 300
+DEMO_OFFICER_AGENCY = "almaty.akimat.education"
 DEMO_USERS: list[tuple[str, Role]] = [
     ("consultant", Role.CONSULTANT),
     ("supervisor", Role.SUPERVISOR),
@@ -62,15 +64,8 @@ PATHS = [
 
 
 def demo_users() -> dict[str, User]:
-    agency, _ = Agency.objects.get_or_create(
-        kind=AgencyKind.LOCAL,
-        name_ru="Управление образования города Алматы",
-        defaults={
-            "name_kk": "Алматы қаласының Білім басқармасы",
-            "name_en": "Almaty City Education Department",
-            "region": Region.objects.get(code="almaty"),
-        },
-    )
+    load_directory()
+    agency = Agency.objects.get(key=DEMO_OFFICER_AGENCY)
     almaty = Region.objects.get(code="almaty")
     users = {}
     for username, role in DEMO_USERS:

@@ -1,1 +1,110 @@
-"""Models of requests to agencies and their delivery."""
+"""Requests to agencies (rule 15), the disclosure policy that limits what they carry, and the
+outbox of their deliveries (rules 6(j), 12, 14). The outbox rows are the state of record: a
+worker claims them, every attempt is a row, nothing lives only in a queue."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.agencies.models import AgencyKind, ContactChannel
+from qorgau.core.fields import EncryptedTextField
+
+
+class DisclosureRule(models.Model):
+    """Which appeal fields may go to agencies of a kind for a direction (rule 15). The most
+    specific rule wins: (direction, kind), then (direction, any kind), then (any, kind), then
+    (any, any). Fields not listed never leave; see interaction/disclosure.py for the names."""
+
+    direction = models.CharField(max_length=4, blank=True, help_text="1–13; empty: any.")
+    agency_kind = models.CharField(
+        max_length=20, choices=AgencyKind.choices, blank=True, help_text="Empty: any kind."
+    )
+    fields = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["direction", "agency_kind"], name="disclosure_rule_unique"
+            )
+        ]
+
+
+class RequestStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued for delivery")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Delivery failed")
+    ACKNOWLEDGED = "acknowledged", _("Receipt acknowledged")
+    CONFIRMED = "confirmed", _("Confirmed, initial measures taken")
+    NOT_CONFIRMED = "not_confirmed", _("Not confirmed")
+    CLARIFICATION = "clarification", _("Clarification asked")
+    PASSED_ON = "passed_on", _("Passed on to a competent body")
+    ANSWERED = "answered", _("Answered")
+
+
+class AgencyRequest(models.Model):
+    """What the centre asked one agency about one appeal. `content` is exactly what was sent,
+    encrypted and never changed after creation (rule 15)."""
+
+    appeal = models.ForeignKey("appeals.Appeal", on_delete=models.PROTECT, related_name="requests")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="requests")
+    urgent = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, default=RequestStatus.QUEUED
+    )
+    proposed = models.BooleanField(help_text="Was the agency among the routing proposals?")
+    choice_reason = models.CharField(max_length=500, blank=True)
+    content = EncryptedTextField(help_text="JSON of the fields sent; immutable.")
+    withheld = models.JSONField(default=dict, help_text="Field names left out, masks applied.")
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["agency", "status"])]
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    DELIVERED = "delivered", _("Delivered")
+    DEAD = "dead", _("Failed for good")
+
+
+class Delivery(models.Model):
+    """One request on one contact channel. A worker claims it (status sending, lease) and
+    records each attempt; an expired lease means the worker died and the row is claimed again."""
+
+    request = models.ForeignKey(AgencyRequest, on_delete=models.CASCADE, related_name="deliveries")
+    contact = models.ForeignKey("agencies.AgencyContact", on_delete=models.PROTECT)
+    channel = models.CharField(max_length=10, choices=ContactChannel.choices)
+    urgent = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    due_at = models.DateTimeField(help_text="Not before: now if urgent, else working hours.")
+    attempts = models.PositiveIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "contact"], name="delivery_unique")
+        ]
+        indexes = [models.Index(fields=["status", "urgent", "due_at"])]
+
+
+class DeliveryAttempt(models.Model):
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="history")
+    worker = models.CharField(max_length=100)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    ok = models.BooleanField()
+    error = models.CharField(max_length=500, blank=True)

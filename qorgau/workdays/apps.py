@@ -1,4 +1,4 @@
-"""Workdays: the Kazakhstan working calendar (holidays, moved days) and agencies' hours (rule 14)."""
+"""Workdays: the Kazakhstan working calendar and agencies' working hours (rule 14)."""
 
 from django.apps import AppConfig
 

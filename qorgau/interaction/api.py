@@ -1,0 +1,167 @@
+"""Agencies and requests API: the directory, routing proposals, preview and sending of requests
+(rule 15), and their delivery status. Thin: parse → access → action → answer."""
+
+import json
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja import Status as HttpStatus
+from pydantic import BaseModel, Field
+
+from qorgau.agencies.models import Agency
+from qorgau.agencies.routing import propose_agencies
+from qorgau.appeals.access import access_appeal
+from qorgau.appeals.schemas import ErrorOut
+from qorgau.audit.actions import audit_record
+from qorgau.core.access import require
+from qorgau.core.auth import request_user
+from qorgau.core.roles import Perm, has_perm
+from qorgau.interaction.access import access_request, chosen_agency
+from qorgau.interaction.actions import request_send
+from qorgau.interaction.disclosure import compose_request
+from qorgau.interaction.models import AgencyRequest
+from qorgau.interaction.schemas import (
+    AgencyOut,
+    PreviewOut,
+    ProposalOut,
+    RequestIn,
+    RequestOut,
+)
+
+router = Router(tags=["agencies and requests"])
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class AgencyFilters(BaseModel):
+    region: str | None = Field(default=None, max_length=40)
+    direction: int | None = Field(default=None, ge=1, le=13)
+    kind: str | None = Field(default=None, max_length=20)
+
+
+def agency_out(agency: Agency) -> dict[str, Any]:
+    return {
+        "id": agency.pk,
+        "key": agency.key,
+        "kind": agency.kind,
+        "name": agency.name,
+        "region": agency.region.code if agency.region else None,
+        "directions": sorted(int(d.code) for d in agency.directions.all()),
+        "round_the_clock": agency.round_the_clock,
+        "schedule": agency.schedule,
+        "channels": sorted({c.channel for c in agency.contacts.all() if c.active}),
+    }
+
+
+def request_out(request: HttpRequest, agency_request: AgencyRequest) -> dict[str, Any]:
+    personal = has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL)
+    if personal:
+        audit_record(
+            actor=request.user,
+            action="request.view",
+            object_type="appeal",
+            object_ref=agency_request.appeal.number,
+            reason="api: request detail",
+        )
+    return {
+        "id": agency_request.pk,
+        "appeal": agency_request.appeal.number,
+        "agency": agency_out(agency_request.agency),
+        "urgent": agency_request.urgent,
+        "status": agency_request.status,
+        "proposed": agency_request.proposed,
+        "choice_reason": agency_request.choice_reason,
+        "created_at": agency_request.created_at,
+        "delivered_at": agency_request.delivered_at,
+        "withheld": agency_request.withheld,
+        "content": json.loads(agency_request.content) if personal else None,
+        "deliveries": list(
+            agency_request.deliveries.values(
+                "channel", "status", "due_at", "attempts", "delivered_at", "last_error"
+            )
+        ),
+    }
+
+
+@router.get("/agencies", response={200: list[AgencyOut], **ERRORS}, summary="Agency directory")
+def agencies(request: HttpRequest, filters: Query[AgencyFilters]) -> list[dict[str, Any]]:
+    require(request.user, Perm.APPEAL_VIEW)
+    found = Agency.objects.filter(active=True).select_related("region")
+    if filters.region:
+        found = found.filter(region__code=filters.region)
+    if filters.direction:
+        found = found.filter(directions__code=str(filters.direction))
+    if filters.kind:
+        found = found.filter(kind=filters.kind)
+    found = found.prefetch_related("directions", "contacts")
+    return [agency_out(a) for a in found[:500]]
+
+
+@router.get(
+    "/appeals/{number}/routing",
+    response={200: list[ProposalOut], **ERRORS},
+    summary="Competent agencies proposed for an appeal",
+)
+def routing(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    appeal = access_appeal(request.user, number)
+    return [{"agency": agency_out(p.agency), "why": str(p.why)} for p in propose_agencies(appeal)]
+
+
+@router.post(
+    "/appeals/{number}/requests/preview",
+    response={200: PreviewOut, **ERRORS},
+    summary="Exactly what a request would carry, and what would be withheld",
+)
+def preview(request: HttpRequest, number: str, payload: RequestIn) -> dict[str, Any]:
+    appeal = access_appeal(request.user, number)
+    require(request.user, Perm.REQUEST_SEND)
+    agency = chosen_agency(payload.agency)
+    composition = compose_request(appeal, agency)
+    audit_record(
+        actor=request.user,
+        action="request.preview",
+        object_type="appeal",
+        object_ref=appeal.number,
+        reason="preview before sending",
+    )
+    return {
+        "agency": agency_out(agency),
+        "content": composition.content,
+        "withheld": composition.withheld,
+    }
+
+
+@router.post(
+    "/appeals/{number}/requests",
+    response={201: RequestOut, **ERRORS},
+    summary="Send a request to an agency",
+)
+def send(request: HttpRequest, number: str, payload: RequestIn) -> HttpStatus:
+    appeal = access_appeal(request.user, number)
+    sent = request_send(
+        actor=request_user(request),
+        appeal=appeal,
+        agency=chosen_agency(payload.agency),
+        reason=payload.reason,
+    )
+    return HttpStatus(201, request_out(request, sent))
+
+
+@router.get(
+    "/appeals/{number}/requests",
+    response={200: list[RequestOut], **ERRORS},
+    summary="Requests sent about an appeal",
+)
+def appeal_requests(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    appeal = access_appeal(request.user, number)
+    found = appeal.requests.select_related("appeal", "agency__region")
+    return [request_out(request, r) for r in found]
+
+
+@router.get(
+    "/requests/{request_id}",
+    response={200: RequestOut, **ERRORS},
+    summary="One request and its deliveries",
+)
+def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
+    return request_out(request, access_request(request.user, request_id))

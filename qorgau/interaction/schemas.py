@@ -1,0 +1,68 @@
+"""Schemas of the agencies and requests API (issue 3, item 8)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from qorgau.appeals.schemas import StrictSchema
+
+
+class AgencyOut(BaseModel):
+    id: int
+    key: str | None
+    kind: str
+    name: str
+    region: str | None
+    directions: list[int]
+    round_the_clock: bool
+    schedule: dict[str, Any]
+    channels: list[str]
+
+
+class ProposalOut(BaseModel):
+    agency: AgencyOut
+    why: str
+
+
+class RequestIn(StrictSchema):
+    agency: int = Field(ge=1, le=2**31 - 1)
+    reason: str = Field(
+        default="",
+        max_length=500,
+        description="Required when the agency was not proposed (rule 6(h)).",
+    )
+
+
+class PreviewOut(BaseModel):
+    agency: AgencyOut
+    content: dict[str, Any]
+    withheld: dict[str, Any]
+
+
+class DeliveryOut(BaseModel):
+    channel: str
+    status: str
+    due_at: datetime
+    attempts: int
+    delivered_at: datetime | None
+    last_error: str
+
+
+class RequestOut(BaseModel):
+    id: int
+    appeal: str
+    agency: AgencyOut
+    urgent: bool
+    status: str
+    proposed: bool
+    choice_reason: str
+    created_at: datetime
+    delivered_at: datetime | None
+    withheld: dict[str, Any]
+    content: dict[str, Any] | None = Field(
+        default=None, description="What was sent; only for roles that see personal data."
+    )
+    deliveries: list[DeliveryOut]
