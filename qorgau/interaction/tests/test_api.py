@@ -13,8 +13,12 @@ pytestmark = pytest.mark.django_db
 def test_directory_filters(api_as, directory):
     client = api_as("consultant")
     almaty = client.get("/api/v1/agencies", region="almaty").json()
-    assert {a["key"] for a in almaty} == {"almaty.education", "almaty.police", "almaty.102",
-                                          "almaty.commissioner"}
+    assert {a["key"] for a in almaty} == {
+        "almaty.education",
+        "almaty.police",
+        "almaty.102",
+        "almaty.commissioner",
+    }
     education = client.get("/api/v1/agencies", direction=4, kind="local").json()
     assert [a["key"] for a in education] == ["almaty.education"]
     assert education[0]["channels"] == ["email"]
@@ -53,18 +57,28 @@ def test_not_proposed_agency_without_reason_is_a_field_error(api_as, directory, 
 
 def test_quality_officer_sees_requests_without_content(api_as, directory, register):
     number = register(direction=4)["number"]
-    sent = api_as("consultant").post(f"/api/v1/appeals/{number}/requests",
-                                     {"agency": directory["almaty_education"].pk}).json()
+    sent = (
+        api_as("consultant")
+        .post(f"/api/v1/appeals/{number}/requests", {"agency": directory["almaty_education"].pk})
+        .json()
+    )
     seen = api_as("quality").get(f"/api/v1/requests/{sent['id']}").json()
     assert seen["content"] is None and seen["status"] == "queued"
-    assert api_as("quality").post(f"/api/v1/appeals/{number}/requests",
-                                  {"agency": directory["almaty_education"].pk}).status_code == 403
+    assert (
+        api_as("quality")
+        .post(f"/api/v1/appeals/{number}/requests", {"agency": directory["almaty_education"].pk})
+        .status_code
+        == 403
+    )
 
 
 def test_agency_officer_cannot_use_the_centres_request_api(api_as, directory, register):
     number = register(direction=4)["number"]
-    sent = api_as("consultant").post(f"/api/v1/appeals/{number}/requests",
-                                     {"agency": directory["almaty_education"].pk}).json()
+    sent = (
+        api_as("consultant")
+        .post(f"/api/v1/appeals/{number}/requests", {"agency": directory["almaty_education"].pk})
+        .json()
+    )
     officer = api_as("officer_a")
     assert officer.get(f"/api/v1/requests/{sent['id']}").status_code == 403
     assert officer.get(f"/api/v1/appeals/{number}/routing").status_code == 403

@@ -5,7 +5,6 @@ kind; the facts of the appeal (dates, sums, account numbers, other words) stay a
 from __future__ import annotations
 
 import random
-import time
 import unicodedata
 
 import pytest
@@ -305,12 +304,9 @@ def _large_text(size: int = 100_000) -> str:
     return " ".join(parts)
 
 
-def test_large_text_is_fast():
-    text = _large_text()
-    started = time.perf_counter()
-    masked = mask_text(text, known_names=NAMES)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, f"{elapsed:.2f} s for {len(text)} characters"
+def test_large_text_is_masked_whole():
+    """Speed is measured in bench/, not here; here: nothing is cut short on a long text."""
+    masked = mask_text(_large_text(), known_names=NAMES)
     assert IIN_OK not in masked.text
     assert "701 234" not in masked.text
 
