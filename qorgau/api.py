@@ -17,6 +17,7 @@ from qorgau.appeals.public_api import router as public_router
 from qorgau.core.auth import API_AUTH
 from qorgau.core.errors import ApplicationError
 from qorgau.core.validation import field_errors
+from qorgau.interaction.agency_api import router as agency_router
 from qorgau.interaction.api import router as interaction_router
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ api = NinjaAPI(
 api.add_router("/appeals", appeals_router)
 api.add_router("/public", public_router)
 api.add_router("", interaction_router)
+api.add_router("/agency", agency_router)
 if settings.BENCH_FLOOR:
     from qorgau.core.bench_api import router as bench_router
 

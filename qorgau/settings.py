@@ -79,7 +79,7 @@ ROOT_URLCONF = "qorgau.urls"
 WSGI_APPLICATION = "qorgau.wsgi.application"
 AUTH_USER_MODEL = "staff.User"
 LOGIN_URL = "appeals:login"
-LOGIN_REDIRECT_URL = "appeals:list"
+LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "appeals:login"
 
 TEMPLATES = [
@@ -170,6 +170,13 @@ OUTBOX_BACKOFF_SECONDS = [
     int(s) for s in os.environ.get("QORGAU_OUTBOX_BACKOFF", "0,300,1800").split(",")
 ]
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("QORGAU_OUTBOX_MAX_ATTEMPTS", "8"))
+
+# Deadlines of requests (rule 11; interaction/deadlines.py).
+ANSWER_WORKING_DAYS = int(os.environ.get("QORGAU_ANSWER_WORKING_DAYS", "15"))
+PASS_ON_WORKING_DAYS = 3
+URGENT_CONFIRM_HOURS = int(os.environ.get("QORGAU_URGENT_CONFIRM_HOURS", "3"))
+MAX_EXTENSION_MONTHS = 2
+SOON_DUE_WORKING_DAYS = 2
 
 # Audit chains (docs/architecture/audit.md): independent chains so writers do not queue on one head.
 AUDIT_CHAINS = 32

@@ -7,5 +7,6 @@ from qorgau.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("qorgau.interaction.urls")),
     path("", include("qorgau.appeals.urls")),
 ]

@@ -76,3 +76,39 @@ def test_register_by_form_then_look_up_publicly(live_server, browser, make_user,
     text = result.inner_text()
     assert number in text and "тіркелді" in text
     assert "Соседка" not in public.content()
+
+
+def test_agency_officer_replies_in_the_portal(live_server, browser, make_user, register):
+    from qorgau.agencies.models import Agency, AgencyContact
+    from qorgau.appeals.models import Appeal
+    from qorgau.interaction.actions import request_send
+    from qorgau.interaction.models import AgencyRequest
+    from qorgau.reference.models import Direction, Region
+
+    agency = Agency.objects.create(
+        key="almaty.education",
+        kind="local",
+        name_kk="Білім",
+        name_ru="Образование",
+        name_en="Education",
+        region=Region.objects.get(code="almaty"),
+    )
+    agency.directions.set(Direction.objects.filter(code="4"))
+    AgencyContact.objects.create(agency=agency, channel="email", address="e@demo-gov.invalid")
+    make_user("officer", "agency_officer", agency=agency)
+    consultant = make_user("operator", "consultant")
+    appeal = Appeal.objects.get(number=register(direction=4)["number"])
+    request = request_send(actor=consultant, appeal=appeal, agency=agency)
+
+    page = browser.new_page(locale="kk-KZ")
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "officer")
+    page.fill("input[name=password]", "pw-officer")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/agency/")
+    page.click(f"a[href='/agency/requests/{request.pk}/']")
+    page.fill("#confirmation-form textarea[name=measures]", "Мектепке инспектор жіберілді")
+    page.click("#confirmation-form button[type=submit]")
+    page.wait_for_url(f"**/agency/requests/{request.pk}/")
+    assert "Мектепке инспектор жіберілді" in page.content()
+    assert AgencyRequest.objects.get(pk=request.pk).status == "confirmed"

@@ -253,6 +253,27 @@ def appeal_transition(
     """Move an appeal along its lifecycle, or refuse with a clear error. `at` is for importing
     history (demo data, migrations from paper registers); by default the step is dated now."""
     require(actor, Perm.APPEAL_TRANSITION)
+    return _move(actor, appeal, to_status, comment, at, check_reopen=True)
+
+
+def appeal_follow_agency(*, actor: User, appeal: Appeal, to_status: str) -> Appeal | None:
+    """Move the appeal because an agency replied (issue 3): the agency officer may not move
+    appeals themselves, but their reply on their own request may. Where the lifecycle does not
+    allow the move from the current status, nothing changes (the consultant decides)."""
+    if to_status not in allowed_targets(Appeal.objects.get(pk=appeal.pk).status):
+        return None
+    return _move(actor, appeal, to_status, "", None, check_reopen=False)
+
+
+def _move(
+    actor: User,
+    appeal: Appeal,
+    to_status: str,
+    comment: str,
+    at: datetime | None,
+    *,
+    check_reopen: bool,
+) -> Appeal:
     with transaction.atomic():
         locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
         from_status = locked.status
@@ -261,7 +282,7 @@ def appeal_transition(
                 _("An appeal cannot go from “%(from)s” to “%(to)s”.")
                 % {"from": _label(from_status), "to": _label(to_status)}
             )
-        if is_reopen(from_status, to_status):
+        if check_reopen and is_reopen(from_status, to_status):
             require(actor, Perm.APPEAL_REOPEN)
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])

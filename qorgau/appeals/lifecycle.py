@@ -36,3 +36,13 @@ PUBLIC_STEP_LABELS = {
     S.CLOSED: _("The appeal is closed"),
 }
 REOPEN_LABEL = _("Your appeal has been reopened")
+
+# Steps on the agency's side as the applicant sees them (keys: interaction.models.ReplyKind).
+AGENCY_STEP_LABELS = {
+    "acknowledged": _("The competent body has received your appeal"),
+    "confirmed": _("The competent body has checked the information and is taking measures"),
+    "not_confirmed": _("The competent body has checked the information"),
+    "passed_on": _("Your appeal has been passed on to another competent body"),
+    "extension": _("The competent body has extended the time to answer"),
+    "answer": _("The competent body has answered"),
+}

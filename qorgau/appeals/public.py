@@ -19,9 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgau.appeals.actions import status_code_digest
-from qorgau.appeals.lifecycle import PUBLIC_STEP_LABELS, REOPEN_LABEL, is_reopen
+from qorgau.appeals.lifecycle import (
+    AGENCY_STEP_LABELS,
+    PUBLIC_STEP_LABELS,
+    REOPEN_LABEL,
+    is_reopen,
+)
 from qorgau.appeals.models import Appeal, Status, StatusLookupAttempt
 from qorgau.core.errors import NotFound, Throttled
+from qorgau.interaction.models import AgencyReply
 
 DUMMY_DIGEST = "0" * 64
 
@@ -78,7 +84,16 @@ def _steps(appeal: Appeal) -> list[PublicStep]:
             else PUBLIC_STEP_LABELS[Status(change.to_status)]
         )
         steps.append(PublicStep(status=change.to_status, label=str(label), at=change.at))
-    return steps
+    return sorted(steps + _agency_steps(appeal), key=lambda step: step.at)
+
+
+def _agency_steps(appeal: Appeal) -> list[PublicStep]:
+    """Progress on the agency's side, worded without the agency or what it said (rule 6(l))."""
+    replies = AgencyReply.objects.filter(request__appeal=appeal, kind__in=AGENCY_STEP_LABELS)
+    return [
+        PublicStep(status=f"agency_{r.kind}", label=str(AGENCY_STEP_LABELS[r.kind]), at=r.at)
+        for r in replies.only("kind", "at")
+    ]
 
 
 def public_status(*, client: str, number: str, code: str) -> PublicStatus:

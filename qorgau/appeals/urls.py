@@ -2,14 +2,13 @@
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import RedirectView
 
 from qorgau.appeals import views
 
 app_name = "appeals"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="appeals:list", permanent=False)),
+    path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("appeals/", views.appeal_list, name="list"),

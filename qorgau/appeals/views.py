@@ -27,7 +27,7 @@ from qorgau.appeals.selectors import appeals_filtered
 from qorgau.core.access import require
 from qorgau.core.auth import request_user
 from qorgau.core.errors import ApplicationError, FieldErrors
-from qorgau.core.roles import Perm, has_perm
+from qorgau.core.roles import Perm, Role, has_perm
 from qorgau.core.validation import field_errors
 
 PAGE_SIZE = 50
@@ -35,6 +35,13 @@ PAGE_SIZE = 50
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's start page: an agency officer's is their agency's requests."""
+    if getattr(request.user, "role", "") == Role.AGENCY_OFFICER:
+        return redirect("interaction:portal")
+    return redirect("appeals:list")
 
 
 @login_required

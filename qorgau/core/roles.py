@@ -37,6 +37,8 @@ class Perm(StrEnum):
     APPEAL_REOPEN = "appeal.reopen"
     AUDIT_VIEW = "audit.view"
     REQUEST_SEND = "request.send"  # compose, preview and send requests to agencies (rule 15)
+    AGENCY_PORTAL = "agency.portal"  # an officer's own agency's requests: read and reply
+    DEADLINE_BOARD = "deadline.board"  # overdue and soon-due requests of every agency
 
 
 R = Role
@@ -49,6 +51,8 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.APPEAL_REOPEN: frozenset({R.SUPERVISOR}),
     Perm.AUDIT_VIEW: frozenset({R.AUDITOR}),
     Perm.REQUEST_SEND: frozenset({R.CONSULTANT, R.SUPERVISOR}),
+    Perm.AGENCY_PORTAL: frozenset({R.AGENCY_OFFICER}),
+    Perm.DEADLINE_BOARD: frozenset({R.SUPERVISOR}),
 }
 
 

@@ -63,10 +63,64 @@ class AgencyRequest(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Deadlines (rule 11, administrative procedure): set when the request is received.
+    confirm_due_at = models.DateTimeField(null=True, blank=True, help_text="Urgent: confirm by.")
+    answer_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    pass_on_due_at = models.DateTimeField(null=True, blank=True)
+    passed_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="passed_to"
+    )
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["agency", "status"])]
+
+    @property
+    def open(self) -> bool:
+        return self.status not in CLOSED_REQUEST_STATUSES
+
+
+CLOSED_REQUEST_STATUSES = frozenset(
+    {RequestStatus.ANSWERED, RequestStatus.PASSED_ON, RequestStatus.FAILED}
+)
+
+
+class ReplyKind(models.TextChoices):
+    """What an agency said back (rule 13) or did with the request."""
+
+    ACKNOWLEDGED = "acknowledged", _("Receipt acknowledged")
+    CONFIRMED = "confirmed", _("Confirmed; initial measures taken")
+    NOT_CONFIRMED = "not_confirmed", _("Not confirmed")
+    CLARIFICATION = "clarification", _("Clarification asked")
+    PASSED_ON = "passed_on", _("Passed on to a competent body")
+    EXTENSION = "extension", _("Term extended")
+    ANSWER = "answer", _("Final answer")
+
+
+class AgencyReply(models.Model):
+    """One step of the agency's side, on the appeal's timeline. `text` may hold personal data
+    (measures taken, the answer), so it is encrypted."""
+
+    request = models.ForeignKey(AgencyRequest, on_delete=models.CASCADE, related_name="replies")
+    kind = models.CharField(max_length=20, choices=ReplyKind.choices)
+    text = EncryptedTextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    at = models.DateTimeField()
+    extended_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class ReplyAttachment(models.Model):
+    """A file sent with a final answer, encrypted at rest (base64 inside the Fernet token)."""
+
+    reply = models.ForeignKey(AgencyReply, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    data = EncryptedTextField()
 
 
 class DeliveryStatus(models.TextChoices):

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from qorgau.audit.actions import audit_record
 from qorgau.interaction.channels import DeliveryFailed, send
+from qorgau.interaction.deadlines import deadlines_on_receipt
 from qorgau.interaction.models import (
     AgencyRequest,
     Delivery,
@@ -68,9 +69,9 @@ def _delivered(delivery: Delivery, now: datetime) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(
         status=DeliveryStatus.DELIVERED, delivered_at=now, lease_until=None, last_error=""
     )
-    AgencyRequest.objects.filter(pk=delivery.request_id, delivered_at__isnull=True).update(
-        delivered_at=now
-    )
+    first = AgencyRequest.objects.filter(pk=delivery.request_id, delivered_at__isnull=True)
+    if first.exists():  # the first channel to deliver starts the deadlines (rule 11)
+        first.update(delivered_at=now, **deadlines_on_receipt(delivery.request, now))
     AgencyRequest.objects.filter(pk=delivery.request_id, status=RequestStatus.QUEUED).update(
         status=RequestStatus.DELIVERED
     )

@@ -66,3 +66,64 @@ class RequestOut(BaseModel):
         default=None, description="What was sent; only for roles that see personal data."
     )
     deliveries: list[DeliveryOut]
+
+
+class ReplyAttachmentOut(BaseModel):
+    id: int
+    name: str
+    content_type: str
+    size: int
+
+
+class ReplyOut(BaseModel):
+    kind: str
+    kind_label: str
+    text: str
+    by: str
+    at: datetime
+    extended_until: datetime | None
+    attachments: list[ReplyAttachmentOut]
+
+
+class AgencyRequestOut(BaseModel):
+    id: int
+    appeal: str
+    urgent: bool
+    status: str
+    received_at: datetime | None
+    acknowledged_at: datetime | None
+    confirm_due_at: datetime | None
+    answer_due_at: datetime | None
+    pass_on_due_at: datetime | None
+    content: dict[str, Any] | None
+    replies: list[ReplyOut]
+
+
+class ConfirmIn(StrictSchema):
+    confirmed: bool
+    measures: str = Field(default="", max_length=5000)
+
+
+class AttachmentIn(StrictSchema):
+    name: str = Field(min_length=1, max_length=200)
+    content_type: str = Field(default="application/octet-stream", max_length=100)
+    data_base64: str = Field(max_length=950_000)
+
+
+class AnswerIn(StrictSchema):
+    text: str = Field(min_length=1, max_length=20000)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=3)
+
+
+class ClarificationIn(StrictSchema):
+    question: str = Field(min_length=1, max_length=5000)
+
+
+class PassOnIn(StrictSchema):
+    agency: int = Field(ge=1, le=2**31 - 1)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ExtensionIn(StrictSchema):
+    until: datetime
+    reason: str = Field(min_length=1, max_length=1000)

@@ -1,0 +1,212 @@
+"""What an agency officer does with a request addressed to their agency (rule 13; issue 3,
+item 5): acknowledge receipt, confirm or not with the initial measures, ask for clarification,
+extend the term, pass it on to the competent body, give the final answer. Each is a reply on the
+request's timeline, audited, and may move the appeal (never beyond what its lifecycle allows)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qorgau.agencies.models import Agency
+from qorgau.appeals.actions import appeal_follow_agency
+from qorgau.appeals.models import Status
+from qorgau.audit.actions import audit_record
+from qorgau.core.errors import Conflict, FieldErrors
+from qorgau.interaction.actions import delivery_moment, wake_outbox_workers
+from qorgau.interaction.deadlines import latest_extension
+from qorgau.interaction.models import (
+    AgencyReply,
+    AgencyRequest,
+    Delivery,
+    ReplyAttachment,
+    ReplyKind,
+    RequestStatus,
+)
+from qorgau.staff.models import User
+
+MAX_ATTACHMENT_BYTES = 700 * 1024  # the whole request body is limited to 1 MB
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    content_type: str
+    data: bytes
+
+
+def _reply(
+    officer: User, request: AgencyRequest, kind: str, text: str = "", **extra: object
+) -> AgencyReply:
+    reply = AgencyReply.objects.create(
+        request=request, kind=kind, text=text, by=officer, at=timezone.now(), **extra
+    )
+    audit_record(
+        actor=officer,
+        action=f"request.{kind}",
+        object_type="appeal",
+        object_ref=request.appeal.number,
+        reason="agency reply",
+        details={"request": request.pk, "agency": request.agency_id},
+    )
+    return reply
+
+
+def _locked_open(request: AgencyRequest) -> AgencyRequest:
+    locked = AgencyRequest.objects.select_for_update().select_related("appeal").get(pk=request.pk)
+    if not locked.open:
+        raise Conflict(_("This request is already closed."))
+    return locked
+
+
+def request_acknowledge(*, officer: User, request: AgencyRequest) -> AgencyReply | None:
+    """Receipt acknowledged; repeating it changes nothing."""
+    with transaction.atomic():
+        locked = _locked_open(request)
+        if locked.acknowledged_at:
+            return None
+        locked.acknowledged_at = timezone.now()
+        if locked.status in (RequestStatus.QUEUED, RequestStatus.DELIVERED):
+            locked.status = RequestStatus.ACKNOWLEDGED
+        locked.save(update_fields=["acknowledged_at", "status"])
+        return _reply(officer, locked, ReplyKind.ACKNOWLEDGED)
+
+
+def request_confirm(
+    *, officer: User, request: AgencyRequest, confirmed: bool, measures: str
+) -> AgencyReply:
+    """Rule 13: the information is confirmed (with the initial measures taken) or not."""
+    if confirmed and not measures.strip():
+        raise FieldErrors(fields={"measures": _("Describe the initial measures taken.")})
+    with transaction.atomic():
+        locked = _locked_open(request)
+        locked.status = RequestStatus.CONFIRMED if confirmed else RequestStatus.NOT_CONFIRMED
+        locked.acknowledged_at = locked.acknowledged_at or timezone.now()
+        locked.save(update_fields=["status", "acknowledged_at"])
+        kind = ReplyKind.CONFIRMED if confirmed else ReplyKind.NOT_CONFIRMED
+        return _reply(officer, locked, kind, measures.strip())
+
+
+def request_ask_clarification(
+    *, officer: User, request: AgencyRequest, question: str
+) -> AgencyReply:
+    """The agency needs more facts: the appeal goes back to the consultant."""
+    if not question.strip():
+        raise FieldErrors(fields={"question": _("Write the question.")})
+    with transaction.atomic():
+        locked = _locked_open(request)
+        locked.status = RequestStatus.CLARIFICATION
+        locked.save(update_fields=["status"])
+        reply = _reply(officer, locked, ReplyKind.CLARIFICATION, question.strip())
+        appeal_follow_agency(actor=officer, appeal=locked.appeal, to_status=Status.IN_PROGRESS)
+    return reply
+
+
+def request_extend(
+    *, officer: User, request: AgencyRequest, until: datetime, reason: str
+) -> AgencyReply:
+    """Extend the answer term with a reason, up to two months from receipt in all."""
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = _("Give the reason for the extension.")
+    received = request.delivered_at or request.created_at
+    if until > latest_extension(received):
+        errors["until"] = _("An answer term can be extended to two months after receipt at most.")
+    if request.answer_due_at and until <= request.answer_due_at:
+        errors["until"] = _("The new term must be later than the current one.")
+    if errors:
+        raise FieldErrors(fields=errors)
+    with transaction.atomic():
+        locked = _locked_open(request)
+        locked.answer_due_at = until
+        locked.save(update_fields=["answer_due_at"])
+        return _reply(officer, locked, ReplyKind.EXTENSION, reason.strip(), extended_until=until)
+
+
+def request_pass_on(
+    *, officer: User, request: AgencyRequest, to: Agency, reason: str
+) -> AgencyRequest:
+    """Pass the request to the competent body: it gets the same content, nothing more."""
+    if not reason.strip():
+        raise FieldErrors(fields={"reason": _("Say why the other body is competent.")})
+    if to.pk == request.agency_id or not to.active:
+        raise FieldErrors(fields={"agency": _("Choose another, active agency.")})
+    contacts = list(to.contacts.filter(active=True, channel__in=("email", "webhook")))
+    if not contacts:
+        raise FieldErrors(fields={"agency": _("That agency has no e-mail or webhook contact.")})
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _locked_open(request)
+        locked.status = RequestStatus.PASSED_ON
+        locked.save(update_fields=["status"])
+        _reply(officer, locked, ReplyKind.PASSED_ON, reason.strip())
+        passed = AgencyRequest.objects.create(
+            appeal=locked.appeal,
+            agency=to,
+            urgent=locked.urgent,
+            proposed=False,
+            choice_reason=reason.strip()[:500],
+            content=locked.content,
+            withheld=locked.withheld,
+            created_by=officer,
+            passed_from=locked,
+        )
+        due = delivery_moment(to, urgent=locked.urgent, now=now)
+        Delivery.objects.bulk_create(
+            Delivery(request=passed, contact=c, channel=c.channel, urgent=locked.urgent, due_at=due)
+            for c in contacts
+        )
+        transaction.on_commit(wake_outbox_workers)
+    return passed
+
+
+def _attachment_rows(reply: AgencyReply, files: list[Attachment]) -> list[ReplyAttachment]:
+    return [
+        ReplyAttachment(
+            reply=reply,
+            name=f.name[:200],
+            content_type=f.content_type[:100],
+            size=len(f.data),
+            data=base64.b64encode(f.data).decode(),
+        )
+        for f in files
+    ]
+
+
+def request_answer(
+    *,
+    officer: User,
+    request: AgencyRequest,
+    text: str,
+    attachments: list[Attachment] | tuple[()] = (),
+) -> AgencyReply:
+    """The final answer. When no other request about the appeal is still open, the appeal is
+    answered; the consultant closes it after telling the applicant."""
+    if not text.strip():
+        raise FieldErrors(fields={"text": _("Write the answer.")})
+    if any(len(f.data) > MAX_ATTACHMENT_BYTES for f in attachments):
+        raise FieldErrors(fields={"attachments": _("Each attachment must be under 700 KB.")})
+    with transaction.atomic():
+        locked = _locked_open(request)
+        locked.status = RequestStatus.ANSWERED
+        locked.acknowledged_at = locked.acknowledged_at or timezone.now()
+        locked.save(update_fields=["status", "acknowledged_at"])
+        reply = _reply(officer, locked, ReplyKind.ANSWER, text.strip())
+        ReplyAttachment.objects.bulk_create(_attachment_rows(reply, list(attachments)))
+        if not any(r.open for r in locked.appeal.requests.exclude(pk=locked.pk)):
+            appeal_follow_agency(actor=officer, appeal=locked.appeal, to_status=Status.ANSWERED)
+    return reply
+
+
+def attachment_bytes(attachment: ReplyAttachment) -> bytes:
+    return base64.b64decode(attachment.data)
+
+
+def request_content(request: AgencyRequest) -> dict[str, object]:
+    return dict(json.loads(request.content))

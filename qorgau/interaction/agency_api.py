@@ -1,0 +1,174 @@
+"""The agency side of the API (/api/v1/agency): an officer's own agency's requests and their
+replies (rule 13). Another agency's request answers 404 as if it did not exist."""
+
+import base64
+import binascii
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from qorgau.appeals.schemas import ErrorOut
+from qorgau.core.auth import request_user
+from qorgau.core.errors import FieldErrors
+from qorgau.interaction import agency_actions as act
+from qorgau.interaction.access import (
+    access_agency_request,
+    agency_request_content,
+    agency_requests,
+    chosen_agency,
+)
+from qorgau.interaction.models import AgencyReply, AgencyRequest, ReplyKind
+from qorgau.interaction.schemas import (
+    AgencyRequestOut,
+    AnswerIn,
+    ClarificationIn,
+    ConfirmIn,
+    ExtensionIn,
+    PassOnIn,
+)
+
+router = Router(tags=["agency side"])
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+KIND_LABELS = dict(ReplyKind.choices)
+
+
+def reply_out(reply: AgencyReply) -> dict[str, Any]:
+    return {
+        "kind": reply.kind,
+        "kind_label": str(KIND_LABELS[reply.kind]),
+        "text": reply.text,
+        "by": reply.by.username,
+        "at": reply.at,
+        "extended_until": reply.extended_until,
+        "attachments": [
+            {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size}
+            for a in reply.attachments.all()
+        ],
+    }
+
+
+def agency_request_out(content: dict[str, Any] | None, request: AgencyRequest) -> dict[str, Any]:
+    replies = request.replies.select_related("by").prefetch_related("attachments")
+    return {
+        "id": request.pk,
+        "appeal": request.appeal.number,
+        "urgent": request.urgent,
+        "status": request.status,
+        "received_at": request.delivered_at,
+        "acknowledged_at": request.acknowledged_at,
+        "confirm_due_at": request.confirm_due_at,
+        "answer_due_at": request.answer_due_at,
+        "pass_on_due_at": request.pass_on_due_at,
+        "content": content,
+        "replies": [reply_out(r) for r in replies],
+    }
+
+
+def _detail(request: HttpRequest, request_id: int) -> dict[str, Any]:
+    found = access_agency_request(request.user, request_id)
+    return agency_request_out(agency_request_content(request.user, found), found)
+
+
+@router.get(
+    "/requests",
+    response={200: list[AgencyRequestOut], **ERRORS},
+    summary="Requests addressed to my agency",
+)
+def my_requests(request: HttpRequest) -> list[dict[str, Any]]:
+    return [agency_request_out(None, r) for r in agency_requests(request.user)[:200]]
+
+
+@router.get(
+    "/requests/{request_id}",
+    response={200: AgencyRequestOut, **ERRORS},
+    summary="One request with what was sent (the view is audited)",
+)
+def my_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
+    return _detail(request, request_id)
+
+
+@router.post("/requests/{request_id}/acknowledge", response={200: AgencyRequestOut, **ERRORS})
+def acknowledge(request: HttpRequest, request_id: int) -> dict[str, Any]:
+    found = access_agency_request(request.user, request_id)
+    act.request_acknowledge(officer=request_user(request), request=found)
+    return _detail(request, request_id)
+
+
+@router.post(
+    "/requests/{request_id}/confirmation",
+    response={200: AgencyRequestOut, **ERRORS},
+    summary="Confirmed or not, with the initial measures (rule 13)",
+)
+def confirm(request: HttpRequest, request_id: int, payload: ConfirmIn) -> dict[str, Any]:
+    found = access_agency_request(request.user, request_id)
+    act.request_confirm(
+        officer=request_user(request),
+        request=found,
+        confirmed=payload.confirmed,
+        measures=payload.measures,
+    )
+    return _detail(request, request_id)
+
+
+@router.post("/requests/{request_id}/clarification", response={200: AgencyRequestOut, **ERRORS})
+def clarification(
+    request: HttpRequest, request_id: int, payload: ClarificationIn
+) -> dict[str, Any]:
+    found = access_agency_request(request.user, request_id)
+    act.request_ask_clarification(
+        officer=request_user(request), request=found, question=payload.question
+    )
+    return _detail(request, request_id)
+
+
+@router.post("/requests/{request_id}/extension", response={200: AgencyRequestOut, **ERRORS})
+def extension(request: HttpRequest, request_id: int, payload: ExtensionIn) -> dict[str, Any]:
+    found = access_agency_request(request.user, request_id)
+    act.request_extend(
+        officer=request_user(request), request=found, until=payload.until, reason=payload.reason
+    )
+    return _detail(request, request_id)
+
+
+@router.post(
+    "/requests/{request_id}/pass-on",
+    response={200: AgencyRequestOut, **ERRORS},
+    summary="Pass the request on to the competent body",
+)
+def pass_on(request: HttpRequest, request_id: int, payload: PassOnIn) -> dict[str, Any]:
+    found = access_agency_request(request.user, request_id)
+    act.request_pass_on(
+        officer=request_user(request),
+        request=found,
+        to=chosen_agency(payload.agency),
+        reason=payload.reason,
+    )
+    return _detail(request, request_id)
+
+
+def _attachments(payload: AnswerIn) -> list[act.Attachment]:
+    try:
+        return [
+            act.Attachment(a.name, a.content_type, base64.b64decode(a.data_base64, validate=True))
+            for a in payload.attachments
+        ]
+    except (binascii.Error, ValueError):
+        raise FieldErrors(fields={"attachments": _("Attachments must be base64.")}) from None
+
+
+@router.post(
+    "/requests/{request_id}/answer",
+    response={200: AgencyRequestOut, **ERRORS},
+    summary="The final answer, with attachments",
+)
+def answer(request: HttpRequest, request_id: int, payload: AnswerIn) -> dict[str, Any]:
+    found = access_agency_request(request.user, request_id)
+    act.request_answer(
+        officer=request_user(request),
+        request=found,
+        text=payload.text,
+        attachments=_attachments(payload),
+    )
+    return _detail(request, request_id)

@@ -1,0 +1,15 @@
+"""Agency portal, the appeal's requests panel, the deadline board."""
+
+from django.urls import path
+
+from qorgau.interaction import views
+
+app_name = "interaction"
+
+urlpatterns = [
+    path("agency/", views.portal, name="portal"),
+    path("agency/requests/<int:request_id>/", views.portal_request, name="portal_request"),
+    path("agency/requests/<int:request_id>/<slug:step>/", views.portal_step, name="portal_step"),
+    path("appeals/<str:number>/requests/", views.appeal_requests_panel, name="appeal_requests"),
+    path("board/deadlines/", views.board, name="board"),
+]
