@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
-from qorgau.interaction.models import AgencyRequest, Delivery
+from qorgau.interaction.models import AgencyRequest, DeadlineNotice, Delivery
 
 TIMEOUT_SECONDS = 10
 
@@ -24,11 +24,14 @@ class DeliveryFailed(Exception):
     """The channel did not accept the delivery; the outbox retries later."""
 
 
-def request_body(request: AgencyRequest) -> dict[str, Any]:
-    """What every channel carries: the stored content and the request's identity."""
+def request_body(request: AgencyRequest, notice: DeadlineNotice | None = None) -> dict[str, Any]:
+    """What every channel carries: the stored content and the request's identity; a reminder
+    carries its own key (it is a new message about the same request)."""
+    key = str(request.idempotency_key)
     return {
         "request_id": request.pk,
-        "idempotency_key": str(request.idempotency_key),
+        "idempotency_key": f"{key}:{notice.kind}-{notice.pk}" if notice else key,
+        "reminder": {"kind": notice.kind, "due_at": notice.due_at.isoformat()} if notice else None,
         "urgent": request.urgent,
         "agency": request.agency.key or request.agency.pk,
         "appeal": json.loads(request.content),
@@ -39,10 +42,12 @@ def _send_email(delivery: Delivery, body: dict[str, Any]) -> None:
     message = EmailMessage()
     number = body["appeal"]["number"]
     prefix = "ШҰҒЫЛ / СРОЧНО: " if body["urgent"] else ""
+    if body["reminder"]:
+        prefix = "ЕСКЕ САЛУ / НАПОМИНАНИЕ: " + prefix
     message["Subject"] = f"{prefix}111: {number}"
     message["From"] = settings.QORGAU_MAIL_FROM
     message["To"] = delivery.contact.address
-    message["Message-ID"] = f"<{body['idempotency_key']}@qorgau.111>"
+    message["Message-ID"] = f"<{body['idempotency_key'].replace(':', '.')}@qorgau.111>"
     message["X-Qorgau-Idempotency-Key"] = body["idempotency_key"]
     message.set_content(json.dumps(body, ensure_ascii=False, indent=2))
     try:
@@ -80,7 +85,7 @@ def _send_webhook(delivery: Delivery, body: dict[str, Any]) -> None:
 
 def send(delivery: Delivery) -> None:
     """Deliver once on the delivery's channel, or raise DeliveryFailed."""
-    body = request_body(delivery.request)
+    body = request_body(delivery.request, delivery.notice)
     if delivery.channel == "email":
         _send_email(delivery, body)
     elif delivery.channel == "webhook":

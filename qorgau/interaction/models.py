@@ -123,6 +123,26 @@ class ReplyAttachment(models.Model):
     data = EncryptedTextField()
 
 
+class NoticeKind(models.TextChoices):
+    REMINDER = "reminder", _("Reminder: the answer is due soon")
+    OVERDUE = "overdue", _("Reminder: the answer is overdue")
+    ESCALATION = "escalation", _("Escalated to the supervisor")
+
+
+class DeadlineNotice(models.Model):
+    """A reminder to the agency or an escalation to supervisors, once per deadline value."""
+
+    request = models.ForeignKey(AgencyRequest, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    due_at = models.DateTimeField(help_text="The deadline this notice is about.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "kind", "due_at"], name="notice_once")
+        ]
+
+
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENDING = "sending", _("Sending")
@@ -135,6 +155,13 @@ class Delivery(models.Model):
     records each attempt; an expired lease means the worker died and the row is claimed again."""
 
     request = models.ForeignKey(AgencyRequest, on_delete=models.CASCADE, related_name="deliveries")
+    notice = models.ForeignKey(
+        DeadlineNotice,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text="Set for a reminder; empty for the request itself.",
+    )
     contact = models.ForeignKey("agencies.AgencyContact", on_delete=models.PROTECT)
     channel = models.CharField(max_length=10, choices=ContactChannel.choices)
     urgent = models.BooleanField(default=False)
@@ -150,7 +177,12 @@ class Delivery(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["request", "contact"], name="delivery_unique")
+            models.UniqueConstraint(
+                fields=["request", "contact"],
+                condition=models.Q(notice__isnull=True),
+                name="delivery_unique",
+            ),
+            models.UniqueConstraint(fields=["notice", "contact"], name="notice_delivery_unique"),
         ]
         indexes = [models.Index(fields=["status", "urgent", "due_at"])]
 

@@ -69,6 +69,8 @@ def _delivered(delivery: Delivery, now: datetime) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(
         status=DeliveryStatus.DELIVERED, delivered_at=now, lease_until=None, last_error=""
     )
+    if delivery.notice_id:
+        return  # a reminder changes nothing on the request
     first = AgencyRequest.objects.filter(pk=delivery.request_id, delivered_at__isnull=True)
     if first.exists():  # the first channel to deliver starts the deadlines (rule 11)
         first.update(delivered_at=now, **deadlines_on_receipt(delivery.request, now))
@@ -89,7 +91,11 @@ def _failed(delivery: Delivery, error: str, now: datetime) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(
         status=DeliveryStatus.DEAD, lease_until=None, last_error=error[:500]
     )
-    if not delivery.request.deliveries.exclude(status=DeliveryStatus.DEAD).exists():
+    request_deliveries = delivery.request.deliveries.filter(notice__isnull=True)
+    if (
+        not delivery.notice_id
+        and not request_deliveries.exclude(status=DeliveryStatus.DEAD).exists()
+    ):
         AgencyRequest.objects.filter(pk=delivery.request_id).update(status=RequestStatus.FAILED)
     audit_record(
         actor=None,

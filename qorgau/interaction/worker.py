@@ -14,6 +14,9 @@ from django.db import connection
 
 from qorgau.interaction.actions import OUTBOX_CHANNEL
 from qorgau.interaction.outbox import claim, deliver_one
+from qorgau.interaction.reminders import deadline_sweep
+
+SWEEP_SECONDS = 60
 
 
 class Worker:
@@ -23,13 +26,18 @@ class Worker:
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
         self.stopping = False
         self.listening = False
+        self.last_sweep = 0.0
 
     def stop(self, _signum: int = 0, _frame: FrameType | None = None) -> None:
         """Finish the current batch, then return (SIGTERM, SIGINT)."""
         self.stopping = True
 
     def run_once(self, pool: ThreadPoolExecutor) -> int:
-        """Claim and deliver one batch; returns how many deliveries were tried."""
+        """Claim and deliver one batch; returns how many deliveries were tried. Once a minute
+        the deadlines are swept first (reminders, escalation)."""
+        if time.monotonic() - self.last_sweep >= SWEEP_SECONDS:
+            self.last_sweep = time.monotonic()
+            deadline_sweep()
         batch = claim(self.name, limit=self.threads * 2)
         list(pool.map(lambda d: deliver_one(d, self.name), batch))
         return len(batch)
