@@ -14,11 +14,13 @@ from django.utils import timezone
 
 from qorgau.agencies.loader import load_directory
 from qorgau.agencies.models import Agency
+from qorgau.agencies.routing import propose_agencies
 from qorgau.appeals.actions import appeal_register, appeal_transition
 from qorgau.appeals.models import Appeal, IdempotentRequest, Status
 from qorgau.appeals.schemas import AppealIn
 from qorgau.core.roles import Role
 from qorgau.demo import content
+from qorgau.interaction.actions import request_send
 from qorgau.reference.models import Region
 from qorgau.staff.models import User
 
@@ -169,4 +171,22 @@ def load_demo(count: int = DEMO_APPEALS) -> int:
             )
             _advance(rng, users, registration.appeal, age_days)
         created += 1
+    if created:
+        _demo_requests(users)
     return created
+
+
+def _demo_requests(users: dict[str, User]) -> None:
+    """Requests for the appeals waiting for an agency: to the first proposed agency, and a few
+    to the demo officer's agency so that the agency portal has something to show."""
+    officer_agency = Agency.objects.get(key=DEMO_OFFICER_AGENCY)
+    waiting = Appeal.objects.filter(status=Status.WAITING_AGENCY).order_by("pk")
+    for index, appeal in enumerate(waiting[:60]):
+        proposals = propose_agencies(appeal)
+        if index < 5:
+            agency, reason = officer_agency, "Демо: білім басқармасына / в управление образования"
+        elif proposals:
+            agency, reason = proposals[0].agency, ""
+        else:
+            continue
+        request_send(actor=users["consultant"], appeal=appeal, agency=agency, reason=reason)
