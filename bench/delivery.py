@@ -548,6 +548,35 @@ def proc_table() -> dict[int, Proc]:
     return table
 
 
+def tcp_counters() -> dict[str, int]:
+    """Kernel TCP counters: a full listen queue drops a SYN, and the client resends it after
+    1 s, which shows up as latency, not as an error."""
+    wanted = {"ListenOverflows", "TCPSynRetrans"}
+    found: dict[str, int] = {}
+    try:
+        with open("/proc/net/netstat", encoding="ascii") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return found
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names.startswith("TcpExt:"):
+            for name, value in zip(names.split()[1:], values.split()[1:], strict=False):
+                if name in wanted:
+                    found[name] = int(value)
+    return found
+
+
+def busy_percent(seconds: float = 1.0) -> float:
+    """How busy the machine is (all processes), in % of one core, over `seconds`."""
+    with open("/proc/stat", encoding="ascii") as f:
+        before = [int(v) for v in f.readline().split()[1:]]
+    time.sleep(seconds)
+    with open("/proc/stat", encoding="ascii") as f:
+        after = [int(v) for v in f.readline().split()[1:]]
+    delta = [a - b for a, b in zip(after, before, strict=False)][:8]
+    return 100.0 * (sum(delta) - delta[3] - delta[4]) / CLK_TCK / seconds
+
+
 def cpu_snapshot() -> CpuSnapshot:
     with open("/proc/stat", encoding="ascii") as f:
         ticks = [int(v) for v in f.readline().split()[1:]]
@@ -632,6 +661,7 @@ def appeal_data(rng: random.Random, urgent: bool) -> dict[str, Any]:
 def build_world(args: argparse.Namespace, port: int, agency_secrets: dict[str, str]) -> World:
     from qorgau.agencies.models import Agency, AgencyContact, AgencyKind
     from qorgau.appeals.actions import appeal_register
+    from qorgau.appeals.models import Appeal
     from qorgau.appeals.schemas import AppealIn
     from qorgau.core.roles import Role
     from qorgau.staff.models import User
@@ -662,7 +692,8 @@ def build_world(args: argparse.Namespace, port: int, agency_secrets: dict[str, s
         for a in agencies
     )
     rng = random.Random(args.seed)
-    normal, urgent = [], []
+    normal: list[Appeal] = []
+    urgent: list[Appeal] = []
     for kind_urgent, bucket in ((False, normal), (True, urgent)):
         for _ in range(APPEALS_PER_KIND):
             data = AppealIn(**appeal_data(rng, kind_urgent))
@@ -845,6 +876,9 @@ class Figures:
     injection_errors: list[str] = field(default_factory=list)
     cpu_percent: dict[str, float] = field(default_factory=dict)
     cpu_seconds: float = math.nan  # the window the CPU split was measured over
+    busy_before_percent: float = math.nan  # CPU busy in the second before the set-up
+    listen_overflows: int = 0
+    syn_retransmits: int = 0
     backends: dict[str, float] = field(default_factory=dict)
     target_pass: bool = False
 
@@ -917,10 +951,10 @@ def compute(
     latencies: list[float] = []
     first_try: list[float] = []
     for rid, committed in injection.committed.items():
-        key = by_id.get(rid)
-        if key is None or key not in first_ok:
+        found = by_id.get(rid)
+        if found is None or found not in first_ok:
             continue
-        latency = first_ok[key] - committed
+        latency = first_ok[found] - committed
         latencies.append(latency)
         if urgent_attempts.get(rid) == 1:
             first_try.append(latency)
@@ -994,6 +1028,7 @@ def print_report(f: Figures) -> None:
          f"{f.bad_signatures} / {f.misrouted} / {f.unknown_keys}"),
         (f"CPU % over {fmt(f.cpu_seconds, 1)} s: workers/pg/receiver/script/other/idle", cpu),
         ("  of other: kernel irq + softirq", fmt(c.get("irq", math.nan), 0)),
+        ("TCP listen overflows / SYN retransmits", f"{f.listen_overflows} / {f.syn_retransmits}"),
     ]  # fmt: skip
     width = max(len(label) for label, _ in rows) + 2
     col = max(len(value) for _, value in rows) + 2
@@ -1026,10 +1061,19 @@ def print_report(f: Figures) -> None:
             f"WARNING: {f.urgent_after_backlog} urgent requests were committed after the backlog "
             "had drained: they did not compete with it (lower --urgent-interval)"
         )
+    if f.listen_overflows or f.syn_retransmits:
+        print(
+            "WARNING: the receiver's listen queue overflowed; each dropped SYN is resent after "
+            "1 s, so latency includes the receiver's limits, not only the product's"
+        )
     for error in f.injection_errors:
         print(f"request_send failed: {error}")
-    if c.get("other", 0.0) > NOISY_OTHER_CPU:
-        print(f"WARNING: {c['other']:.0f} % CPU went to other processes: the machine was not quiet")
+    if c.get("other", 0.0) > NOISY_OTHER_CPU or f.busy_before_percent > NOISY_OTHER_CPU:
+        print(
+            f"WARNING: {c.get('other', 0.0):.0f} % CPU went to other processes during the drain "
+            f"(kernel included), {f.busy_before_percent:.0f} % was busy before the start: the "
+            "machine may not have been quiet"
+        )
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -1066,6 +1110,7 @@ def run(args: argparse.Namespace, url: str, figures: Figures) -> None:
         t0 = time.monotonic()
         figures.backlog_insert_seconds = t0 - began
         before = cpu_snapshot()
+        tcp_before = tcp_counters()
         sampler.start()
         deadline = t0 + args.timeout
         log(f"draining; {urgent} urgent requests, one every {args.urgent_interval:g} s")
@@ -1074,6 +1119,7 @@ def run(args: argparse.Namespace, url: str, figures: Figures) -> None:
         log(f"urgent requests committed: {len(injection.committed)}; waiting for the drain")
         counts = wait_drained(url, normal + len(injection.committed), deadline, workers)
         after = cpu_snapshot()
+        tcp_after = tcp_counters()
         sampler.stop.set()
         time.sleep(DUPLICATE_GRACE)
         workers_check(workers)
@@ -1088,6 +1134,12 @@ def run(args: argparse.Namespace, url: str, figures: Figures) -> None:
         figures.cpu_seconds = end.wall - before.wall
         figures.cpu_percent = cpu_shares(before, end, {w.pid for w in workers}, receiver.pid)
         figures.backends = sampler.mean_per_sample(until)
+        figures.listen_overflows = tcp_after.get("ListenOverflows", 0) - tcp_before.get(
+            "ListenOverflows", 0
+        )
+        figures.syn_retransmits = tcp_after.get("TCPSynRetrans", 0) - tcp_before.get(
+            "TCPSynRetrans", 0
+        )
     finally:
         sampler.stop.set()
         if workers:
@@ -1158,6 +1210,9 @@ def main() -> int:
         fail_ratio=args.fail_ratio,
         backoff=args.backoff,
     )
+    figures.busy_before_percent = busy_percent()
+    if figures.busy_before_percent > NOISY_OTHER_CPU:
+        log(f"the machine is busy before the start ({figures.busy_before_percent:.0f} % CPU)")
     try:
         try:
             if args.database_url:

@@ -171,6 +171,11 @@ OUTBOX_BACKOFF_SECONDS = [
 ]
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("QORGAU_OUTBOX_MAX_ATTEMPTS", "8"))
 
+# Letters to agencies are rendered with a font that has every Kazakh letter.
+QORGAU_PDF_FONT = os.environ.get(
+    "QORGAU_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+)
+
 # Deadlines of requests (rule 11; interaction/deadlines.py).
 ANSWER_WORKING_DAYS = int(os.environ.get("QORGAU_ANSWER_WORKING_DAYS", "15"))
 PASS_ON_WORKING_DAYS = 3

@@ -1,10 +1,13 @@
 """Agencies and requests API: the directory, routing proposals, preview and sending of requests
 (rule 15), and their delivery status. Thin: parse → access → action → answer."""
 
+import base64
+import binascii
 import json
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja import Status as HttpStatus
 from pydantic import BaseModel, Field
@@ -16,13 +19,19 @@ from qorgau.appeals.schemas import ErrorOut
 from qorgau.audit.actions import audit_record
 from qorgau.core.access import require
 from qorgau.core.auth import request_user
+from qorgau.core.errors import FieldErrors, NotFound
 from qorgau.core.roles import Perm, has_perm
 from qorgau.interaction.access import access_request, chosen_agency
 from qorgau.interaction.actions import request_send
 from qorgau.interaction.disclosure import compose_request
-from qorgau.interaction.models import AgencyRequest
+from qorgau.interaction.letters import call_log, letter_pdf, letter_receive, letter_write
+from qorgau.interaction.models import AgencyRequest, Letter, LetterDirection, OutboundCall
 from qorgau.interaction.schemas import (
     AgencyOut,
+    CallIn,
+    CorrespondenceOut,
+    IncomingLetterIn,
+    LetterIn,
     PreviewOut,
     ProposalOut,
     RequestIn,
@@ -165,3 +174,131 @@ def appeal_requests(request: HttpRequest, number: str) -> list[dict[str, Any]]:
 )
 def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
     return request_out(request, access_request(request.user, request_id))
+
+
+def _scan(payload: IncomingLetterIn) -> bytes:
+    try:
+        return base64.b64decode(payload.scan_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise FieldErrors(fields={"scan_base64": _("Attachments must be base64.")}) from None
+
+
+def correspondence_out(item: Letter | OutboundCall, personal: bool) -> dict[str, Any]:
+    if isinstance(item, Letter):
+        return {
+            "kind": item.direction,
+            "id": item.pk,
+            "at": item.at,
+            "agency": item.agency.name,
+            "by": item.by.username,
+            "subject": item.subject,
+            "text": item.body if personal else None,
+            "has_scan": bool(item.scan_name),
+        }
+    return {
+        "kind": "call",
+        "id": item.pk,
+        "at": item.at,
+        "agency": item.agency.name,
+        "by": item.by.username,
+        "subject": item.number,
+        "text": item.summary if personal else None,
+        "result": item.result,
+    }
+
+
+@router.post(
+    "/appeals/{number}/letters",
+    response={201: CorrespondenceOut, **ERRORS},
+    summary="Write an outgoing letter (masked under the disclosure policy)",
+)
+def write_letter(request: HttpRequest, number: str, payload: LetterIn) -> HttpStatus:
+    appeal = access_appeal(request.user, number)
+    letter = letter_write(
+        actor=request_user(request),
+        appeal=appeal,
+        agency=chosen_agency(payload.agency),
+        language=payload.language,
+        subject=payload.subject,
+        body=payload.body,
+    )
+    return HttpStatus(201, correspondence_out(letter, personal=True))
+
+
+@router.post(
+    "/appeals/{number}/letters/incoming",
+    response={201: CorrespondenceOut, **ERRORS},
+    summary="Register an incoming letter with its scan",
+)
+def receive_letter(request: HttpRequest, number: str, payload: IncomingLetterIn) -> HttpStatus:
+    appeal = access_appeal(request.user, number)
+    letter = letter_receive(
+        actor=request_user(request),
+        appeal=appeal,
+        agency=chosen_agency(payload.agency),
+        subject=payload.subject,
+        scan_name=payload.scan_name,
+        scan=_scan(payload),
+        note=payload.note,
+    )
+    return HttpStatus(201, correspondence_out(letter, personal=True))
+
+
+@router.post(
+    "/appeals/{number}/calls",
+    response={201: CorrespondenceOut, **ERRORS},
+    summary="Log an outbound call to an agency",
+)
+def log_call(request: HttpRequest, number: str, payload: CallIn) -> HttpStatus:
+    appeal = access_appeal(request.user, number)
+    call = call_log(
+        actor=request_user(request),
+        appeal=appeal,
+        agency=chosen_agency(payload.agency),
+        number=payload.number,
+        summary=payload.summary,
+        result=payload.result,
+    )
+    return HttpStatus(201, correspondence_out(call, personal=True))
+
+
+@router.get(
+    "/appeals/{number}/correspondence",
+    response={200: list[CorrespondenceOut], **ERRORS},
+    summary="Letters and outbound calls of an appeal, oldest first",
+)
+def correspondence(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    appeal = access_appeal(request.user, number)
+    personal = has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL)
+    items: list[Letter | OutboundCall] = [
+        *appeal.letters.select_related("agency", "by"),
+        *appeal.outbound_calls.select_related("agency", "by"),
+    ]
+    return [correspondence_out(i, personal) for i in sorted(items, key=lambda i: i.at)]
+
+
+@router.get(
+    "/letters/{letter_id}/pdf",
+    response={200: None, **ERRORS},
+    summary="An outgoing letter as PDF (the view is audited)",
+)
+def letter_download(request: HttpRequest, letter_id: int) -> HttpResponse:
+    letter = (
+        Letter.objects.select_related("appeal", "agency", "by")
+        .filter(pk=letter_id, direction=LetterDirection.OUTGOING)
+        .first()
+    )
+    if letter is None:
+        raise NotFound()
+    access_appeal(request.user, letter.appeal.number)
+    require(request.user, Perm.APPEAL_VIEW_PERSONAL)
+    audit_record(
+        actor=request.user,
+        action="letter.view",
+        object_type="appeal",
+        object_ref=letter.appeal.number,
+        reason="letter PDF",
+    )
+    response = HttpResponse(letter_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="letter-{letter.pk}.pdf"'
+    return response

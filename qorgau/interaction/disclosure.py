@@ -93,6 +93,20 @@ def _names_to_mask(appeal: Appeal, allowed: frozenset[str]) -> list[str]:
     return names
 
 
+def mask_for_agency(
+    appeal: Appeal, agency: Agency, text: str, allowed: frozenset[str] | None = None
+) -> tuple[str, dict[str, int]]:
+    """Free text about `appeal` as `agency` may read it, and how many of each kind were masked."""
+    if allowed is None:
+        allowed = allowed_fields(appeal.direction.code, agency.kind)
+    text_allow = frozenset(kind for f, kind in TEXT_KIND_OF_FIELD.items() if f in allowed)
+    masked = mask_text(text, allow=text_allow, known_names=_names_to_mask(appeal, allowed))
+    counts: dict[str, int] = {}
+    for removal in masked.removals:
+        counts[removal.kind] = counts.get(removal.kind, 0) + 1
+    return masked.text, counts
+
+
 def compose_request(appeal: Appeal, agency: Agency) -> Composition:
     """What a request about `appeal` to `agency` carries, and what is withheld."""
     allowed = allowed_fields(appeal.direction.code, agency.kind)
@@ -100,16 +114,10 @@ def compose_request(appeal: Appeal, agency: Agency) -> Composition:
     content = {key: values[key] for key in ALWAYS}
     withheld = [key for key in OPTIONAL if key not in allowed and values[key]]
     composition = Composition(content=content, withheld_fields=withheld)
-    text_allow = frozenset(kind for f, kind in TEXT_KIND_OF_FIELD.items() if f in allowed)
-    names = _names_to_mask(appeal, allowed)
     for key in sorted(allowed):
         value = values[key]
         if key in FREE_TEXT and value:
-            masked = mask_text(value, allow=text_allow, known_names=names)
-            value = masked.text
-            counts: dict[str, int] = {}
-            for removal in masked.removals:
-                counts[removal.kind] = counts.get(removal.kind, 0) + 1
+            value, counts = mask_for_agency(appeal, agency, value, allowed)
             if counts:
                 composition.masked[key] = counts
         content[key] = value

@@ -194,3 +194,52 @@ class DeliveryAttempt(models.Model):
     finished_at = models.DateTimeField()
     ok = models.BooleanField()
     error = models.CharField(max_length=500, blank=True)
+
+
+class LetterDirection(models.TextChoices):
+    OUTGOING = "outgoing", _("Outgoing letter")
+    INCOMING = "incoming", _("Incoming letter")
+
+
+class Letter(models.Model):
+    """Correspondence with agencies about an appeal (rule 6(d)). An outgoing letter is written
+    in kk or ru and rendered to PDF from its stored text; an incoming one keeps its scan. Text
+    and scans may hold personal data and are encrypted."""
+
+    appeal = models.ForeignKey("appeals.Appeal", on_delete=models.PROTECT, related_name="letters")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    direction = models.CharField(max_length=10, choices=LetterDirection.choices)
+    language = models.CharField(max_length=2, choices=[("kk", "Қазақша"), ("ru", "Русский")])
+    subject = models.CharField(max_length=300)
+    body = EncryptedTextField(blank=True)
+    scan_name = models.CharField(max_length=200, blank=True)
+    scan = EncryptedTextField(blank=True, help_text="base64 of the scanned letter")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class CallResult(models.TextChoices):
+    REACHED = "reached", _("Reached, information given or obtained")
+    NO_ANSWER = "no_answer", _("No answer")
+    BUSY = "busy", _("Busy")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+
+class OutboundCall(models.Model):
+    """A consultant's call to an agency about an appeal (rules 6(i), 12)."""
+
+    appeal = models.ForeignKey(
+        "appeals.Appeal", on_delete=models.PROTECT, related_name="outbound_calls"
+    )
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(max_length=30)
+    summary = EncryptedTextField()
+    result = models.CharField(max_length=20, choices=CallResult.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -127,3 +127,37 @@ class PassOnIn(StrictSchema):
 class ExtensionIn(StrictSchema):
     until: datetime
     reason: str = Field(min_length=1, max_length=1000)
+
+
+class LetterIn(StrictSchema):
+    agency: int = Field(ge=1, le=2**31 - 1)
+    language: Literal["kk", "ru"]
+    subject: str = Field(min_length=1, max_length=300)
+    body: str = Field(min_length=1, max_length=20000)
+
+
+class IncomingLetterIn(StrictSchema):
+    agency: int = Field(ge=1, le=2**31 - 1)
+    subject: str = Field(min_length=1, max_length=300)
+    note: str = Field(default="", max_length=5000)
+    scan_name: str = Field(default="", max_length=200)
+    scan_base64: str = Field(default="", max_length=950_000)
+
+
+class CallIn(StrictSchema):
+    agency: int = Field(ge=1, le=2**31 - 1)
+    number: str = Field(min_length=1, max_length=30)
+    summary: str = Field(min_length=1, max_length=5000)
+    result: Literal["reached", "no_answer", "busy", "wrong_number"]
+
+
+class CorrespondenceOut(BaseModel):
+    kind: str
+    id: int
+    at: datetime
+    agency: str
+    by: str
+    subject: str
+    text: str | None
+    result: str | None = None
+    has_scan: bool = False
