@@ -17,8 +17,10 @@ What it measures
   - duplicates: 200s for a key that had already got one (a retry after a 503 is not one);
     lost: requests never answered with a 200 (both must be 0); also bad signatures
     (X-Qorgau-Signature checked with the agency's secret) and misrouted bodies;
-  - CPU split (workers / PostgreSQL / receiver / this script / other / idle) and what the
-    PostgreSQL backends were doing (pg_stat_activity sampled every 0.2 s).
+  - failed attempts other than the receiver's 503s, by error;
+  - CPU split (workers / PostgreSQL / receiver / this script / other / idle) up to 99 %
+    delivered, what the PostgreSQL backends were doing (pg_stat_activity sampled every 0.2 s),
+    and the kernel's TCP listen-queue overflows and SYN resends (a dropped SYN costs 1 s).
   Target (the issue): urgent p99 under 1 s while the backlog drains, on the 2-core machine.
 
 How
@@ -849,6 +851,7 @@ class Figures:
     attempts_received: int = 0
     attempts_503: int = 0
     attempt_rows: int = 0
+    attempt_errors: dict[str, int] = field(default_factory=dict)
     delivered_rows: int = 0
     dead_rows: int = 0
     undelivered_rows: int = 0
@@ -889,8 +892,15 @@ def percentile(ordered: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p / 100.0 * len(ordered)) - 1)]
 
 
-def database_facts(url: str) -> tuple[dict[str, tuple[int, bool]], dict[int, int], int]:
-    """(idempotency key -> (request id, urgent)), attempts per urgent request, attempt rows."""
+@dataclass
+class DatabaseFacts:
+    keys: dict[str, tuple[int, bool]]  # idempotency key -> (request id, urgent)
+    urgent_attempts: dict[int, int]  # request id -> attempts of its delivery
+    attempt_rows: int
+    errors: dict[str, int]  # failed attempts by error, except the receiver's 503s
+
+
+def database_facts(url: str) -> DatabaseFacts:
     with psycopg.connect(url, connect_timeout=10) as conn:
         keys = {
             str(k): (int(i), bool(u))
@@ -905,7 +915,14 @@ def database_facts(url: str) -> tuple[dict[str, tuple[int, bool]], dict[int, int
             ).fetchall()
         }
         row = conn.execute("SELECT count(*) FROM interaction_deliveryattempt").fetchone()
-    return keys, attempts, int(row[0]) if row else 0
+        errors = {
+            str(e): int(n)
+            for e, n in conn.execute(
+                "SELECT left(error, 120), count(*) FROM interaction_deliveryattempt "
+                "WHERE NOT ok AND error <> 'webhook answered 503' GROUP BY 1 ORDER BY 2 DESC"
+            ).fetchall()
+        }
+    return DatabaseFacts(keys, attempts, int(row[0]) if row else 0, errors)
 
 
 def compute(
@@ -916,7 +933,9 @@ def compute(
     url: str,
     counts: dict[str, int],
 ) -> None:
-    keys, urgent_attempts, attempt_rows = database_facts(url)
+    facts = database_facts(url)
+    keys, urgent_attempts = facts.keys, facts.urgent_attempts
+    figures.attempt_errors = facts.errors
     first_ok: dict[str, float] = {}
     ok_count: Counter[str] = Counter()
     for key, at in received.ok:
@@ -931,7 +950,7 @@ def compute(
     figures.lost = len(keys) - len(known)
     figures.attempts_received = received.arrivals
     figures.attempts_503 = received.failed
-    figures.attempt_rows = attempt_rows
+    figures.attempt_rows = facts.attempt_rows
     figures.bad_signatures = received.bad_signature
     figures.misrouted = received.misrouted + received.malformed
     figures.delivered_rows = counts.get("delivered", 0)
@@ -1008,6 +1027,7 @@ def print_report(f: Figures) -> None:
         ("deliveries/s up to 99 %", fmt(f.deliveries_per_s_to_99)),
         ("attempts received (503s)", f"{f.attempts_received:,} ({f.attempts_503:,})"),
         ("attempt rows in the database", f"{f.attempt_rows:,}"),
+        ("  failed other than by a 503", f"{sum(f.attempt_errors.values()):,}"),
         ("urgent latency p50 (ms)", fmt(f.urgent_p50_ms)),
         ("urgent latency p95 (ms)", fmt(f.urgent_p95_ms)),
         ("urgent latency p99 (ms)", fmt(f.urgent_p99_ms)),
@@ -1043,7 +1063,8 @@ def print_report(f: Figures) -> None:
     print(
         f"set-up: backlog inserted in {fmt(f.backlog_insert_seconds, 2)} s, workers listening "
         f"after {fmt(f.workers_ready_seconds, 2)} s; urgent injection took "
-        f"{fmt(f.injection_seconds, 2)} s"
+        f"{fmt(f.injection_seconds, 2)} s; CPU busy before the start: "
+        f"{fmt(f.busy_before_percent, 0)} %"
     )
     print(line)
     for label, value in rows:
@@ -1066,6 +1087,8 @@ def print_report(f: Figures) -> None:
             "WARNING: the receiver's listen queue overflowed; each dropped SYN is resent after "
             "1 s, so latency includes the receiver's limits, not only the product's"
         )
+    for error, n in f.attempt_errors.items():
+        print(f"attempts failed with {error!r}: {n}")
     for error in f.injection_errors:
         print(f"request_send failed: {error}")
     if c.get("other", 0.0) > NOISY_OTHER_CPU or f.busy_before_percent > NOISY_OTHER_CPU:
