@@ -166,8 +166,13 @@ QORGAU_DEMO_WEBHOOK_BASE = os.environ.get(
     "QORGAU_DEMO_WEBHOOK_BASE", "http://127.0.0.1:8112/agency-hook/"
 )
 OUTBOX_LEASE_SECONDS = int(os.environ.get("QORGAU_OUTBOX_LEASE_SECONDS", "60"))
+# Retry waits (seconds) after the 1st, 2nd, … failure; the last repeats. Urgent requests
+# (rules 6(j), 12) retry on their own short schedule.
 OUTBOX_BACKOFF_SECONDS = [
-    int(s) for s in os.environ.get("QORGAU_OUTBOX_BACKOFF", "0,300,1800").split(",")
+    float(s) for s in os.environ.get("QORGAU_OUTBOX_BACKOFF", "0,300,1800").split(",")
+]
+OUTBOX_URGENT_BACKOFF_SECONDS = [
+    float(s) for s in os.environ.get("QORGAU_OUTBOX_URGENT_BACKOFF", "0,0.2,1,5,30").split(",")
 ]
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("QORGAU_OUTBOX_MAX_ATTEMPTS", "8"))
 

@@ -256,13 +256,11 @@ def appeal_transition(
     return _move(actor, appeal, to_status, comment, at, check_reopen=True)
 
 
-def appeal_follow_agency(*, actor: User, appeal: Appeal, to_status: str) -> Appeal | None:
-    """Move the appeal because an agency replied (issue 3): the agency officer may not move
-    appeals themselves, but their reply on their own request may. Where the lifecycle does not
-    allow the move from the current status, nothing changes (the consultant decides)."""
-    if to_status not in allowed_targets(Appeal.objects.get(pk=appeal.pk).status):
-        return None
-    return _move(actor, appeal, to_status, "", None, check_reopen=False)
+def appeal_follow(*, actor: User, appeal: Appeal, to_status: str) -> Appeal:
+    """Move the appeal because of work on its requests (a request sent, an agency's reply): the
+    move follows from that action's own permission. Where the lifecycle does not allow it from
+    the status found under the row lock, nothing changes (the consultant decides)."""
+    return _move(actor, appeal, to_status, "", None, check_reopen=False, quiet=True)
 
 
 def _move(
@@ -273,10 +271,13 @@ def _move(
     at: datetime | None,
     *,
     check_reopen: bool,
+    quiet: bool = False,
 ) -> Appeal:
     with transaction.atomic():
         locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
         from_status = locked.status
+        if quiet and to_status not in allowed_targets(from_status):
+            return locked
         if to_status not in allowed_targets(from_status):
             raise Conflict(
                 _("An appeal cannot go from “%(from)s” to “%(to)s”.")

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from qorgau.agencies.models import Agency, ContactChannel
 from qorgau.agencies.routing import propose_agencies
-from qorgau.appeals.actions import appeal_transition
-from qorgau.appeals.lifecycle import allowed_targets
+from qorgau.appeals.actions import appeal_follow
 from qorgau.appeals.models import Appeal, Status
 from qorgau.audit.actions import audit_record
 from qorgau.core.access import require
@@ -70,11 +69,6 @@ def wake_outbox_workers() -> None:
             cursor.execute(f"NOTIFY {OUTBOX_CHANNEL}")
 
 
-def _move_appeal(actor: User, appeal: Appeal) -> None:
-    if Status.WAITING_AGENCY in allowed_targets(appeal.status):
-        appeal_transition(actor=actor, appeal=appeal, to_status=Status.WAITING_AGENCY)
-
-
 def request_send(*, actor: User, appeal: Appeal, agency: Agency, reason: str = "") -> AgencyRequest:
     """Send a request about `appeal` to `agency`: only what the policy allows (rule 15), at once
     when urgent, otherwise in the agency's next working hours (rule 14)."""
@@ -102,7 +96,7 @@ def request_send(*, actor: User, appeal: Appeal, agency: Agency, reason: str = "
             Delivery(request=request, contact=c, channel=c.channel, urgent=urgent, due_at=due)
             for c in contacts
         )
-        _move_appeal(actor, appeal)
+        appeal_follow(actor=actor, appeal=appeal, to_status=Status.WAITING_AGENCY)
         audit_record(
             actor=actor,
             action="request.send",

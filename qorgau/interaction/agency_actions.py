@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgau.agencies.models import Agency
-from qorgau.appeals.actions import appeal_follow_agency
+from qorgau.appeals.actions import appeal_follow
 from qorgau.appeals.models import Status
 from qorgau.audit.actions import audit_record
 from qorgau.core.errors import Conflict, FieldErrors
@@ -104,7 +104,7 @@ def request_ask_clarification(
         locked.status = RequestStatus.CLARIFICATION
         locked.save(update_fields=["status"])
         reply = _reply(officer, locked, ReplyKind.CLARIFICATION, question.strip())
-        appeal_follow_agency(actor=officer, appeal=locked.appeal, to_status=Status.IN_PROGRESS)
+        appeal_follow(actor=officer, appeal=locked.appeal, to_status=Status.IN_PROGRESS)
     return reply
 
 
@@ -200,7 +200,7 @@ def request_answer(
         reply = _reply(officer, locked, ReplyKind.ANSWER, text.strip())
         ReplyAttachment.objects.bulk_create(_attachment_rows(reply, list(attachments)))
         if not any(r.open for r in locked.appeal.requests.exclude(pk=locked.pk)):
-            appeal_follow_agency(actor=officer, appeal=locked.appeal, to_status=Status.ANSWERED)
+            appeal_follow(actor=officer, appeal=locked.appeal, to_status=Status.ANSWERED)
     return reply
 
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from qorgau.audit.actions import audit_record
@@ -60,8 +60,8 @@ def claim(worker: str, limit: int) -> list[Delivery]:
     )
 
 
-def _backoff(attempts: int) -> timedelta:
-    steps = settings.OUTBOX_BACKOFF_SECONDS
+def _backoff(attempts: int, *, urgent: bool) -> timedelta:
+    steps = settings.OUTBOX_URGENT_BACKOFF_SECONDS if urgent else settings.OUTBOX_BACKOFF_SECONDS
     return timedelta(seconds=steps[min(attempts, len(steps)) - 1])
 
 
@@ -71,19 +71,24 @@ def _delivered(delivery: Delivery, now: datetime) -> None:
     )
     if delivery.notice_id:
         return  # a reminder changes nothing on the request
-    first = AgencyRequest.objects.filter(pk=delivery.request_id, delivered_at__isnull=True)
-    if first.exists():  # the first channel to deliver starts the deadlines (rule 11)
-        first.update(delivered_at=now, **deadlines_on_receipt(delivery.request, now))
-    AgencyRequest.objects.filter(pk=delivery.request_id, status=RequestStatus.QUEUED).update(
-        status=RequestStatus.DELIVERED
+    status = Case(
+        When(status=RequestStatus.QUEUED, then=Value(RequestStatus.DELIVERED)), default=F("status")
     )
+    request = AgencyRequest.objects.filter(pk=delivery.request_id)
+    if delivery.request.delivered_at is None:  # the first channel starts the deadlines (rule 11)
+        deadlines = deadlines_on_receipt(delivery.request, now)
+        if request.filter(delivered_at__isnull=True).update(
+            status=status, delivered_at=now, **deadlines
+        ):
+            return
+    request.update(status=status)
 
 
 def _failed(delivery: Delivery, error: str, now: datetime) -> None:
     if delivery.attempts < settings.OUTBOX_MAX_ATTEMPTS:
         Delivery.objects.filter(pk=delivery.pk).update(
             status=DeliveryStatus.PENDING,
-            due_at=now + _backoff(delivery.attempts),
+            due_at=now + _backoff(delivery.attempts, urgent=delivery.urgent),
             lease_until=None,
             last_error=error[:500],
         )

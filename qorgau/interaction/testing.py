@@ -34,6 +34,11 @@ class Received:
     path: str
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default of 5 drops connections under load
+    daemon_threads = True
+
+
 class WebhookReceiver:
     """Accepts POSTs, remembers them, and fails a share of them with 503 (or all, or hangs)."""
 
@@ -72,8 +77,7 @@ class WebhookReceiver:
             def log_message(self, *args: Any) -> None:
                 return
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -1,5 +1,7 @@
-"""The outbox worker loop: claim, send in a few threads, record; sleep until notified (PostgreSQL
-LISTEN/NOTIFY) or until the poll interval passes. Any number of workers may run on any hosts."""
+"""The outbox worker loop. It keeps its threads busy: whenever a thread is free it claims due
+deliveries (urgent first) for the free threads only, so an urgent request never waits behind a
+slow agency's batch. When nothing is due it sleeps until PostgreSQL NOTIFY says a request was
+committed, or the poll interval passes. Any number of workers may run on any hosts."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import os
 import signal
 import socket
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from types import FrameType
 
 from django.db import connection
@@ -27,22 +29,28 @@ class Worker:
         self.stopping = False
         self.listening = False
         self.last_sweep = 0.0
+        self.running: set[Future[bool]] = set()
 
     def stop(self, _signum: int = 0, _frame: FrameType | None = None) -> None:
-        """Finish the current batch, then return (SIGTERM, SIGINT)."""
+        """Finish the deliveries under way, then return (SIGTERM, SIGINT)."""
         self.stopping = True
 
-    def run_once(self, pool: ThreadPoolExecutor) -> int:
-        """Claim and deliver one batch; returns how many deliveries were tried. Once a minute
-        the deadlines are swept first (reminders, escalation)."""
+    def _sweep_if_due(self) -> None:
         if time.monotonic() - self.last_sweep >= SWEEP_SECONDS:
             self.last_sweep = time.monotonic()
             deadline_sweep()
-        batch = claim(self.name, limit=self.threads * 2)
-        list(pool.map(lambda d: deliver_one(d, self.name), batch))
+
+    def fill(self, pool: ThreadPoolExecutor) -> int:
+        """Claim work for the free threads and start it; returns how many were started."""
+        self._sweep_if_due()
+        free = self.threads - len(self.running)
+        if free <= 0:
+            return 0
+        batch = claim(self.name, limit=free)
+        self.running |= {pool.submit(deliver_one, d, self.name) for d in batch}
         return len(batch)
 
-    def _wait(self) -> None:
+    def _idle_wait(self) -> None:
         if connection.vendor != "postgresql":
             time.sleep(self.poll)
             return
@@ -54,13 +62,25 @@ class Worker:
         for _notice in raw.notifies(timeout=self.poll, stop_after=1):
             pass
 
+    def _settle(self, timeout: float) -> None:
+        done, _pending = wait(self.running, timeout=timeout, return_when=FIRST_COMPLETED)
+        for future in done:
+            future.result()  # a bug in a delivery must not pass silently
+        self.running -= done
+
     def run(self, *, once: bool = False) -> None:
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         with ThreadPoolExecutor(self.threads, thread_name_prefix="deliver") as pool:
             while not self.stopping:
-                tried = self.run_once(pool)
-                if once and not tried:
+                self.fill(pool)
+                if self.running:
+                    # With a thread free, look for new (urgent) work again soon.
+                    busy = len(self.running) >= self.threads
+                    self._settle(timeout=self.poll if busy else 0.1)
+                elif once:
                     return
-                if not tried:
-                    self._wait()
+                else:
+                    self._idle_wait()
+            while self.running:
+                self._settle(timeout=self.poll)

@@ -109,9 +109,15 @@ def test_not_due_is_not_claimed(personas, directory, register):
 def test_failures_retry_with_backoff_then_alert(personas, make_agency, register, receiver):
     receiver.fail_ratio = 1.0
     agency = make_agency(
-        "almaty.education", "local", "almaty", [4], email=False, webhook=receiver.url
+        "almaty.education",
+        "local",
+        "almaty",
+        [4],
+        email=False,
+        webhook=receiver.url,
+        round_the_clock=True,
     )
-    appeal = Appeal.objects.get(number=register(**URGENT)["number"])
+    appeal = Appeal.objects.get(number=register()["number"])  # normal: the long schedule
     request = request_send(actor=personas["consultant"], appeal=appeal, agency=agency)
     assert _deliver_all() == [False]  # first failure: retried at once
     assert _deliver_all() == [False]  # second: retried in 5 minutes
@@ -133,3 +139,28 @@ def test_unreadable_schedule_falls_back_to_standard_hours(directory):
     friday_evening = datetime(2026, 11, 27, 18, 45, tzinfo=KZ_TZ)
     due = delivery_moment(agency, urgent=False, now=friday_evening)
     assert due == datetime(2026, 11, 30, 9, 0, tzinfo=KZ_TZ)
+
+
+def test_second_request_on_a_stale_appeal_object_is_sent(personas, directory, register):
+    """The appeal already waits for an agency; a second request must not fail on the move."""
+    appeal = Appeal.objects.get(number=register(direction=4)["number"])
+    request_send(actor=personas["consultant"], appeal=appeal, agency=directory["almaty_education"])
+    assert appeal.status == "registered"  # this Python object is stale now
+    second = request_send(
+        actor=personas["consultant"], appeal=appeal, agency=directory["almaty_commissioner"]
+    )
+    assert second.pk and Appeal.objects.get(pk=appeal.pk).status == "waiting_agency"
+
+
+@override_settings(OUTBOX_URGENT_BACKOFF_SECONDS=[0, 0.2, 1], OUTBOX_BACKOFF_SECONDS=[0, 300])
+def test_urgent_requests_retry_on_their_short_schedule(personas, make_agency, register, receiver):
+    receiver.fail_ratio = 1.0
+    agency = make_agency(
+        "almaty.education", "local", "almaty", [4], email=False, webhook=receiver.url
+    )
+    appeal = Appeal.objects.get(number=register(**URGENT)["number"])
+    request = request_send(actor=personas["consultant"], appeal=appeal, agency=agency)
+    _deliver_all()
+    _deliver_all()
+    delivery = Delivery.objects.get(request=request)
+    assert delivery.due_at <= timezone.now() + timedelta(seconds=0.5)
