@@ -14,3 +14,11 @@ os.environ.setdefault(
 os.environ.setdefault("QORGAU_BLIND_INDEX_KEY", secrets.token_urlsafe(32))
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
 os.environ.setdefault("QORGAU_FAST_PASSWORD_HASHER", "1")
+
+# CI runs the same generated examples every time (a red CI must mean a change broke something);
+# locally Hypothesis keeps exploring new ones.
+if os.environ.get("CI"):
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+    hypothesis_settings.load_profile("ci")
