@@ -53,10 +53,10 @@ Shortcuts (not the product path)
     encrypted per row by the model field), no routing check, no appeal transition and no audit
     record per request; their Delivery rows have due_at = the insert time. The agencies are
     round-the-clock central bodies, so `request_send` would make them due at once as well.
-  - Sub-second backoff is not possible: settings.OUTBOX_BACKOFF_SECONDS parses integers, so the
-    backoff is QORGAU_OUTBOX_BACKOFF=0,1,2 (--backoff): a 503 is retried at once, a second one
-    after 1 s, then every 2 s. Lease and the maximum of attempts stay at the product's
-    defaults unless --lease / --max-attempts are given.
+  - Normal requests retry on QORGAU_OUTBOX_BACKOFF=0,1,2 (--backoff, seconds): a 503 is retried
+    at once, a second one after 1 s, then every 2 s. Urgent requests keep the product's own
+    short schedule (OUTBOX_URGENT_BACKOFF_SECONDS). Lease and the maximum of attempts stay at
+    the product's defaults unless --lease / --max-attempts are given.
 
 Exit status: 0 when the measurement completed (the target is reported, not enforced); 1 when a
 request was lost or delivered twice, or a signature or route was wrong; 2 when the set-up
@@ -1183,9 +1183,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--urgent-interval", type=float, default=0.02, help="s between urgent requests (0.02)"
     )
-    parser.add_argument(
-        "--backoff", default="0,1,2", help="QORGAU_OUTBOX_BACKOFF, integer seconds (0,1,2)"
-    )
+    parser.add_argument("--backoff", default="0,1,2", help="QORGAU_OUTBOX_BACKOFF, seconds (0,1,2)")
     parser.add_argument("--lease", type=int, default=None, help="lease s (product default)")
     parser.add_argument("--max-attempts", type=int, default=None, help="attempts (product default)")
     parser.add_argument(
@@ -1210,9 +1208,9 @@ def parse_args() -> argparse.Namespace:
     if args.poll <= 0 or args.urgent_interval < 0 or not 0 < args.timeout <= 3600:
         parser.error("--poll must be > 0, --urgent-interval >= 0, --timeout in (0, 3600]")
     try:
-        [int(s) for s in args.backoff.split(",")]
+        [float(s) for s in args.backoff.split(",")]
     except ValueError:
-        parser.error("--backoff: comma-separated integer seconds (the product parses int())")
+        parser.error("--backoff: comma-separated seconds")
     return args
 
 
