@@ -1,0 +1,73 @@
+"""The administrator's pages (Django admin at /admin/): only the administrator role may enter,
+and every change made there is audited. Apps register their editable tables on `site`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
+
+from qorgau.audit.actions import audit_record
+from qorgau.core.roles import Role
+
+
+def _is_administrator(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and getattr(user, "role", "") == Role.ADMIN)
+
+
+class AdministratorSite(admin.AdminSite):
+    site_header = "Qorgau · 111"
+    site_title = "Qorgau"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return _is_administrator(request)
+
+
+class AdministratorOnly:
+    """Everything allowed to the administrator role, nothing to anyone else."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_administrator(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_administrator(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_administrator(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_administrator(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_administrator(request)
+
+
+class AdministratorInline(AdministratorOnly, admin.TabularInline):
+    extra = 0
+
+
+class AuditedAdmin(AdministratorOnly, admin.ModelAdmin):
+    """A table the administrator edits; every add, change and delete is audited."""
+
+    def _audit(self, request: HttpRequest, obj: Model, action: str) -> None:
+        audit_record(
+            actor=request.user,
+            action=f"admin.{action}",
+            object_type=obj._meta.label_lower,
+            object_ref=str(obj.pk),
+            reason="administration",
+        )
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        self._audit(request, obj, "change" if change else "add")
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self._audit(request, obj, "delete")
+        super().delete_model(request, obj)
+
+
+site = AdministratorSite(name="qorgau_admin")
