@@ -4,6 +4,7 @@ contacts (webhook secrets are write-only here)."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from qorgau.agencies.models import Agency, AgencyContact
 from qorgau.core.admin_site import AdministratorInline, AuditedAdmin, site
@@ -13,7 +14,7 @@ class ContactForm(forms.ModelForm):
     secret = forms.CharField(
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Leave empty to keep the current secret.",
+        help_text=_("Leave empty to keep the current secret."),
     )
 
     class Meta:

@@ -17,10 +17,15 @@ pytestmark = pytest.mark.django_db
 
 def test_administrator_adds_a_moved_working_day(client, personas):
     client.force_login(personas["admin"])
-    response = client.post("/admin/workdays/dayoverride/add/", {
-        "date": "2026-12-19", "kind": "working_day",
-        "name_kk": "Үкімет қаулысы", "name_ru": "Постановление Правительства",
-    })
+    response = client.post(
+        "/admin/workdays/dayoverride/add/",
+        {
+            "date": "2026-12-19",
+            "kind": "working_day",
+            "name_kk": "Үкімет қаулысы",
+            "name_ru": "Постановление Правительства",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert DayOverride.objects.get(date=date(2026, 12, 19)).kind == "working_day"
     assert AuditRecord.objects.filter(action="admin.add", actor_username="admin").exists()
