@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 
 from qorgau.appeals.api import router as appeals_router
 from qorgau.appeals.public_api import router as public_router
+from qorgau.calls.api import router as cti_router
 from qorgau.core.auth import API_AUTH
 from qorgau.core.errors import ApplicationError
 from qorgau.core.validation import field_errors
@@ -33,6 +34,7 @@ api.add_router("/appeals", appeals_router)
 api.add_router("/public", public_router)
 api.add_router("", interaction_router)
 api.add_router("/agency", agency_router)
+api.add_router("/cti", cti_router)
 if settings.BENCH_FLOOR:
     from qorgau.core.bench_api import router as bench_router
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "qorgau.appeals",
     "qorgau.workdays",
     "qorgau.interaction",
+    "qorgau.calls",
     "qorgau.demo",
 ]
 

@@ -16,6 +16,9 @@ class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT)
     region = models.ForeignKey("reference.Region", null=True, blank=True, on_delete=models.PROTECT)
+    extension = models.CharField(
+        max_length=20, blank=True, help_text="The consultant's phone extension (screen pop)."
+    )
 
     class Meta:
         constraints = [
