@@ -13,5 +13,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("", include("qorgau.interaction.urls")),
+    path("", include("qorgau.calls.urls")),
     path("", include("qorgau.appeals.urls")),
 ]

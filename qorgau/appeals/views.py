@@ -24,6 +24,7 @@ from qorgau.appeals.public import public_status
 from qorgau.appeals.public_api import client_address
 from qorgau.appeals.schemas import AppealIn
 from qorgau.appeals.selectors import appeals_filtered
+from qorgau.calls.actions import call_link_appeal
 from qorgau.core.access import require
 from qorgau.core.auth import request_user
 from qorgau.core.errors import ApplicationError, FieldErrors
@@ -50,7 +51,13 @@ def appeal_list(request: HtmxHttpRequest) -> HttpResponse:
     filters, errors = filters_from_query(request.GET)
     appeals = appeals_filtered(request.user, filters)
     page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "filters": filters, "filter_errors": errors, **form_choices()}
+    context = {
+        "page": page,
+        "filters": filters,
+        "filter_errors": errors,
+        "can_register": has_perm(request.user, Perm.APPEAL_CREATE),
+        **form_choices(),
+    }
     template = "appeals/_list_rows.html" if request.htmx else "appeals/list.html"
     return render(request, template, context)
 
@@ -73,6 +80,11 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
         except FieldErrors as exc:
             errors = exc.fields
         else:
+            call_link_appeal(
+                user=request_user(request),
+                call_id=request.POST.get("call", ""),
+                appeal=registration.appeal,
+            )
             return render(
                 request,
                 "appeals/registered.html",

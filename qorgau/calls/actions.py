@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from qorgau.appeals.identifiers import normalise_phone
+from qorgau.appeals.models import Appeal
 from qorgau.calls.models import Call, CallEvent, CallState, EventKind, PhoneSystem
 from qorgau.calls.schemas import CtiEventIn
 from qorgau.core import crypto
@@ -98,3 +99,12 @@ def cti_event_ingest(*, system: PhoneSystem, event: CtiEventIn) -> Ingested:
         )
         call.save()
     return Ingested(call=call, duplicate=False)
+
+
+def call_link_appeal(*, user: User, call_id: str, appeal: Appeal) -> bool:
+    """Link the appeal registered during a call to that call — only a call the consultant
+    answered at their own extension; anything else is ignored."""
+    if not call_id.isdigit() or not user.extension:
+        return False
+    linked = Call.objects.filter(pk=int(call_id), extension=user.extension, appeal__isnull=True)
+    return bool(linked.update(appeal=appeal))
