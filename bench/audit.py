@@ -42,7 +42,6 @@ import multiprocessing as mp
 import os
 import queue
 import shutil
-import signal
 import sys
 import tempfile
 import threading
@@ -51,13 +50,26 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import psycopg
-from cryptography.fernet import Fernet
-from psycopg import sql
+from common import (  # bench/common.py: the script's own folder is first on sys.path
+    CLK_TCK,
+    HOST,
+    SetupError,
+    busy_idle,
+    close_django_connections,
+    cpu_ticks,
+    database_drop_logged,
+    database_open,
+    django_setup,
+    exit_on_sigterm,
+    fmt,
+    logger,
+    percentile,
+    proc_stats,
+    set_product_env,
+)
 
 if TYPE_CHECKING:
     from multiprocessing.context import SpawnProcess
@@ -66,11 +78,7 @@ if TYPE_CHECKING:
 
     from django.db.backends.base.base import BaseDatabaseWrapper
 
-HOST = "127.0.0.1"
 DB_NAME = "qorgau_bench_audit"
-ADMIN_URL = f"postgresql://postgres@{HOST}:5432/postgres"
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 START_LIMIT = 180.0  # s for every writer to set up Django and reach the barrier
 FINISH_GRACE = 60.0  # s after the end of a phase for the results to arrive
 SAMPLE_EVERY = 0.1  # s between pg_stat_activity samples
@@ -78,10 +86,6 @@ NOISY_OTHER_CPU = 25.0  # % of one core used outside the writers and their backe
 # A writer whose statement waits this long is stuck, not slow: its transaction is rolled back
 # and counted as failed, so a phase always ends.
 SESSION_LIMITS = "SET statement_timeout = '20s'"
-
-
-class SetupError(Exception):
-    """The database, migrate or a writer process could not be brought up or died."""
 
 
 @dataclass(frozen=True)
@@ -98,68 +102,10 @@ PHASES = (
 )
 
 
-def log(message: str) -> None:
-    print(f"[audit] {message}", file=sys.stderr, flush=True)
-
-
-# --- environment and Django ------------------------------------------------------------------
-
-
-def set_product_env(database_url: str, var_dir: Path) -> None:
-    """Fresh secrets for this run; any other Qorgau/Django setting of the shell is dropped.
-    Writer processes inherit this environment."""
-    for name in list(os.environ):
-        if name.startswith(("QORGAU_", "DJANGO_")) or name == "DATABASE_URL":
-            del os.environ[name]
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="qorgau.settings",
-        DJANGO_SECRET_KEY=os.urandom(48).hex(),
-        QORGAU_FIELD_KEYS=Fernet.generate_key().decode(),
-        QORGAU_BLIND_INDEX_KEY=os.urandom(32).hex(),
-        QORGAU_VAR_DIR=str(var_dir),
-        DATABASE_URL=database_url,
-    )
-
-
-def django_setup() -> None:
-    if str(PROJECT_DIR) not in sys.path:
-        sys.path.insert(0, str(PROJECT_DIR))
-    import django
-
-    django.setup()
-
-
-def close_django_connections() -> None:
-    if "django.db" in sys.modules:
-        from django.db import connections
-
-        connections.close_all()
+log = logger("audit")
 
 
 # --- database --------------------------------------------------------------------------------
-
-
-def check_local(url: str) -> None:
-    host = urlsplit(url).hostname
-    if host != HOST:
-        raise SetupError(f"refusing database host {host!r}: this benchmark only talks to {HOST}")
-
-
-def database_create() -> str:
-    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=10) as conn:
-        name = sql.Identifier(DB_NAME)
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone():
-            log(f"database {DB_NAME} left over from an earlier run: dropping it")
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    return f"postgres://postgres@{HOST}:5432/{DB_NAME}"
-
-
-def database_drop() -> None:
-    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=10) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB_NAME))
-        )
 
 
 @dataclass(frozen=True)
@@ -238,23 +184,12 @@ class CpuSnapshot:
 
 
 def pid_ticks() -> Iterator[tuple[int, int]]:
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        rest = stat[stat.rfind(")") + 2 :].split()
-        yield int(entry.name), int(rest[11]) + int(rest[12])
+    for pid, _comm, rest in proc_stats():
+        yield pid, int(rest[11]) + int(rest[12])  # utime + stime, not of reaped children
 
 
 def cpu_snapshot() -> CpuSnapshot:
-    with open("/proc/stat", encoding="ascii") as f:
-        ticks = [int(v) for v in f.readline().split()[1:]]
-    idle = ticks[3] + ticks[4]  # idle + iowait
-    busy = sum(ticks[:8]) - idle  # user .. steal (guest time is already in user)
+    busy, idle = busy_idle(cpu_ticks())
     return CpuSnapshot(time.monotonic(), busy, idle, dict(pid_ticks()))
 
 
@@ -395,12 +330,6 @@ class Phase:
         return self.audit_gained == expected and self.floor_gained == expected
 
 
-def percentile(ordered: list[float], p: float) -> float:
-    if not ordered:
-        return math.nan
-    return ordered[max(0, math.ceil(p / 100.0 * len(ordered)) - 1)]
-
-
 def stop_processes(processes: list[SpawnProcess]) -> None:
     for p in processes:
         p.join(timeout=5)
@@ -506,10 +435,6 @@ def run_phase(spec: PhaseSpec, args: argparse.Namespace, url: str) -> Phase:
 # --- report ----------------------------------------------------------------------------------
 
 
-def fmt(value: float, digits: int = 1) -> str:
-    return "-" if math.isnan(value) else f"{value:.{digits}f}"
-
-
 def print_report(phases: list[Phase], args: argparse.Namespace) -> None:
     by_key = {p.spec.key: p for p in phases}
     product, baseline = by_key["product"], by_key["baseline"]
@@ -608,24 +533,14 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)  # run the finally blocks: stop writers, drop the database
-
-
 def main() -> int:
     args = parse_args()
-    signal.signal(signal.SIGTERM, _terminate)
+    exit_on_sigterm()  # the finally blocks stop the writers and drop the database
     var_dir = Path(tempfile.mkdtemp(prefix="qorgau-bench-audit-"))
     created_database = False
     try:
         try:
-            if args.database_url:
-                check_local(args.database_url)
-                url = args.database_url
-            else:
-                log(f"creating database {DB_NAME}")
-                url = database_create()
-                created_database = True
+            url, created_database = database_open(DB_NAME, args.database_url, log)
             set_product_env(url, var_dir)
             django_setup()
             from django.core.management import call_command
@@ -646,11 +561,7 @@ def main() -> int:
     finally:
         close_django_connections()
         if created_database:
-            try:
-                database_drop()
-                log(f"dropped database {DB_NAME}")
-            except psycopg.Error as exc:
-                log(f"could not drop database {DB_NAME}: {exc}")
+            database_drop_logged(DB_NAME, log)
         shutil.rmtree(var_dir, ignore_errors=True)
 
 

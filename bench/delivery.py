@@ -80,36 +80,47 @@ import queue
 import random
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import psycopg
-from cryptography.fernet import Fernet
-from psycopg import sql
+from common import (  # bench/common.py: the script's own folder is first on sys.path
+    BACKENDS_QUERY,
+    CLK_TCK,
+    HOST,
+    OUT_DIR,
+    PROJECT_DIR,
+    Proc,
+    SetupError,
+    backend_state,
+    busy_idle,
+    close_django_connections,
+    cpu_ticks,
+    cpu_used,
+    database_drop_logged,
+    database_open,
+    django_setup,
+    exit_on_sigterm,
+    logger,
+    percentile,
+    proc_table,
+    set_product_env,
+)
 
 if TYPE_CHECKING:
     from multiprocessing.context import SpawnProcess
     from multiprocessing.queues import Queue
     from multiprocessing.synchronize import Event
 
-HOST = "127.0.0.1"
 DB_NAME = "qorgau_bench_delivery"
-ADMIN_URL = f"postgresql://postgres@{HOST}:5432/postgres"
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-OUT_DIR = PROJECT_DIR / "bench" / "out"
 WORKER_LOG = OUT_DIR / "delivery-workers.log"
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 TARGET_P99_S = 1.0
 WORKER_START_LIMIT = 90.0  # s for every worker to set up Django and listen
 RECEIVER_START_LIMIT = 30.0
@@ -119,78 +130,23 @@ APPEALS_PER_KIND = 5
 AGENCY_KEY = "bench.agency{:03d}"
 
 
-class SetupError(Exception):
-    """The database, migrate, the receiver or a worker could not be brought up, or died."""
+log = logger("delivery")
 
 
-def log(message: str) -> None:
-    print(f"[delivery] {message}", file=sys.stderr, flush=True)
-
-
-# --- environment and Django ------------------------------------------------------------------
-
-
-def set_product_env(database_url: str, var_dir: Path, args: argparse.Namespace) -> None:
-    """Fresh secrets for this run and the outbox settings; any other Qorgau/Django setting of the
-    shell is dropped. The worker processes get this environment."""
-    for name in list(os.environ):
-        if name.startswith(("QORGAU_", "DJANGO_")) or name == "DATABASE_URL":
-            del os.environ[name]
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="qorgau.settings",
-        DJANGO_SECRET_KEY=os.urandom(48).hex(),
-        QORGAU_FIELD_KEYS=Fernet.generate_key().decode(),
-        QORGAU_BLIND_INDEX_KEY=os.urandom(32).hex(),
-        QORGAU_VAR_DIR=str(var_dir),
-        QORGAU_ALLOWED_HOSTS="127.0.0.1,localhost",
-        QORGAU_OUTBOX_BACKOFF=args.backoff,
-        DATABASE_URL=database_url,
-    )
+def outbox_settings(args: argparse.Namespace) -> dict[str, str]:
+    """What the workers get besides common.fresh_settings: the hosts and the outbox settings."""
+    settings = {
+        "QORGAU_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "QORGAU_OUTBOX_BACKOFF": args.backoff,
+    }
     if args.lease is not None:
-        os.environ["QORGAU_OUTBOX_LEASE_SECONDS"] = str(args.lease)
+        settings["QORGAU_OUTBOX_LEASE_SECONDS"] = str(args.lease)
     if args.max_attempts is not None:
-        os.environ["QORGAU_OUTBOX_MAX_ATTEMPTS"] = str(args.max_attempts)
-
-
-def django_setup() -> None:
-    if str(PROJECT_DIR) not in sys.path:
-        sys.path.insert(0, str(PROJECT_DIR))
-    import django
-
-    django.setup()
-
-
-def close_django_connections() -> None:
-    if "django.db" in sys.modules:
-        from django.db import connections
-
-        connections.close_all()
+        settings["QORGAU_OUTBOX_MAX_ATTEMPTS"] = str(args.max_attempts)
+    return settings
 
 
 # --- database --------------------------------------------------------------------------------
-
-
-def check_local(url: str) -> None:
-    host = urlsplit(url).hostname
-    if host != HOST:
-        raise SetupError(f"refusing database host {host!r}: this benchmark only talks to {HOST}")
-
-
-def database_create() -> str:
-    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=10) as conn:
-        name = sql.Identifier(DB_NAME)
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone():
-            log(f"database {DB_NAME} left over from an earlier run: dropping it")
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    return f"postgres://postgres@{HOST}:5432/{DB_NAME}"
-
-
-def database_drop() -> None:
-    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=10) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB_NAME))
-        )
 
 
 def listening_workers(url: str) -> int:
@@ -206,12 +162,6 @@ def listening_workers(url: str) -> int:
 class Sampler(threading.Thread):
     """What the PostgreSQL backends of this database are doing, every 0.2 s, and a CPU snapshot
     every 0.6 s, so that both can be reported for the part of the drain before its tail."""
-
-    QUERY = (
-        "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
-        "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-        "AND backend_type = 'client backend'"
-    )
 
     def __init__(self, url: str) -> None:
         super().__init__(daemon=True)
@@ -230,21 +180,11 @@ class Sampler(threading.Thread):
                     if tick % 3 == 0:
                         self.cpu.append(cpu_snapshot())
                     counts: Counter[str] = Counter()
-                    for state, kind, event in conn.execute(self.QUERY).fetchall():
-                        counts[self.label(state, kind, event)] += 1
+                    for state, kind, event in conn.execute(BACKENDS_QUERY).fetchall():
+                        counts[backend_state(state, kind, event)] += 1
                     self.samples.append((time.monotonic(), counts))
         except psycopg.Error as exc:
             self.error = str(exc)
-
-    @staticmethod
-    def label(state: str | None, kind: str | None, event: str | None) -> str:
-        if state == "active":
-            return f"active, waiting {kind}:{event}" if kind else "active, on CPU"
-        if state == "idle in transaction":
-            return "idle in transaction"
-        if state == "idle":
-            return "idle"
-        return str(state)
 
     def mean_per_sample(self, until: float) -> dict[str, float]:
         """Mean number of backends in each state (of all backends of the database)."""
@@ -518,12 +458,6 @@ def worker_log_tail(lines: int = 30) -> str:
 
 
 @dataclass(frozen=True)
-class Proc:
-    comm: str
-    cpu_seconds: float  # user + system of the process and of its reaped children
-
-
-@dataclass(frozen=True)
 class CpuSnapshot:
     wall: float
     procs: dict[int, Proc]
@@ -531,23 +465,6 @@ class CpuSnapshot:
     irq: float
     idle: float
     script: float
-
-
-def proc_table() -> dict[int, Proc]:
-    table: dict[int, Proc] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        comm = stat[stat.find("(") + 1 : stat.rfind(")")]
-        rest = stat[stat.rfind(")") + 2 :].split()
-        cpu = sum(int(v) for v in rest[11:15]) / CLK_TCK  # utime, stime, cutime, cstime
-        table[int(entry.name)] = Proc(comm=comm, cpu_seconds=cpu)
-    return table
 
 
 def tcp_counters() -> dict[str, int]:
@@ -570,20 +487,15 @@ def tcp_counters() -> dict[str, int]:
 
 def busy_percent(seconds: float = 1.0) -> float:
     """How busy the machine is (all processes), in % of one core, over `seconds`."""
-    with open("/proc/stat", encoding="ascii") as f:
-        before = [int(v) for v in f.readline().split()[1:]]
+    busy_before, _ = busy_idle(cpu_ticks())
     time.sleep(seconds)
-    with open("/proc/stat", encoding="ascii") as f:
-        after = [int(v) for v in f.readline().split()[1:]]
-    delta = [a - b for a, b in zip(after, before, strict=False)][:8]
-    return 100.0 * (sum(delta) - delta[3] - delta[4]) / CLK_TCK / seconds
+    busy_after, _ = busy_idle(cpu_ticks())
+    return 100.0 * (busy_after - busy_before) / CLK_TCK / seconds
 
 
 def cpu_snapshot() -> CpuSnapshot:
-    with open("/proc/stat", encoding="ascii") as f:
-        ticks = [int(v) for v in f.readline().split()[1:]]
-    idle = ticks[3] + ticks[4]  # idle + iowait
-    busy = sum(ticks[:8]) - idle  # user .. steal
+    ticks = cpu_ticks()
+    busy, idle = busy_idle(ticks)
     times = os.times()
     return CpuSnapshot(
         wall=time.monotonic(),
@@ -601,17 +513,9 @@ def cpu_shares(
     """CPU between two snapshots in % of one core (a 2-core machine has 200 %)."""
     wall = after.wall - before.wall
 
-    def used(belongs: Callable[[int, Proc], bool]) -> float:
-        total = 0.0
-        for pid, proc in after.procs.items():
-            if belongs(pid, proc):
-                old = before.procs.get(pid)
-                total += proc.cpu_seconds - (old.cpu_seconds if old else 0.0)
-        return total
-
-    w = used(lambda pid, p: pid in workers)
-    pg = used(lambda pid, p: p.comm == "postgres")
-    rec = used(lambda pid, p: pid == receiver)
+    w = cpu_used(before.procs, after.procs, lambda pid, p: pid in workers)
+    pg = cpu_used(before.procs, after.procs, lambda pid, p: p.comm == "postgres")
+    rec = cpu_used(before.procs, after.procs, lambda pid, p: pid == receiver)
     script = after.script - before.script
     busy = after.busy - before.busy
     return {
@@ -884,12 +788,6 @@ class Figures:
     syn_retransmits: int = 0
     backends: dict[str, float] = field(default_factory=dict)
     target_pass: bool = False
-
-
-def percentile(ordered: list[float], p: float) -> float:
-    if not ordered:
-        return math.nan
-    return ordered[max(0, math.ceil(p / 100.0 * len(ordered)) - 1)]
 
 
 @dataclass
@@ -1214,13 +1112,9 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)  # run the finally blocks: stop the workers, drop the database
-
-
 def main() -> int:
     args = parse_args()
-    signal.signal(signal.SIGTERM, _terminate)
+    exit_on_sigterm()  # the finally blocks stop the workers and drop the database
     var_dir = Path(tempfile.mkdtemp(prefix="qorgau-bench-delivery-"))
     created_database = False
     figures = Figures(
@@ -1236,14 +1130,8 @@ def main() -> int:
         log(f"the machine is busy before the start ({figures.busy_before_percent:.0f} % CPU)")
     try:
         try:
-            if args.database_url:
-                check_local(args.database_url)
-                url = args.database_url
-            else:
-                log(f"creating database {DB_NAME}")
-                url = database_create()
-                created_database = True
-            set_product_env(url, var_dir, args)
+            url, created_database = database_open(DB_NAME, args.database_url, log)
+            set_product_env(url, var_dir, **outbox_settings(args))
             run(args, url, figures)
         except KeyboardInterrupt:
             log("interrupted")
@@ -1256,11 +1144,7 @@ def main() -> int:
     finally:
         close_django_connections()
         if created_database:
-            try:
-                database_drop()
-                log(f"dropped database {DB_NAME}")
-            except psycopg.Error as exc:
-                log(f"could not drop database {DB_NAME}: {exc}")
+            database_drop_logged(DB_NAME, log)
         shutil.rmtree(var_dir, ignore_errors=True)
 
     print_report(figures)

@@ -47,22 +47,36 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import FrameType
 from typing import Any
-from urllib.parse import urlsplit
 
 import psycopg
-from cryptography.fernet import Fernet
+from common import (  # bench/common.py: the script's own folder is first on sys.path
+    BACKENDS_QUERY,
+    CLK_TCK,
+    HOST,
+    OUT_DIR,
+    PROJECT_DIR,
+    Proc,
+    SetupError,
+    backend_state,
+    busy_idle,
+    cpu_ticks,
+    cpu_used,
+    database_drop,
+    database_open,
+    exit_on_sigterm,
+    fmt,
+    logger,
+    percentile,
+    proc_table,
+    product_env,
+)
 from psycopg import sql
 
-HOST = "127.0.0.1"
+# `--database-url` may also name localhost (audit.py and delivery.py take 127.0.0.1 only).
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-OUT_DIR = PROJECT_DIR / "bench" / "out"
 SERVER_LOG = OUT_DIR / "intake-gunicorn.log"
 DB_NAME = "qorgau_bench"
-ADMIN_URL = f"postgresql://postgres@{HOST}:5432/postgres"
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 SAMPLE_EVERY = 0.5
 TARGET_RATIO = 60.0
 TARGET_P99_MS = 150.0
@@ -83,10 +97,6 @@ CREATE_USER = (
     "if not User.objects.filter(username='bench').exists():\n"
     "    User.objects.create_user('bench', password=secrets.token_urlsafe(16), role='consultant')\n"
 )
-
-
-class SetupError(Exception):
-    """The database, the management commands or the server could not be brought up."""
 
 
 # --- request bodies ------------------------------------------------------------------------
@@ -277,33 +287,6 @@ async def run_load(
 # --- /proc: workers, RSS, CPU ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Proc:
-    ppid: int
-    comm: str
-    cpu_seconds: float
-
-
-def proc_table() -> dict[int, Proc]:
-    """Every process's parent, name and CPU time from /proc/<pid>/stat: its own user + system
-    time plus that of its reaped children, so that the CPU of a PostgreSQL backend or gunicorn
-    worker that exits during a phase is still counted (in its parent's)."""
-    table: dict[int, Proc] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        comm = stat[stat.find("(") + 1 : stat.rfind(")")]
-        rest = stat[stat.rfind(")") + 2 :].split()
-        cpu = sum(int(v) for v in rest[11:15]) / CLK_TCK  # utime, stime, cutime, cstime
-        table[int(entry.name)] = Proc(ppid=int(rest[1]), comm=comm, cpu_seconds=cpu)
-    return table
-
-
 def worker_pids(master: int, table: dict[int, Proc] | None = None) -> list[int]:
     table = proc_table() if table is None else table
     return sorted(pid for pid, p in table.items() if p.ppid == master)
@@ -356,13 +339,12 @@ class CpuSnapshot:
 
 
 def cpu_snapshot() -> CpuSnapshot:
-    with open("/proc/stat", encoding="ascii") as f:
-        fields = f.readline().split()[1:]
+    _, idle = busy_idle(cpu_ticks())
     times = os.times()
     return CpuSnapshot(
         wall=time.monotonic(),
         procs=proc_table(),
-        idle_ticks=int(fields[3]) + int(fields[4]),  # idle + iowait
+        idle_ticks=idle,  # idle + iowait
         loadgen=times.user + times.system,
     )
 
@@ -372,11 +354,7 @@ def cpu_shares(before: CpuSnapshot, after: CpuSnapshot, master: int) -> dict[str
     wall = after.wall - before.wall
 
     def used(belongs: Callable[[int, Proc], bool]) -> float:
-        total = 0.0
-        for pid, proc in after.procs.items():
-            if belongs(pid, proc):
-                old = before.procs.get(pid)
-                total += proc.cpu_seconds - (old.cpu_seconds if old else 0.0)
+        total = cpu_used(before.procs, after.procs, belongs)
         for pid, proc in before.procs.items():
             if pid not in after.procs and belongs(pid, proc):
                 total -= proc.cpu_seconds  # exited: its whole lifetime is in its parent's now
@@ -402,11 +380,11 @@ class WaitSampler:
     """What the server's PostgreSQL backends are doing, sampled every 0.2 s: running, waiting
     on a lock or on WAL, or idle in a transaction while the Python side works."""
 
-    QUERY = (
-        "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
-        "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-        "AND backend_type = 'client backend'"
-    )
+    # How the report names two states of common.backend_state.
+    WORDING = {
+        "idle in transaction": "idle in transaction (app working)",
+        "idle": "idle (between requests)",
+    }
 
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
@@ -415,20 +393,15 @@ class WaitSampler:
     async def run(self, stop: asyncio.Event) -> None:
         with psycopg.connect(self.database_url, autocommit=True, connect_timeout=10) as conn:
             while not stop.is_set():
-                for state, kind, event in conn.execute(self.QUERY).fetchall():
+                for state, kind, event in conn.execute(BACKENDS_QUERY).fetchall():
                     self.counts[self.label(state, kind, event)] += 1
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), 0.2)
 
     @staticmethod
     def label(state: str | None, kind: str | None, event: str | None) -> str:
-        if state == "active":
-            return f"active, waiting {kind}:{event}" if kind else "active, on CPU"
-        if state == "idle in transaction":
-            return "idle in transaction (app working)"
-        if state == "idle":
-            return "idle (between requests)"
-        return str(state)
+        found = backend_state(state, kind, event)
+        return WaitSampler.WORDING.get(found, found)
 
     def shares(self) -> dict[str, float]:
         total = sum(self.counts.values())
@@ -436,29 +409,6 @@ class WaitSampler:
 
 
 # --- database --------------------------------------------------------------------------------
-
-
-def check_local(url: str) -> None:
-    host = urlsplit(url).hostname
-    if host not in LOCAL_HOSTS:
-        raise SetupError(f"refusing database host {host!r}: this benchmark only talks to {HOST}")
-
-
-def database_create() -> str:
-    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=10) as conn:
-        name = sql.Identifier(DB_NAME)
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone():
-            log(f"database {DB_NAME} left over from an earlier run: dropping it")
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    return f"postgres://postgres@{HOST}:5432/{DB_NAME}"
-
-
-def database_drop() -> None:
-    with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=10) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB_NAME))
-        )
 
 
 def count_rows(url: str, table: str) -> int:
@@ -486,28 +436,7 @@ def numbers_found(url: str, numbers: list[str]) -> int:
 # --- product commands and server -------------------------------------------------------------
 
 
-def log(message: str) -> None:
-    print(f"[intake] {message}", file=sys.stderr, flush=True)
-
-
-def product_env(database_url: str, var_dir: Path) -> dict[str, str]:
-    """The environment minus any Qorgau/Django settings, plus fresh secrets for this run."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("QORGAU_", "DJANGO_")) and k != "DATABASE_URL"
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="qorgau.settings",
-        DJANGO_SECRET_KEY=os.urandom(48).hex(),
-        QORGAU_FIELD_KEYS=Fernet.generate_key().decode(),
-        QORGAU_BLIND_INDEX_KEY=os.urandom(32).hex(),
-        DATABASE_URL=database_url,
-        QORGAU_BENCH_FLOOR="1",
-        QORGAU_ALLOWED_HOSTS="127.0.0.1,localhost",
-        QORGAU_VAR_DIR=str(var_dir),
-    )
-    return env
+log = logger("intake")
 
 
 def qorgau(env: dict[str, str], *args: str, timeout: float = 300) -> str:
@@ -640,12 +569,6 @@ class Phase:
     pg_backend_states_percent: dict[str, float] = field(default_factory=dict)
 
 
-def percentile(ordered: list[float], p: float) -> float:
-    if not ordered:
-        return math.nan
-    return ordered[max(0, math.ceil(p / 100.0 * len(ordered)) - 1)]
-
-
 async def run_phase(
     phase: Phase,
     args: argparse.Namespace,
@@ -703,10 +626,6 @@ async def run_phase(
         phase.duplicate_numbers_in_table = duplicate_numbers(database_url)
 
 
-def fmt_ms(value: float) -> str:
-    return "-" if math.isnan(value) else f"{value:.1f}"
-
-
 def print_report(phases: list[Phase], args: argparse.Namespace) -> dict[str, Any]:
     reg, floor = phases
     ratio = 100.0 * reg.requests_per_s / floor.requests_per_s if floor.requests_per_s else 0.0
@@ -734,10 +653,10 @@ def print_report(phases: list[Phase], args: argparse.Namespace) -> dict[str, Any
             f"{reg.created} / {reg.seconds:.1f}",
             f"{floor.created} / {floor.seconds:.1f}",
         ),
-        ("latency p50 (ms)", fmt_ms(reg.p50_ms), fmt_ms(floor.p50_ms)),
-        ("latency p95 (ms)", fmt_ms(reg.p95_ms), fmt_ms(floor.p95_ms)),
-        ("latency p99 (ms)", fmt_ms(reg.p99_ms), fmt_ms(floor.p99_ms)),
-        ("latency max (ms)", fmt_ms(reg.max_ms), fmt_ms(floor.max_ms)),
+        ("latency p50 (ms)", fmt(reg.p50_ms), fmt(floor.p50_ms)),
+        ("latency p95 (ms)", fmt(reg.p95_ms), fmt(floor.p95_ms)),
+        ("latency p99 (ms)", fmt(reg.p99_ms), fmt(floor.p99_ms)),
+        ("latency max (ms)", fmt(reg.max_ms), fmt(floor.max_ms)),
         ("errors (non-201)", str(reg.errors), str(floor.errors)),
         ("  by status", breakdown(reg), breakdown(floor)),
         ("connections opened", str(reg.connections_opened), str(floor.connections_opened)),
@@ -783,7 +702,7 @@ def print_report(phases: list[Phase], args: argparse.Namespace) -> dict[str, Any
     )
     print(
         f"target p99 ≤ {TARGET_P99_MS:.0f} ms (registration): "
-        f"{'PASS' if p99_ok else 'FAIL'} ({fmt_ms(reg.p99_ms)} ms)"
+        f"{'PASS' if p99_ok else 'FAIL'} ({fmt(reg.p99_ms)} ms)"
     )
     for p in phases:
         states = ", ".join(f"{k} {v:.0f} %" for k, v in p.pg_backend_states_percent.items())
@@ -856,25 +775,20 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)  # run the finally blocks: stop gunicorn, drop the database
-
-
 def main() -> int:
     args = parse_args()
-    signal.signal(signal.SIGTERM, _terminate)
+    exit_on_sigterm()  # the finally blocks stop gunicorn and drop the database
     var_dir = Path(tempfile.mkdtemp(prefix="qorgau-bench-"))
     created_database = False
     server: subprocess.Popen[bytes] | None = None
     try:
-        if args.database_url:
-            check_local(args.database_url)
-            database_url = args.database_url
-        else:
-            log(f"creating database {DB_NAME}")
-            database_url = database_create()
-            created_database = True
-        env = product_env(database_url, var_dir)
+        database_url, created_database = database_open(DB_NAME, args.database_url, log, LOCAL_HOSTS)
+        env = product_env(
+            database_url,
+            var_dir,
+            QORGAU_BENCH_FLOOR="1",
+            QORGAU_ALLOWED_HOSTS="127.0.0.1,localhost",
+        )
         log("migrating")
         qorgau(env, "migrate", "--noinput", "-v", "0")
         qorgau(env, "shell", "-c", CREATE_USER, timeout=120)
@@ -899,7 +813,7 @@ def main() -> int:
             server_stop(server)
         if created_database:
             with contextlib.suppress(psycopg.Error):
-                database_drop()
+                database_drop(DB_NAME)
                 log(f"dropped database {DB_NAME}")
         shutil.rmtree(var_dir, ignore_errors=True)
 

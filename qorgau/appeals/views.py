@@ -94,6 +94,9 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "values": request.POST,
         "form_key": uuid.uuid4().hex,
+        # From the screen pop: the call to link and the caller's number (issue 5).
+        "call_id": request.POST.get("call") or request.GET.get("call", ""),
+        "phone": request.POST.get("applicant.phone") or request.GET.get("phone", ""),
         **form_choices(),
     }
     return render(request, "appeals/new.html", context, status=422 if errors else 200)

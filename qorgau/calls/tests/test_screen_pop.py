@@ -20,19 +20,33 @@ pytestmark = pytest.mark.django_db
 def _ring(call_id: str, caller: str, extension: str) -> None:
     system = phone_system_register(name=f"pbx-{call_id}")[0]
     at = datetime(2026, 11, 25, 22, 0, tzinfo=KZ_TZ)
-    cti_event_ingest(system=system, event=CtiEventIn(
-        event_id=f"{call_id}-1", call_id=call_id, event="new_call", at=at, caller=caller,
-        line="kk"))
-    cti_event_ingest(system=system, event=CtiEventIn(
-        event_id=f"{call_id}-2", call_id=call_id, event="answer", at=at, extension=extension))
+    cti_event_ingest(
+        system=system,
+        event=CtiEventIn(
+            event_id=f"{call_id}-1",
+            call_id=call_id,
+            event="new_call",
+            at=at,
+            caller=caller,
+            line="kk",
+        ),
+    )
+    cti_event_ingest(
+        system=system,
+        event=CtiEventIn(
+            event_id=f"{call_id}-2", call_id=call_id, event="answer", at=at, extension=extension
+        ),
+    )
 
 
 def test_answered_call_pops_up_with_earlier_appeals(client, make_user, register):
     earlier = register()["number"]  # that caller phoned before: +7 701 234 56 78
     consultant = make_user("aigerim", "consultant", extension="201")
     client.force_login(consultant)
-    assert "Call in progress" not in client.get("/calls/screen-pop/",
-                                                HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "Call in progress"
+        not in client.get("/calls/screen-pop/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
     _ring("c-1", "87012345678", "201")
     html = client.get("/calls/screen-pop/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Call in progress" in html and earlier in html and "+77012345678" in html
@@ -62,9 +76,20 @@ def test_appeal_registered_from_the_call_is_linked_to_it(client, make_user):
     call = Call.objects.get(call_id="c-4")
     form = client.get(f"/appeals/new/?call={call.pk}&phone=%2B77012345678").content.decode()
     assert 'value="+77012345678"' in form
-    client.post("/appeals/new/", {
-        "call": str(call.pk), "form_key": "k", "urgency": "normal", "channel": "phone",
-        "language": "kk", "region": "astana", "direction": "4", "summary": "Бала",
-        "applicant.kind": "anonymous", "applicant.phone": "+77012345678"})
+    client.post(
+        "/appeals/new/",
+        {
+            "call": str(call.pk),
+            "form_key": "k",
+            "urgency": "normal",
+            "channel": "phone",
+            "language": "kk",
+            "region": "astana",
+            "direction": "4",
+            "summary": "Бала",
+            "applicant.kind": "anonymous",
+            "applicant.phone": "+77012345678",
+        },
+    )
     call.refresh_from_db()
     assert call.appeal == Appeal.objects.get()
