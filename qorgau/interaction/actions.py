@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qorgau.agencies.models import Agency, ContactChannel
+from qorgau.agencies.models import Agency, AgencyContact, ContactChannel
 from qorgau.agencies.routing import propose_agencies
 from qorgau.appeals.actions import appeal_follow
 from qorgau.appeals.models import Appeal, Status
@@ -21,7 +21,7 @@ from qorgau.core.errors import Conflict, FieldErrors
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm
 from qorgau.interaction.disclosure import compose_request
-from qorgau.interaction.models import AgencyRequest, Delivery
+from qorgau.interaction.models import AgencyRequest, DeadlineNotice, Delivery
 from qorgau.staff.models import User
 from qorgau.workdays.schedule import STANDARD_OFFICE_HOURS, WeeklySchedule
 from qorgau.workdays.selectors import working_calendar
@@ -69,12 +69,40 @@ def wake_outbox_workers() -> None:
             cursor.execute(f"NOTIFY {OUTBOX_CHANNEL}")
 
 
+def automatic_contacts(agency: Agency) -> list[AgencyContact]:
+    """The agency's active contacts that the outbox delivers to (e-mail, webhook)."""
+    return list(agency.contacts.filter(active=True, channel__in=AUTOMATIC_CHANNELS))
+
+
+def queue_deliveries(
+    request: AgencyRequest,
+    contacts: list[AgencyContact],
+    *,
+    due: datetime,
+    notice: DeadlineNotice | None = None,
+) -> None:
+    """Outbox rows for a request (or one of its reminders) on each contact; idle workers are
+    woken when the transaction commits."""
+    Delivery.objects.bulk_create(
+        Delivery(
+            request=request,
+            notice=notice,
+            contact=c,
+            channel=c.channel,
+            urgent=request.urgent,
+            due_at=due,
+        )
+        for c in contacts
+    )
+    transaction.on_commit(wake_outbox_workers)
+
+
 def request_send(*, actor: User, appeal: Appeal, agency: Agency, reason: str = "") -> AgencyRequest:
     """Send a request about `appeal` to `agency`: only what the policy allows (rule 15), at once
     when urgent, otherwise in the agency's next working hours (rule 14)."""
     require(actor, Perm.REQUEST_SEND)
     proposed = _check_choice(appeal, agency, reason)
-    contacts = list(agency.contacts.filter(active=True, channel__in=AUTOMATIC_CHANNELS))
+    contacts = automatic_contacts(agency)
     if not contacts:
         raise Conflict(_("This agency has no e-mail or webhook contact: call it (rule 12)."))
     composition = compose_request(appeal, agency)
@@ -92,10 +120,7 @@ def request_send(*, actor: User, appeal: Appeal, agency: Agency, reason: str = "
             content=json.dumps(composition.content, ensure_ascii=False),
             withheld=composition.withheld,
         )
-        Delivery.objects.bulk_create(
-            Delivery(request=request, contact=c, channel=c.channel, urgent=urgent, due_at=due)
-            for c in contacts
-        )
+        queue_deliveries(request, contacts, due=due)
         appeal_follow(actor=actor, appeal=appeal, to_status=Status.WAITING_AGENCY)
         audit_record(
             actor=actor,
@@ -110,5 +135,4 @@ def request_send(*, actor: User, appeal: Appeal, agency: Agency, reason: str = "
                 "due_at": due.isoformat(),
             },
         )
-        transaction.on_commit(wake_outbox_workers)
     return request

@@ -6,7 +6,6 @@ request's timeline, audited, and may move the appeal (never beyond what its life
 from __future__ import annotations
 
 import base64
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,12 +18,11 @@ from qorgau.appeals.actions import appeal_follow
 from qorgau.appeals.models import Status
 from qorgau.audit.actions import audit_record
 from qorgau.core.errors import Conflict, FieldErrors
-from qorgau.interaction.actions import delivery_moment, wake_outbox_workers
+from qorgau.interaction.actions import automatic_contacts, delivery_moment, queue_deliveries
 from qorgau.interaction.deadlines import latest_extension
 from qorgau.interaction.models import (
     AgencyReply,
     AgencyRequest,
-    Delivery,
     ReplyAttachment,
     ReplyKind,
     RequestStatus,
@@ -137,7 +135,7 @@ def request_pass_on(
         raise FieldErrors(fields={"reason": _("Say why the other body is competent.")})
     if to.pk == request.agency_id or not to.active:
         raise FieldErrors(fields={"agency": _("Choose another, active agency.")})
-    contacts = list(to.contacts.filter(active=True, channel__in=("email", "webhook")))
+    contacts = automatic_contacts(to)
     if not contacts:
         raise FieldErrors(fields={"agency": _("That agency has no e-mail or webhook contact.")})
     now = timezone.now()
@@ -157,12 +155,7 @@ def request_pass_on(
             created_by=officer,
             passed_from=locked,
         )
-        due = delivery_moment(to, urgent=locked.urgent, now=now)
-        Delivery.objects.bulk_create(
-            Delivery(request=passed, contact=c, channel=c.channel, urgent=locked.urgent, due_at=due)
-            for c in contacts
-        )
-        transaction.on_commit(wake_outbox_workers)
+        queue_deliveries(passed, contacts, due=delivery_moment(to, urgent=locked.urgent, now=now))
     return passed
 
 
@@ -206,7 +199,3 @@ def request_answer(
 
 def attachment_bytes(attachment: ReplyAttachment) -> bytes:
     return base64.b64decode(attachment.data)
-
-
-def request_content(request: AgencyRequest) -> dict[str, object]:
-    return dict(json.loads(request.content))

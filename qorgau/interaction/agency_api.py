@@ -1,17 +1,13 @@
 """The agency side of the API (/api/v1/agency): an officer's own agency's requests and their
 replies (rule 13). Another agency's request answers 404 as if it did not exist."""
 
-import base64
-import binascii
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router
 
 from qorgau.appeals.schemas import ErrorOut
 from qorgau.core.auth import request_user
-from qorgau.core.errors import FieldErrors
 from qorgau.interaction import agency_actions as act
 from qorgau.interaction.access import (
     access_agency_request,
@@ -27,6 +23,7 @@ from qorgau.interaction.schemas import (
     ConfirmIn,
     ExtensionIn,
     PassOnIn,
+    decoded_base64,
 )
 
 router = Router(tags=["agency side"])
@@ -149,13 +146,10 @@ def pass_on(request: HttpRequest, request_id: int, payload: PassOnIn) -> dict[st
 
 
 def _attachments(payload: AnswerIn) -> list[act.Attachment]:
-    try:
-        return [
-            act.Attachment(a.name, a.content_type, base64.b64decode(a.data_base64, validate=True))
-            for a in payload.attachments
-        ]
-    except (binascii.Error, ValueError):
-        raise FieldErrors(fields={"attachments": _("Attachments must be base64.")}) from None
+    return [
+        act.Attachment(a.name, a.content_type, decoded_base64(a.data_base64, "attachments"))
+        for a in payload.attachments
+    ]
 
 
 @router.post(

@@ -1,13 +1,10 @@
 """Agencies and requests API: the directory, routing proposals, preview and sending of requests
 (rule 15), and their delivery status. Thin: parse → access → action → answer."""
 
-import base64
-import binascii
 import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja import Status as HttpStatus
 from pydantic import BaseModel, Field
@@ -19,7 +16,7 @@ from qorgau.appeals.schemas import ErrorOut
 from qorgau.audit.actions import audit_record
 from qorgau.core.access import require
 from qorgau.core.auth import request_user
-from qorgau.core.errors import FieldErrors, NotFound
+from qorgau.core.errors import NotFound
 from qorgau.core.roles import Perm, has_perm
 from qorgau.interaction.access import access_request, chosen_agency
 from qorgau.interaction.actions import request_send
@@ -36,6 +33,7 @@ from qorgau.interaction.schemas import (
     ProposalOut,
     RequestIn,
     RequestOut,
+    decoded_base64,
 )
 
 router = Router(tags=["agencies and requests"])
@@ -176,13 +174,6 @@ def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
     return request_out(request, access_request(request.user, request_id))
 
 
-def _scan(payload: IncomingLetterIn) -> bytes:
-    try:
-        return base64.b64decode(payload.scan_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise FieldErrors(fields={"scan_base64": _("Attachments must be base64.")}) from None
-
-
 def correspondence_out(item: Letter | OutboundCall, personal: bool) -> dict[str, Any]:
     if isinstance(item, Letter):
         return {
@@ -238,7 +229,7 @@ def receive_letter(request: HttpRequest, number: str, payload: IncomingLetterIn)
         agency=chosen_agency(payload.agency),
         subject=payload.subject,
         scan_name=payload.scan_name,
-        scan=_scan(payload),
+        scan=decoded_base64(payload.scan_base64, "scan_base64"),
         note=payload.note,
     )
     return HttpStatus(201, correspondence_out(letter, personal=True))

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from qorgau.audit.actions import audit_record
-from qorgau.interaction.actions import AUTOMATIC_CHANNELS, wake_outbox_workers
-from qorgau.interaction.models import AgencyRequest, DeadlineNotice, Delivery, NoticeKind
+from qorgau.interaction.actions import automatic_contacts, queue_deliveries
+from qorgau.interaction.models import AgencyRequest, DeadlineNotice, NoticeKind
 from qorgau.interaction.selectors import CONFIRMED, overdue, soon_due
 
 
@@ -24,21 +24,8 @@ def _notify(request: AgencyRequest, kind: str, due: datetime, *, to_agency: bool
         with transaction.atomic():
             notice = DeadlineNotice.objects.create(request=request, kind=kind, due_at=due)
             if to_agency:
-                contacts = request.agency.contacts.filter(
-                    active=True, channel__in=AUTOMATIC_CHANNELS
-                )
-                Delivery.objects.bulk_create(
-                    Delivery(
-                        request=request,
-                        notice=notice,
-                        contact=c,
-                        channel=c.channel,
-                        urgent=request.urgent,
-                        due_at=timezone.now(),
-                    )
-                    for c in contacts
-                )
-                transaction.on_commit(wake_outbox_workers)
+                contacts = automatic_contacts(request.agency)
+                queue_deliveries(request, contacts, due=timezone.now(), notice=notice)
             audit_record(
                 actor=None,
                 action=f"request.{kind}",

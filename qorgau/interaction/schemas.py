@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime
 from typing import Any, Literal
 
+from django.utils.translation import gettext as _
 from pydantic import BaseModel, Field
 
 from qorgau.appeals.schemas import StrictSchema
+from qorgau.core.errors import FieldErrors
 
 
 class AgencyOut(BaseModel):
@@ -161,3 +165,11 @@ class CorrespondenceOut(BaseModel):
     text: str | None
     result: str | None = None
     has_scan: bool = False
+
+
+def decoded_base64(value: str, field: str) -> bytes:
+    """The bytes of a base64 field of a request body, or a per-field error."""
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise FieldErrors(fields={field: _("Attachments must be base64.")}) from None

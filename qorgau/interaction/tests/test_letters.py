@@ -136,3 +136,18 @@ def test_letter_pdf_is_refused_to_roles_without_personal_data(api_as, directory,
     )
     assert api_as("quality").get(f"/api/v1/letters/{letter['id']}/pdf").status_code == 403
     assert api_as("officer_a").get(f"/api/v1/letters/{letter['id']}/pdf").status_code == 403
+
+
+def test_scan_that_is_not_base64_is_a_field_error(api_as, directory, register):
+    number = register(direction=4)["number"]
+    response = api_as("consultant", "en").post(
+        f"/api/v1/appeals/{number}/letters/incoming",
+        {
+            "agency": directory["almaty_education"].pk,
+            "subject": "Жауап",
+            "scan_name": "a.png",
+            "scan_base64": "not base64!",
+        },
+    )
+    assert response.status_code == 422
+    assert response.json()["fields"]["scan_base64"] == "Attachments must be base64."
