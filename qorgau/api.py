@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from qorgau.appeals.api import router as appeals_router
 from qorgau.appeals.public_api import router as public_router
 from qorgau.calls.api import router as cti_router
+from qorgau.calls.api import staff as calls_router
 from qorgau.core.auth import API_AUTH
 from qorgau.core.errors import ApplicationError
 from qorgau.core.validation import field_errors
@@ -35,6 +36,7 @@ api.add_router("/public", public_router)
 api.add_router("", interaction_router)
 api.add_router("/agency", agency_router)
 api.add_router("/cti", cti_router)
+api.add_router("", calls_router)
 if settings.BENCH_FLOOR:
     from qorgau.core.bench_api import router as bench_router
 
@@ -74,7 +76,8 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return _error(request, 413, _("The request body is larger than 1 MB."))
+    message = _("The request body is larger than %(size)s MB.")
+    return _error(request, 413, message % {"size": "1"})
 
 
 @api.exception_handler(HttpError)

@@ -11,6 +11,7 @@ The `qorgau` command loads var/qorgau.env (written by `qorgau demo`) before thes
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -142,12 +143,40 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Call recordings and the scans of written demands, always encrypted before they are stored
+    # (calls/recordings.py). An S3-compatible store takes over by naming its backend and options
+    # (e.g. django-storages' S3 backend) in these two variables; no code changes.
+    "recordings": {
+        "BACKEND": os.environ.get(
+            "QORGAU_RECORDINGS_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(
+            os.environ.get("QORGAU_RECORDINGS_STORAGE_OPTIONS")
+            or json.dumps({"location": str(VAR_DIR / "recordings")})
+        ),
+    },
 }
 WHITENOISE_USE_FINDERS = True
 
-# Bodies over 1 MB are refused with 413 (issue 2, item 10).
+# Bodies over 1 MB are refused with 413 (issue 2, item 10), except where a path allows more:
+# recordings uploaded by the phone system and scans of written demands (issue 5).
 MAX_BODY_BYTES = 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
+RECORDING_MAX_BYTES = int(os.environ.get("QORGAU_RECORDING_MAX_BYTES", 64 * 1024 * 1024))
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+BODY_LIMITS = [
+    (r"^/api/v1/calls/[^/]+/recording$", RECORDING_MAX_BYTES),
+    (r"^(/api/v1/demands|/calls/demands/)$", SCAN_MAX_BYTES),
+]
+
+# Recordings are kept this many days, then deleted automatically and the deletion audited
+# (`qorgau recordings expire`, run by the worker's sweep). A recording under an approved
+# written demand whose access has not expired is kept until then.
+RECORDING_RETENTION_DAYS = int(os.environ.get("QORGAU_RECORDING_RETENTION_DAYS", "365"))
+# How long the recipient of an approved written demand may download its recordings.
+DEMAND_ACCESS_DAYS = int(os.environ.get("QORGAU_DEMAND_ACCESS_DAYS", "14"))
+# A demand not yet approved is flagged when its deadline is this many days away or less.
+DEMAND_WARNING_DAYS = 3
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600  # one shift

@@ -112,3 +112,42 @@ def test_agency_officer_replies_in_the_portal(live_server, browser, make_user, r
     page.wait_for_url(f"**/agency/requests/{request.pk}/")
     assert "Мектепке инспектор жіберілді" in page.content()
     assert AgencyRequest.objects.get(pk=request.pk).status == "confirmed"
+
+
+def test_screen_pop_opens_the_answered_call(live_server, browser, make_user, register):
+    """Issue 5, item 2: the phone system reports an answered call; within seconds the
+    consultant's page shows it with the caller's earlier appeal, and registering from it fills
+    in the caller's phone."""
+    from django.test import Client
+
+    from qorgau.calls.auth import phone_system_register
+
+    make_user("operator", "consultant", extension="201")
+    earlier = register()["number"]  # appeal_body()'s applicant phone: +7 701 234 56 78
+    page = browser.new_page(locale="ru-RU")
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "operator")
+    page.fill("input[name=password]", "pw-operator")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/appeals/")
+    assert "Register an appeal from this call" not in page.content()
+
+    _system, token = phone_system_register(name="PBX")
+    pbx = Client(headers={"Authorization": f"Bearer {token}"})
+    for n, (event, extra) in enumerate(
+        [("new_call", {"caller": "87012345678", "line": "ru"}), ("answer", {"extension": "201"})]
+    ):
+        body = {
+            "event_id": f"e{n}",
+            "call_id": "c1",
+            "event": event,
+            "at": f"2026-11-25T10:00:0{n}+05:00",
+        }
+        answer = pbx.post("/api/v1/cti/events", {**body, **extra}, content_type="application/json")
+        assert answer.status_code == 202
+
+    pop = page.locator("#screen-pop")
+    pop.get_by_text(earlier).wait_for(timeout=6000)
+    pop.locator("a[accesskey=r]").click()
+    page.wait_for_url("**/appeals/new/**")
+    assert page.input_value("input[name='applicant.phone']") == "+77012345678"

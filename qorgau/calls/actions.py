@@ -5,15 +5,34 @@ out-of-order delivery by the phone system cannot leave a call in the wrong state
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qorgau.appeals.identifiers import normalise_phone
 from qorgau.appeals.models import Appeal
-from qorgau.calls.models import Call, CallEvent, CallState, EventKind, PhoneSystem
+from qorgau.audit.actions import audit_record
+from qorgau.calls.models import (
+    Call,
+    CallEvent,
+    CallOutcome,
+    CallOutcomeRecord,
+    CallState,
+    EventKind,
+    PhoneSystem,
+    ReferralBody,
+)
 from qorgau.calls.schemas import CtiEventIn
 from qorgau.core import crypto
+from qorgau.core.access import require
+from qorgau.core.errors import FieldErrors, NotFound
+from qorgau.core.roles import Perm, Role
 from qorgau.staff.models import User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 WITHHELD = {"", "anonymous", "withheld", "restricted", "unknown", "private"}
 ORDER = {kind: i for i, kind in enumerate(EventKind.values)}
@@ -108,3 +127,64 @@ def call_link_appeal(*, user: User, call_id: str, appeal: Appeal) -> bool:
         return False
     linked = Call.objects.filter(pk=int(call_id), extension=user.extension, appeal__isnull=True)
     return bool(linked.update(appeal=appeal))
+
+
+def call_for_staff(user: User | AnonymousUser, call_pk: int) -> Call:
+    """A call the user may act on: a supervisor any; a consultant only a call answered at their
+    own extension. Anything else answers 404."""
+    require(user, Perm.CALL_OUTCOME)
+    calls = Call.objects.filter(pk=call_pk)
+    if getattr(user, "role", "") != Role.SUPERVISOR:
+        calls = calls.filter(extension=getattr(user, "extension", "") or "-")
+    call = calls.first()
+    if call is None:
+        raise NotFound()
+    return call
+
+
+def call_outcome_record(
+    *,
+    user: User | AnonymousUser,
+    call_pk: int,
+    kind: str,
+    note: str,
+    referral_body_id: int | None = None,
+) -> CallOutcomeRecord:
+    """Record that the call was transferred to 1414 (rule 6(n)) or that the caller was referred
+    to a competent body from the directory (rule 6(o)), with what the caller was told. A later
+    record of the same call replaces the earlier one; both stay in the audit log."""
+    call = call_for_staff(user, call_pk)
+    body = _referral_body(kind, referral_body_id)
+    if not note.strip():
+        raise FieldErrors(fields={"note": _("Write what the caller was told.")})
+    with transaction.atomic():
+        outcome, _created = CallOutcomeRecord.objects.update_or_create(
+            call=call,
+            defaults={
+                "kind": kind,
+                "note": note.strip(),
+                "referral_body": body,
+                "by": user,
+                "at": timezone.now(),
+            },
+        )
+        audit_record(
+            actor=user,
+            action="call.outcome",
+            object_type="call",
+            object_ref=str(call.pk),
+            reason=kind,
+            details={"referral_body": body.pk if body else None},
+        )
+    return outcome
+
+
+def _referral_body(kind: str, body_id: int | None) -> ReferralBody | None:
+    if kind not in CallOutcome.values:
+        raise FieldErrors(fields={"kind": _("Choose a transfer to 1414 or a referral.")})
+    if kind == CallOutcome.TRANSFER_1414:
+        return None
+    body = ReferralBody.objects.filter(pk=body_id or 0, active=True).first()
+    if body is None:
+        raise FieldErrors(fields={"referral_body": _("Choose the competent body from the list.")})
+    return body

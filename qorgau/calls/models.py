@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.core.fields import EncryptedTextField
+from qorgau.core.i18n import NamedInThreeLanguages
 
 
 class PhoneSystem(models.Model):
@@ -92,3 +93,109 @@ class CallEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["phone_system", "event_id"], name="event_once")
         ]
+
+
+class CallOutcome(models.TextChoices):
+    """What the consultant did with a call that the centre does not resolve itself."""
+
+    TRANSFER_1414 = "transfer_1414", _("Transferred to 1414 (rule 6(n))")
+    REFERRAL = "referral", _("Referred to the competent body (rule 6(o))")
+
+
+class ReferralBody(NamedInThreeLanguages, models.Model):
+    """A body competent for questions outside the centre's competence (rule 6(o)), kept by
+    administrators: the consultant tells the caller its name, what it handles and its contacts."""
+
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=300)
+    name_ru = models.CharField(_("name (Russian)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    handles = models.TextField(_("what it handles"))
+    contacts = models.TextField(_("contacts"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name_kk"]
+        verbose_name = _("referral body")
+        verbose_name_plural = _("referral directory")
+
+
+class CallOutcomeRecord(models.Model):
+    """The outcome of a call: a transfer to 1414 or a referral, with what the caller was told."""
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="outcome")
+    kind = models.CharField(max_length=20, choices=CallOutcome.choices)
+    note = EncryptedTextField(help_text="What the consultant told the caller.")
+    referral_body = models.ForeignKey(
+        ReferralBody, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+
+class Recording(models.Model):
+    """A call's recording, stored encrypted in the `recordings` storage (rule 5). `sha256` is
+    the checksum of the audio as uploaded; it is checked again whenever the file is read.
+    Nobody may listen by default: only a written demand's recipient (rule 6(p)) or a quality
+    officer with an open review task (access.py)."""
+
+    call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="recording")
+    storage_key = models.CharField(max_length=200, unique=True)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+    delete_after = models.DateTimeField(db_index=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+
+class DemandStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered, awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RecordingDemand(models.Model):
+    """A written demand of the authorised body for call recordings (rule 6(p)). Registered by a
+    ministry auditor, approved by a supervisor; then only `recipient` downloads the recordings
+    of `calls`, until `access_until`."""
+
+    number = models.CharField(max_length=60)
+    dated = models.DateField()
+    signer = models.CharField(max_length=200)
+    scan_key = models.CharField(max_length=200)
+    scan_name = models.CharField(max_length=200)
+    calls = models.ManyToManyField(Call, related_name="demands")
+    deadline = models.DateField(help_text="The date by which the demand asks for the recordings.")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=12, choices=DemandStatus.choices, default=DemandStatus.REGISTERED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    access_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+
+
+class ReviewTask(models.Model):
+    """A quality review of one call assigned to a quality officer; while it is open they may
+    listen to the call's recording (issue 5, item 6)."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="review_tasks")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_tasks"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)

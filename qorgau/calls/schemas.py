@@ -3,7 +3,7 @@ newCall / answer / hangup / transfer, here snake_case, plus hold and resume)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -29,3 +29,95 @@ class CtiEventOut(BaseModel):
     call: str
     state: str
     duplicate: bool
+
+
+class RecordingOut(BaseModel):
+    call: str
+    size: int
+    sha256: str
+    created: bool
+
+
+class OutcomeIn(StrictSchema):
+    kind: Literal["transfer_1414", "referral"]
+    note: str = Field(min_length=1, max_length=2000, description="What the caller was told.")
+    referral_body: int | None = Field(default=None, description="From GET /referral-bodies.")
+
+
+class OutcomeOut(BaseModel):
+    kind: str
+    note: str
+    referral_body: int | None
+    referral_body_name: str
+    by: str
+    at: datetime
+
+
+class PeriodOut(BaseModel):
+    kind: str
+    start: datetime
+    end: datetime | None
+    detail: str
+
+
+class CallOut(BaseModel):
+    id: int
+    call_id: str
+    line: str
+    state: str
+    extension: str
+    started_at: datetime | None
+    answered_at: datetime | None
+    ended_at: datetime | None
+    hangup_cause: str
+    transferred_to: str
+    appeal: str | None
+    has_recording: bool
+    timeline: list[PeriodOut]
+    outcome: OutcomeOut | None
+
+
+class ReferralBodyOut(BaseModel):
+    id: int
+    name: str
+    handles: str
+    contacts: str
+
+
+class DemandForm(StrictSchema):
+    number: str = Field(min_length=1, max_length=60)
+    dated: date
+    signer: str = Field(min_length=1, max_length=200)
+    deadline: date
+    calls: str = Field(min_length=1, max_length=2000, description="Call ids, comma-separated.")
+    recipient: str = Field(default="", max_length=150, description="Login; empty: yourself.")
+
+
+class DemandOut(BaseModel):
+    id: int
+    number: str
+    dated: date
+    signer: str
+    deadline: date
+    calls: list[int]
+    recipient: str
+    status: str
+    access_until: datetime | None
+    near_deadline: bool
+
+
+class DecisionIn(StrictSchema):
+    approve: bool
+
+
+class ReviewTaskIn(StrictSchema):
+    call: int
+    assignee: str = Field(min_length=1, max_length=150)
+
+
+class ReviewTaskOut(BaseModel):
+    id: int
+    call: int
+    assignee: str
+    assigned_at: datetime
+    closed_at: datetime | None

@@ -6,4 +6,11 @@ from qorgau.calls import views
 
 app_name = "calls"
 
-urlpatterns = [path("calls/screen-pop/", views.screen_pop, name="screen_pop")]
+urlpatterns = [
+    path("calls/screen-pop/", views.screen_pop, name="screen_pop"),
+    path("calls/<int:pk>/outcome/", views.outcome, name="outcome"),
+    path("calls/board/", views.board, name="board"),
+    path("calls/demands/", views.demands, name="demands"),
+    path("calls/demands/<int:demand_id>/decide/", views.decide, name="decide"),
+    path("calls/reviews/", views.reviews, name="reviews"),
+]

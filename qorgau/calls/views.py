@@ -1,18 +1,32 @@
-"""The screen pop (issue 5, item 2): the consultant's page asks every two seconds (htmx) for
-the call they are on; when one is answered at their extension it shows the caller's earlier
-appeals, found through the phone's blind index (never when the number is withheld), and a link
-that opens the new-appeal form with the phone filled in."""
+"""Pages of the calls context.
+
+- The screen pop (issue 5, item 2): the consultant's page asks every two seconds (htmx) for the
+  call they are on; when one is answered at their extension it shows the caller's earlier
+  appeals, found through the phone's blind index (never when the number is withheld), a link
+  that opens the new-appeal form with the phone filled in, and the outcome form (item 3).
+- The live board for supervisors (item 7), refreshed every three seconds.
+- Written demands (item 5) and the quality officer's review tasks with the player (item 6).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from qorgau.appeals.access import access_earlier_appeals
-from qorgau.calls.selectors import current_call
+from qorgau.calls import release
+from qorgau.calls.access import demands_visible, review_tasks_of
+from qorgau.calls.actions import call_outcome_record
+from qorgau.calls.forms import DemandPageForm
+from qorgau.calls.models import ReferralBody
+from qorgau.calls.selectors import current_call, live_board
 from qorgau.core.access import require
-from qorgau.core.roles import Perm
+from qorgau.core.errors import FieldErrors
+from qorgau.core.roles import Perm, has_perm
 
 
 @login_required
@@ -24,4 +38,74 @@ def screen_pop(request: HttpRequest) -> HttpResponse:
         earlier = access_earlier_appeals(
             request.user, phone=call.caller, reason="screen pop: incoming call"
         )
-    return render(request, "calls/_screen_pop.html", {"call": call, "earlier": earlier})
+    bodies = ReferralBody.objects.filter(active=True)
+    return render(
+        request, "calls/_screen_pop.html", {"call": call, "earlier": earlier, "bodies": bodies}
+    )
+
+
+@login_required
+@require_POST
+def outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    """The outcome form of the screen pop: transfer to 1414 or referral, with the note."""
+    errors: dict[str, str] = {}
+    try:
+        call_outcome_record(
+            user=request.user,
+            call_pk=pk,
+            kind=request.POST.get("kind", ""),
+            note=request.POST.get("note", ""),
+            referral_body_id=int(request.POST.get("referral_body") or 0) or None,
+        )
+    except FieldErrors as exc:
+        errors = exc.fields
+    return render(request, "calls/_outcome_saved.html", {"errors": errors})
+
+
+def _board_context() -> dict[str, Any]:
+    data = live_board()
+    data["busiest"] = max([h["calls"] for h in data["calls_per_hour"]] or [0]) or 1
+    return data
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    require(request.user, Perm.CALL_BOARD)
+    template = "calls/_board.html" if request.htmx else "calls/board.html"  # type: ignore[attr-defined]
+    return render(request, template, _board_context())
+
+
+@login_required
+def demands(request: HttpRequest) -> HttpResponse:
+    """Written demands: auditors register, supervisors decide, the recipient downloads."""
+    rows = [(d, release.demand_is_urgent(d)) for d in demands_visible(request.user)]
+    form = DemandPageForm()
+    if request.method == "POST":
+        form = DemandPageForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                release.demand_register(user=request.user, data=form.demand())
+                return redirect("calls:demands")
+            except FieldErrors as exc:
+                for field, message in exc.fields.items():
+                    form.add_error(field if field in form.fields else None, message)
+    context = {
+        "rows": rows,
+        "form": form if has_perm(request.user, Perm.DEMAND_REGISTER) else None,
+        "can_decide": has_perm(request.user, Perm.DEMAND_DECIDE),
+    }
+    return render(request, "calls/demands.html", context)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, demand_id: int) -> HttpResponse:
+    approve = request.POST.get("approve") == "1"
+    release.demand_decide(user=request.user, demand_id=demand_id, approve=approve)
+    return redirect("calls:demands")
+
+
+@login_required
+def reviews(request: HttpRequest) -> HttpResponse:
+    """The quality officer's open review tasks, each with the call's recording player."""
+    return render(request, "calls/reviews.html", {"tasks": review_tasks_of(request.user)})

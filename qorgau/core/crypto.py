@@ -45,6 +45,25 @@ def decrypt(token: str) -> str:
         ) from exc
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """Encrypt a file's content (recordings, scans): a Fernet token, so the stored bytes start
+    with no recognisable header."""
+    return _fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _fernet().decrypt(token)
+    except InvalidToken as exc:
+        raise ImproperlyConfigured(
+            "A stored file cannot be decrypted with any key in QORGAU_FIELD_KEYS"
+        ) from exc
+
+
+def rotate_bytes(token: bytes) -> bytes:
+    return _fernet().rotate(token)
+
+
 def rotate(token: str) -> str:
     """Re-encrypt a stored token under the first (current) key."""
     return _fernet().rotate(token.encode("ascii")).decode("ascii")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -19,19 +20,32 @@ def _refuse(request: HttpRequest, status: int, message: StrOrPromise) -> HttpRes
     return JsonResponse({"detail": str(message), "fields": {}}, status=status)
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g}"
+
+
 class BodySizeLimitMiddleware:
-    """Refuse bodies over settings.MAX_BODY_BYTES with 413 before they are read (issue 2 #10)."""
+    """Refuse bodies over settings.MAX_BODY_BYTES with 413 before they are read (issue 2 #10);
+    settings.BODY_LIMITS names the few paths that take larger uploads, with their own limits."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.limits = [(re.compile(pattern), size) for pattern, size in settings.BODY_LIMITS]
+
+    def limit(self, path: str) -> int:
+        return next(
+            (size for pattern, size in self.limits if pattern.match(path)), settings.MAX_BODY_BYTES
+        )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.MAX_BODY_BYTES:
-            return _refuse(request, 413, _("The request body is larger than 1 MB."))
+        limit = self.limit(request.path)
+        if length > limit:
+            message = _("The request body is larger than %(size)s MB.")
+            return _refuse(request, 413, message % {"size": _megabytes(limit)})
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
             return _refuse(request, 400, _("Text must not contain NUL characters."))
         return self.get_response(request)

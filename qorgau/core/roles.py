@@ -39,6 +39,15 @@ class Perm(StrEnum):
     REQUEST_SEND = "request.send"  # compose, preview and send requests to agencies (rule 15)
     AGENCY_PORTAL = "agency.portal"  # an officer's own agency's requests: read and reply
     DEADLINE_BOARD = "deadline.board"  # overdue and soon-due requests of every agency
+    CALL_OUTCOME = "call.outcome"  # record a transfer to 1414 or a referral (rules 6(n), 6(o))
+    CALL_BOARD = "call.board"  # the live board of lines and consultants
+    DEMAND_REGISTER = "demand.register"  # register a written demand for recordings (rule 6(p))
+    DEMAND_DECIDE = "demand.decide"  # approve or reject a written demand
+    DEMAND_VIEW = "demand.view"  # the list of written demands and their deadlines
+    REVIEW_ASSIGN = "review.assign"  # assign a call's quality review to a quality officer
+    REVIEW_TASKS = "review.tasks"  # one's own review tasks
+    # No permission lets a role listen to or download recordings: access comes only from an
+    # approved written demand (its recipient) or an open review task (its assignee): access.py.
 
 
 R = Role
@@ -53,6 +62,13 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.REQUEST_SEND: frozenset({R.CONSULTANT, R.SUPERVISOR}),
     Perm.AGENCY_PORTAL: frozenset({R.AGENCY_OFFICER}),
     Perm.DEADLINE_BOARD: frozenset({R.SUPERVISOR}),
+    Perm.CALL_OUTCOME: frozenset({R.CONSULTANT, R.SUPERVISOR}),
+    Perm.CALL_BOARD: frozenset({R.SUPERVISOR}),
+    Perm.DEMAND_REGISTER: frozenset({R.AUDITOR}),
+    Perm.DEMAND_DECIDE: frozenset({R.SUPERVISOR}),
+    Perm.DEMAND_VIEW: frozenset({R.AUDITOR, R.SUPERVISOR}),
+    Perm.REVIEW_ASSIGN: frozenset({R.SUPERVISOR}),
+    Perm.REVIEW_TASKS: frozenset({R.QUALITY}),
 }
 
 

@@ -18,6 +18,7 @@ from qorgau.agencies.routing import propose_agencies
 from qorgau.appeals.actions import appeal_register, appeal_transition
 from qorgau.appeals.models import Appeal, IdempotentRequest, Status
 from qorgau.appeals.schemas import AppealIn
+from qorgau.calls.models import ReferralBody
 from qorgau.core.roles import Role
 from qorgau.demo import content
 from qorgau.interaction.actions import request_send
@@ -79,6 +80,7 @@ def demo_users() -> dict[str, User]:
                 is_staff=role == Role.ADMIN,
                 agency=agency if role == Role.AGENCY_OFFICER else None,
                 region=almaty if role == Role.COMMISSIONER else None,
+                extension="101" if role == Role.CONSULTANT else "",  # `qorgau simulate-calls`
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
@@ -152,6 +154,7 @@ def _advance(rng: random.Random, users: dict[str, User], appeal: Appeal, age_day
 def load_demo(count: int = DEMO_APPEALS) -> int:
     """Load demo users and appeals; return how many appeals were new."""
     users = demo_users()
+    _demo_referral_bodies()
     loaded = set(
         IdempotentRequest.objects.filter(
             user=users["consultant"], key__startswith="demo-"
@@ -174,6 +177,13 @@ def load_demo(count: int = DEMO_APPEALS) -> int:
     if created:
         _demo_requests(users)
     return created
+
+
+def _demo_referral_bodies() -> None:
+    for name_kk, name_ru, handles, contacts in content.REFERRAL_BODIES:
+        ReferralBody.objects.get_or_create(
+            name_ru=name_ru, defaults={"name_kk": name_kk, "handles": handles, "contacts": contacts}
+        )
 
 
 def _demo_requests(users: dict[str, User]) -> None:

@@ -14,6 +14,7 @@ from types import FrameType
 
 from django.db import connection
 
+from qorgau.calls.recordings import recording_expire_due
 from qorgau.interaction.actions import OUTBOX_CHANNEL
 from qorgau.interaction.outbox import claim, deliver_one
 from qorgau.interaction.reminders import deadline_sweep
@@ -39,6 +40,7 @@ class Worker:
         if time.monotonic() - self.last_sweep >= SWEEP_SECONDS:
             self.last_sweep = time.monotonic()
             deadline_sweep()
+            recording_expire_due()  # issue 5, item 4: retention of call recordings
 
     def fill(self, pool: ThreadPoolExecutor) -> int:
         """Claim work for the free threads and start it; returns how many were started."""

@@ -1,0 +1,80 @@
+"""Who may hear a recording (rules 5 and 6(p)). No role may by default: only the recipient of an
+approved written demand that names the call, until the demand's access ends, or the quality
+officer with an open review task for the call. Every granted access is audited; a refusal
+names no reason beyond the rule, and a call the user may not reach answers 404."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qorgau.audit.actions import audit_record
+from qorgau.calls.models import Call, DemandStatus, Recording, RecordingDemand, ReviewTask
+from qorgau.core.access import require
+from qorgau.core.errors import Forbidden, NotFound
+from qorgau.core.roles import Perm
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qorgau.staff.models import User
+
+
+def _open_demand(user: User | AnonymousUser, call: Call) -> RecordingDemand | None:
+    return RecordingDemand.objects.filter(
+        calls=call,
+        recipient_id=user.pk,
+        status=DemandStatus.APPROVED,
+        access_until__gt=timezone.now(),
+    ).first()
+
+
+def _open_review(user: User | AnonymousUser, call: Call) -> ReviewTask | None:
+    if getattr(user, "role", "") != "quality":
+        return None
+    return ReviewTask.objects.filter(call=call, assignee_id=user.pk, closed_at__isnull=True).first()
+
+
+def access_recording(user: User | AnonymousUser, call_pk: int) -> Recording:
+    """The call's recording if a demand or a review task gives this user access (audited)."""
+    if not user.is_authenticated or not user.is_active:
+        raise Forbidden()
+    recording = Recording.objects.select_related("call").filter(call_id=call_pk).first()
+    if recording is None:
+        raise NotFound()
+    demand = _open_demand(user, recording.call)
+    review = None if demand else _open_review(user, recording.call)
+    if demand is None and review is None:
+        raise Forbidden(
+            _(
+                "Recordings are released only to the recipient of an approved written demand "
+                "(rule 6(p)) or to the quality officer reviewing the call."
+            )
+        )
+    audit_record(
+        actor=user,
+        action="recording.downloaded" if demand else "recording.listened",
+        object_type="call",
+        object_ref=str(call_pk),
+        reason=f"written demand {demand.number}" if demand else f"review task {review.pk}",  # type: ignore[union-attr]
+    )
+    return recording
+
+
+def demands_visible(user: User | AnonymousUser) -> QuerySet[RecordingDemand]:
+    """Written demands: supervisors and auditors see all (a demand holds no personal data)."""
+    require(user, Perm.DEMAND_VIEW)
+    return RecordingDemand.objects.select_related("recipient", "registered_by").prefetch_related(
+        "calls"
+    )
+
+
+def review_tasks_of(user: User | AnonymousUser) -> QuerySet[ReviewTask]:
+    """A quality officer's open review tasks."""
+    require(user, Perm.REVIEW_TASKS)
+    return ReviewTask.objects.filter(assignee_id=user.pk, closed_at__isnull=True).select_related(
+        "call", "call__recording"
+    )

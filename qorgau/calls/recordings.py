@@ -1,0 +1,166 @@
+"""Call recordings at rest (rule 5, issue 5 item 4): what the phone system uploads is checked to
+be WAV, OGG or MP3, encrypted, stored through Django's `recordings` storage (disk by default;
+an S3-compatible backend takes over by configuration), with a SHA-256 checksum of the audio
+kept on the row and checked again on every read. Expired recordings are deleted by
+`recording_expire_due`, and each deletion is audited."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qorgau.audit.actions import audit_record
+from qorgau.calls.models import Call, DemandStatus, PhoneSystem, Recording
+from qorgau.core import crypto
+from qorgau.core.errors import Conflict, FieldErrors, NotFound
+
+FORMATS = {"audio/wav": "wav", "audio/x-wav": "wav", "audio/ogg": "ogg", "audio/mpeg": "mp3"}
+
+
+def _sniffed(data: bytes) -> str:
+    """The format the bytes themselves show: wav, ogg, mp3 or ''."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "wav"
+    if data[:4] == b"OggS":
+        return "ogg"
+    if data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
+        return "mp3"
+    return ""
+
+
+def audio_format(content_type: str, data: bytes) -> str:
+    """wav / ogg / mp3 when the declared type and the bytes agree; otherwise a field error."""
+    declared = FORMATS.get(content_type.split(";")[0].strip().lower(), "")
+    if not declared:
+        raise FieldErrors(fields={"content_type": _("Send audio/wav, audio/ogg or audio/mpeg.")})
+    if _sniffed(data) != declared:
+        raise FieldErrors(
+            fields={"body": _("The body is not a %(format)s file.") % {"format": declared.upper()}}
+        )
+    return declared
+
+
+def store_encrypted(data: bytes, prefix: str) -> str:
+    """Encrypt and store bytes under a new random key; the key is returned."""
+    key = f"{prefix}/{uuid.uuid4().hex}.bin"
+    return storages["recordings"].save(key, ContentFile(crypto.encrypt_bytes(data)))
+
+
+def read_decrypted(key: str) -> bytes:
+    with storages["recordings"].open(key, "rb") as handle:
+        return crypto.decrypt_bytes(handle.read())
+
+
+def _delete_later(key: str) -> None:
+    """Remove a stored file once the transaction that stops referring to it has committed."""
+    transaction.on_commit(lambda: storages["recordings"].delete(key))
+
+
+def recording_upload(
+    *, system: PhoneSystem, call_id: str, content_type: str, data: bytes
+) -> tuple[Recording, bool]:
+    """Store the recording of one of this phone system's calls; (recording, created). The same
+    audio again is a no-op; different audio for a call that has one is refused: a recording
+    the centre holds is evidence and is not replaced."""
+    fmt = audio_format(content_type, data)
+    digest = hashlib.sha256(data).hexdigest()
+    call = Call.objects.filter(phone_system=system, call_id=call_id).first()
+    if call is None:
+        raise NotFound()
+    existing = Recording.objects.filter(call=call).first()
+    if existing is not None:
+        return _same(existing, digest), False
+    key = store_encrypted(data, "calls")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            recording = Recording.objects.create(
+                call=call,
+                storage_key=key,
+                content_type=f"audio/{'mpeg' if fmt == 'mp3' else fmt}",
+                size=len(data),
+                sha256=digest,
+                uploaded_at=now,
+                delete_after=now + timedelta(days=settings.RECORDING_RETENTION_DAYS),
+            )
+            audit_record(
+                actor=None,
+                action="recording.stored",
+                object_type="call",
+                object_ref=str(call.pk),
+                reason=f"uploaded by {system.name}",
+                details={"size": len(data), "sha256": digest},
+            )
+    except IntegrityError:  # a concurrent upload of the same call won
+        storages["recordings"].delete(key)
+        return _same(Recording.objects.get(call=call), digest), False
+    except Exception:
+        storages["recordings"].delete(key)
+        raise
+    return recording, True
+
+
+def _same(existing: Recording, digest: str) -> Recording:
+    if existing.sha256 != digest:
+        raise Conflict(_("This call already has a different recording."))
+    return existing
+
+
+def recording_audio(recording: Recording) -> bytes:
+    """The decrypted audio, after checking it against the stored checksum."""
+    if recording.deleted_at is not None:
+        raise NotFound(_("This recording was deleted when its retention period ended."))
+    data = read_decrypted(recording.storage_key)
+    if hashlib.sha256(data).hexdigest() != recording.sha256:
+        raise Conflict(_("The stored recording does not match its checksum."))
+    return data
+
+
+def _held_for_demand(now: datetime) -> Q:
+    return Q(call__demands__status=DemandStatus.APPROVED, call__demands__access_until__gt=now)
+
+
+def recording_expire_due() -> int:
+    """Delete every recording past its retention period (unless an approved written demand
+    still gives access to it); each deletion is audited. Returns how many were deleted."""
+    now = timezone.now()
+    due = (
+        Recording.objects.filter(deleted_at__isnull=True, delete_after__lte=now)
+        .exclude(_held_for_demand(now))
+        .values_list("pk", flat=True)
+    )
+    deleted = 0
+    for pk in list(due[:1000]):
+        with transaction.atomic():
+            recording = (
+                Recording.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, deleted_at__isnull=True)
+                .first()
+            )
+            if recording is None:
+                continue
+            recording.deleted_at = now
+            recording.save(update_fields=["deleted_at"])
+            audit_record(
+                actor=None,
+                action="recording.deleted",
+                object_type="call",
+                object_ref=str(recording.call_id),
+                reason="retention period ended",
+                details={
+                    "sha256": recording.sha256,
+                    "uploaded_at": recording.uploaded_at.isoformat(),
+                },
+            )
+            _delete_later(recording.storage_key)
+            deleted += 1
+    return deleted

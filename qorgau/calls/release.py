@@ -1,0 +1,179 @@
+"""Releasing recordings (rule 6(p), issue 5 items 5 and 6): written demands of the authorised
+body, registered by a ministry auditor and approved or rejected by a supervisor; and quality
+review tasks, assigned by a supervisor to a quality officer. The access itself is decided in
+access.py; these are the state changes, each audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qorgau.audit.actions import audit_record
+from qorgau.calls.models import Call, DemandStatus, RecordingDemand, ReviewTask
+from qorgau.calls.recordings import store_encrypted
+from qorgau.core.access import require
+from qorgau.core.errors import Conflict, FieldErrors, NotFound
+from qorgau.core.kztime import kz_today
+from qorgau.core.roles import Perm, Role
+from qorgau.staff.models import User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+@dataclass(frozen=True)
+class DemandIn:
+    number: str
+    dated: date
+    signer: str
+    deadline: date
+    call_ids: list[int]
+    recipient: str  # username; empty: the auditor who registers it
+    scan: bytes
+    scan_name: str
+
+
+def _recipient(username: str, registering: User) -> User:
+    if not username:
+        return registering
+    user = User.objects.filter(username=username, is_active=True, role=Role.AUDITOR).first()
+    if user is None:
+        raise FieldErrors(fields={"recipient": _("No active ministry auditor has this login.")})
+    return user
+
+
+def _calls(call_ids: list[int]) -> list[Call]:
+    calls = list(Call.objects.filter(pk__in=set(call_ids)))
+    missing = sorted(set(call_ids) - {c.pk for c in calls})
+    if not call_ids or missing:
+        raise FieldErrors(
+            fields={"calls": _("Unknown calls: %(ids)s") % {"ids": ", ".join(map(str, missing))}}
+            if missing
+            else {"calls": _("Name at least one call.")}
+        )
+    return calls
+
+
+def _check_demand(data: DemandIn) -> None:
+    errors = {}
+    if not data.scan:
+        errors["scan"] = _("Attach the scan of the signed demand.")
+    if data.deadline < data.dated:
+        errors["deadline"] = _("The deadline is before the demand's date.")
+    if data.dated > kz_today():
+        errors["dated"] = _("The demand's date is in the future.")
+    if errors:
+        raise FieldErrors(fields={k: str(v) for k, v in errors.items()})
+
+
+def demand_register(*, user: User | AnonymousUser, data: DemandIn) -> RecordingDemand:
+    """Register a written demand for the recordings of some calls (rule 6(p))."""
+    require(user, Perm.DEMAND_REGISTER)
+    assert isinstance(user, User)
+    _check_demand(data)
+    calls = _calls(data.call_ids)
+    recipient = _recipient(data.recipient, user)
+    scan_key = store_encrypted(data.scan, "demands")
+    with transaction.atomic():
+        demand = RecordingDemand.objects.create(
+            number=data.number,
+            dated=data.dated,
+            signer=data.signer,
+            scan_key=scan_key,
+            scan_name=data.scan_name[:200],
+            deadline=data.deadline,
+            recipient=recipient,
+            registered_by=user,
+            registered_at=timezone.now(),
+        )
+        demand.calls.set(calls)
+        audit_record(
+            actor=user,
+            action="demand.registered",
+            object_type="demand",
+            object_ref=str(demand.pk),
+            reason=f"written demand {data.number}",
+            details={"calls": sorted(c.pk for c in calls), "recipient": recipient.username},
+        )
+    return demand
+
+
+def demand_decide(*, user: User | AnonymousUser, demand_id: int, approve: bool) -> RecordingDemand:
+    """A supervisor approves (access opens for DEMAND_ACCESS_DAYS) or rejects a demand."""
+    require(user, Perm.DEMAND_DECIDE)
+    with transaction.atomic():
+        demand = RecordingDemand.objects.select_for_update().filter(pk=demand_id).first()
+        if demand is None:
+            raise NotFound()
+        if demand.status != DemandStatus.REGISTERED:
+            raise Conflict(_("This demand has already been decided."))
+        now = timezone.now()
+        demand.status = DemandStatus.APPROVED if approve else DemandStatus.REJECTED
+        demand.decided_by, demand.decided_at = user, now  # type: ignore[assignment]
+        if approve:
+            demand.access_until = now + timedelta(days=settings.DEMAND_ACCESS_DAYS)
+        demand.save()
+        audit_record(
+            actor=user,
+            action="demand.approved" if approve else "demand.rejected",
+            object_type="demand",
+            object_ref=str(demand.pk),
+            reason=f"written demand {demand.number}",
+        )
+    return demand
+
+
+def demand_is_urgent(demand: RecordingDemand) -> bool:
+    """Not yet decided and its deadline is close (or passed): flagged on the list."""
+    warn_from = demand.deadline - timedelta(days=settings.DEMAND_WARNING_DAYS)
+    return demand.status == DemandStatus.REGISTERED and kz_today() >= warn_from
+
+
+def review_task_assign(*, user: User | AnonymousUser, call_id: int, assignee: str) -> ReviewTask:
+    """A supervisor asks a quality officer to review a call; they may listen while it is open."""
+    require(user, Perm.REVIEW_ASSIGN)
+    assert isinstance(user, User)
+    officer = User.objects.filter(username=assignee, is_active=True, role=Role.QUALITY).first()
+    if officer is None:
+        raise FieldErrors(fields={"assignee": _("No active quality officer has this login.")})
+    call = Call.objects.filter(pk=call_id).first()
+    if call is None:
+        raise NotFound()
+    with transaction.atomic():
+        task = ReviewTask.objects.create(
+            call=call, assignee=officer, assigned_by=user, assigned_at=timezone.now()
+        )
+        audit_record(
+            actor=user,
+            action="review.assigned",
+            object_type="call",
+            object_ref=str(call.pk),
+            reason=f"review task {task.pk} for {officer.username}",
+        )
+    return task
+
+
+def review_task_close(*, user: User | AnonymousUser, task_id: int) -> ReviewTask:
+    """The assignee (or a supervisor) closes the task; listening ends with it."""
+    with transaction.atomic():
+        task = ReviewTask.objects.select_for_update().filter(pk=task_id).first()
+        mine = task is not None and task.assignee_id == user.pk
+        if task is None or not (mine or getattr(user, "role", "") == Role.SUPERVISOR):
+            raise NotFound()
+        if task.closed_at is None:
+            task.closed_at = timezone.now()
+            task.save(update_fields=["closed_at"])
+            audit_record(
+                actor=user,
+                action="review.closed",
+                object_type="call",
+                object_ref=str(task.call_id),
+                reason=f"review task {task.pk}",
+            )
+    return task
