@@ -21,6 +21,7 @@ from qorgau.core.errors import ApplicationError
 from qorgau.core.validation import field_errors
 from qorgau.interaction.agency_api import router as agency_router
 from qorgau.interaction.api import router as interaction_router
+from qorgau.knowledge.api import router as kb_router
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ api.add_router("", interaction_router)
 api.add_router("/agency", agency_router)
 api.add_router("/cti", cti_router)
 api.add_router("", calls_router)
+api.add_router("/kb", kb_router)
 if settings.BENCH_FLOOR:
     from qorgau.core.bench_api import router as bench_router
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "qorgau.workdays",
     "qorgau.interaction",
     "qorgau.calls",
+    "qorgau.knowledge",
     "qorgau.demo",
 ]
 

@@ -46,6 +46,9 @@ class Perm(StrEnum):
     DEMAND_VIEW = "demand.view"  # the list of written demands and their deadlines
     REVIEW_ASSIGN = "review.assign"  # assign a call's quality review to a quality officer
     REVIEW_TASKS = "review.tasks"  # one's own review tasks
+    KB_READ = "kb.read"  # search and read the knowledge base; attach articles to appeals
+    KB_EDIT = "kb.edit"  # write articles and send them to review; see searches that found nothing
+    KB_PUBLISH = "kb.publish"  # publish and archive articles
     # No permission lets a role listen to or download recordings: access comes only from an
     # approved written demand (its recipient) or an open review task (its assignee): access.py.
 
@@ -69,6 +72,9 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.DEMAND_VIEW: frozenset({R.AUDITOR, R.SUPERVISOR}),
     Perm.REVIEW_ASSIGN: frozenset({R.SUPERVISOR}),
     Perm.REVIEW_TASKS: frozenset({R.QUALITY}),
+    Perm.KB_READ: frozenset({R.CONSULTANT, R.SUPERVISOR, R.QUALITY}),
+    Perm.KB_EDIT: frozenset({R.SUPERVISOR, R.QUALITY}),
+    Perm.KB_PUBLISH: frozenset({R.SUPERVISOR}),
 }
 
 

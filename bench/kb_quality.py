@@ -1,0 +1,133 @@
+"""Knowledge-base search quality (issue 4, item 4): MRR@10 and recall@5 of the product's search
+on our own evaluation set, and in the same run the same figures for a baseline.
+
+Evaluation set: bench/kb_eval.jsonl, one query a line: {"q", "lang", "kind", "expect": [topic]}.
+It was written without sight of the articles (so it is not tuned to their wording): inflected
+forms, synonyms, typos, colloquial wording, and cross-language queries (a query in one language
+for a topic that exists only in the other). A topic is an article's id without "-kk"/"-ru"; a
+result counts when it is an article of an expected topic, in either language.
+
+- MRR@10: mean over queries of 1 / rank of the first right article in the top 10 (0 if none).
+- recall@5: share of queries with a right article in the top 5.
+
+Baseline: plain token match, no morphology, no thesaurus, no typo fix — each article scored by
+how many distinct query words occur as whole words in it, title words counting double.
+
+The starter knowledge base (qorgau/knowledge/starter/*.jsonl) is imported into a fresh database:
+SQLite in a temporary folder by default, or PostgreSQL with --database-url (a fresh database
+qorgau_kbq is created there and dropped). The search is called in-process (kb_search), with the
+query's language as the consultant's language.
+
+Targets: MRR@10 >= 0.85 and recall@5 >= 0.95.
+
+Usage: .venv/bin/python bench/kb_quality.py [--database-url postgresql://...] [--show-misses]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import secrets
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+EVAL = PROJECT_DIR / "bench" / "kb_eval.jsonl"
+
+
+def setup(database_url: str, var_dir: str) -> None:
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "qorgau.settings",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+            "QORGAU_FIELD_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "QORGAU_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
+            "QORGAU_VAR_DIR": var_dir,
+            "DATABASE_URL": database_url,
+        }
+    )
+    sys.path.insert(0, str(PROJECT_DIR))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("kb", "starter", verbosity=0)
+
+
+def topic(key: str) -> str:
+    return key.rsplit("-", 1)[0].removeprefix("kb-")
+
+
+def baseline_search(query: str, articles: list[tuple[str, set[str], set[str]]]) -> list[str]:
+    from qorgau.knowledge.analysis import words
+
+    qwords = set(words(query))
+    scored = [
+        (sum(2 if w in title else 1 if w in body else 0 for w in qwords), key)
+        for key, title, body in articles
+    ]
+    return [key for score, key in sorted(scored, key=lambda p: (-p[0], p[1])) if score > 0][:10]
+
+
+def product_search(query: str, lang: str) -> list[str]:
+    from qorgau.knowledge.search import kb_search
+
+    return [hit.article.key for hit in kb_search(query, lang=lang, limit=10)]
+
+
+def measure(queries: list[dict], search) -> tuple[float, float, dict[str, list[float]], list]:
+    reciprocal, recall, per_kind, misses = [], [], defaultdict(list), []
+    for item in queries:
+        found = [topic(k) for k in search(item)]
+        rank = next((i + 1 for i, t in enumerate(found) if t in item["expect"]), None)
+        rr = 1 / rank if rank else 0.0
+        reciprocal.append(rr)
+        recall.append(1.0 if rank and rank <= 5 else 0.0)
+        per_kind[item["kind"]].append(rr)
+        if not rank or rank > 5:
+            misses.append((item["q"], item["expect"], found[:3]))
+    n = len(queries)
+    return sum(reciprocal) / n, sum(recall) / n, per_kind, misses
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args()
+    queries = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines() if line]
+    with tempfile.TemporaryDirectory() as var_dir:
+        url = args.database_url or f"sqlite:///{var_dir}/kbq.sqlite3"
+        setup(url, var_dir)
+        from qorgau.knowledge.analysis import words
+        from qorgau.knowledge.models import Article
+
+        articles = [
+            (a.key, set(words(a.title)), set(words(a.body))) for a in Article.objects.all()
+        ]
+        runs = {
+            "baseline (plain tokens)": lambda item: baseline_search(item["q"], articles),
+            "qorgau search": lambda item: product_search(item["q"], item["lang"]),
+        }
+        print(f"{len(queries)} queries, {len(articles)} articles, database {url.split(':')[0]}")
+        print(f"{'':26}{'MRR@10':>8}{'recall@5':>10}  MRR@10 by kind")
+        for name, search in runs.items():
+            mrr, recall, per_kind, misses = measure(queries, search)
+            kinds = "  ".join(f"{k} {sum(v) / len(v):.2f}" for k, v in sorted(per_kind.items()))
+            print(f"{name:26}{mrr:8.3f}{recall:10.3f}  {kinds}")
+            if args.show_misses and name == "qorgau search":
+                for miss in misses:
+                    print("  miss:", *miss)
+        target = mrr >= 0.85 and recall >= 0.95
+        print(f"targets MRR@10 >= 0.85 and recall@5 >= 0.95: {'met' if target else 'not met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

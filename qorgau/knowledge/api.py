@@ -1,0 +1,135 @@
+"""Knowledge-base API (/api/v1/kb): search, read an article, attach it to an appeal, and the
+searches that found nothing. Thin: parse → access → action → answer."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja import Status as HttpStatus
+from pydantic import BaseModel, Field
+
+from qorgau.appeals.access import access_appeal
+from qorgau.appeals.schemas import ErrorOut
+from qorgau.core.access import require
+from qorgau.core.errors import NotFound
+from qorgau.core.kztime import kz_today
+from qorgau.core.roles import Perm
+from qorgau.knowledge.actions import article_use
+from qorgau.knowledge.models import Article, ArticleStatus, SearchGap
+from qorgau.knowledge.render import render_markdown
+from qorgau.knowledge.search import gap_record, kb_search
+
+router = Router(tags=["knowledge base"])
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class SearchFilters(BaseModel):
+    q: str = Field(default="", max_length=10_000)
+    lang: str = Field(default="", max_length=5, description="The consultant's language: kk / ru.")
+    direction: int | None = Field(default=None, ge=1, le=13)
+    limit: int = Field(default=10, ge=1, le=50)
+
+
+class HitOut(BaseModel):
+    id: str
+    lang: str
+    title: str
+    snippet: str = Field(description="HTML: escaped text, matched words in <mark>.")
+    score: float
+    audience: str
+    stale: bool
+    used: int
+    pair: str | None
+
+
+class ArticleOut(HitOut):
+    body_html: str
+    tags: list[str]
+    directions: list[str]
+    status: str
+    version: int
+    review_by: date | None
+
+
+def _is_stale(article: Article) -> bool:
+    return article.review_by is not None and article.review_by < kz_today()
+
+
+def hit_out(article: Article, score: float = 0.0, snippet: str = "") -> dict[str, Any]:
+    return {
+        "id": article.key,
+        "lang": article.lang,
+        "title": article.title,
+        "snippet": snippet,
+        "score": score,
+        "audience": article.audience,
+        "stale": _is_stale(article),
+        "used": article.used,
+        "pair": article.pair.key if article.pair else None,
+    }
+
+
+@router.get("/search", response={200: list[HitOut], **ERRORS}, summary="Search articles")
+def search(request: HttpRequest, filters: Query[SearchFilters]) -> list[dict[str, Any]]:
+    require(request.user, Perm.KB_READ)
+    text = filters.q.replace("\x00", " ").strip()
+    hits = kb_search(text, lang=filters.lang[:2], direction=filters.direction, limit=filters.limit)
+    if text and not hits:
+        gap_record(text, filters.lang)
+    return [hit_out(h.article, h.score, h.snippet) for h in hits]
+
+
+@router.get("/articles/{key}", response={200: ArticleOut, **ERRORS}, summary="One article")
+def article(request: HttpRequest, key: str) -> dict[str, Any]:
+    require(request.user, Perm.KB_READ)
+    found = Article.objects.select_related("pair").filter(key=key).first()
+    visible = found is not None and (
+        found.status == ArticleStatus.PUBLISHED or request.user.role in ("quality", "supervisor")  # type: ignore[union-attr]
+    )
+    if not visible:
+        raise NotFound()
+    assert found is not None
+    return {
+        **hit_out(found),
+        "body_html": render_markdown(found.body),
+        "tags": found.tags,
+        "directions": sorted(d.code for d in found.directions.all()),
+        "status": found.status,
+        "version": found.version,
+        "review_by": found.review_by,
+    }
+
+
+class UseIn(BaseModel):
+    article: str = Field(min_length=1, max_length=120)
+
+
+@router.post(
+    "/appeals/{number}/articles",
+    response={201: dict, 200: dict, **ERRORS},
+    summary="Attach the article used to an appeal (counted once per appeal)",
+)
+def use(request: HttpRequest, number: str, payload: UseIn) -> HttpStatus:
+    require(request.user, Perm.KB_READ)
+    appeal = access_appeal(request.user, number)
+    created = article_use(user=request.user, appeal=appeal, key=payload.article)
+    used = Article.objects.get(key=payload.article).used
+    return HttpStatus(201 if created else 200, {"article": payload.article, "used": used})
+
+
+class GapOut(BaseModel):
+    query: str
+    lang: str
+    at: Any
+
+
+@router.get("/gaps", response={200: list[GapOut], **ERRORS}, summary="Searches that found nothing")
+def gaps(request: HttpRequest) -> list[dict[str, Any]]:
+    require(request.user, Perm.KB_EDIT)
+    return [
+        {"query": g.query, "lang": g.lang, "at": g.at}
+        for g in SearchGap.objects.order_by("-at")[:200]
+    ]

@@ -1,0 +1,227 @@
+"""Knowledge-base search (issue 4, item 3).
+
+1. The query is analysed (analysis.py): each word's own terms, its thesaurus expansions, and,
+   for a word the index has never seen, the nearest index terms by edit distance (typos).
+2. The database finds up to CANDIDATES published articles containing any of those terms:
+   SQLite through its FTS5 table, PostgreSQL through its GIN-indexed tsvector; titles weigh
+   more in both (bm25 column weights / ts_rank weights A and B).
+3. The candidates are ranked here, the same way on both databases: for every query word the best
+   of its terms found (own 1.0, typo fix 0.7, thesaurus 0.5; ×2 in the title), weighted by how
+   rare the word is among the candidates, plus a share of the database's own rank. Articles in
+   the consultant's language come first on a tie; the other language's articles are found too.
+4. Each result gets a snippet: the body's sentence with most query words, marked up safely.
+
+Searches that find nothing are stored with personal data masked (SearchGap).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from django.db import connection
+from django.utils.html import escape
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from qorgau.knowledge.analysis import (
+    EXPANSION_WEIGHT,
+    QueryWord,
+    analyse_query,
+    word_terms,
+    words,
+)
+from qorgau.knowledge.models import Article, ArticleStatus, SearchEntry, SearchGap, SearchTerm
+
+CANDIDATES = 200
+TYPO_WEIGHT = 0.7
+TITLE_WEIGHT = 2.0
+SAME_LANGUAGE_BONUS = 1.1
+MAX_QUERY_CHARS = 500
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+
+
+# Published articles with any of the terms, optionally of one direction (rule 10).
+IN_DIRECTION = (
+    " AND (CAST(%s AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM knowledge_article_directions d"
+    " JOIN reference_direction r ON r.id = d.direction_id"
+    " WHERE d.article_id = a.id AND r.code = %s))"
+)
+POSTGRES_SQL = (
+    "SELECT s.article_id, ts_rank(s.vector, to_tsquery('simple', %s))"  # noqa: S608 - constants only
+    " FROM knowledge_searchentry s JOIN knowledge_article a ON a.id = s.article_id"
+    " WHERE s.vector @@ to_tsquery('simple', %s) AND a.status = %s"
+    f"{IN_DIRECTION} ORDER BY 2 DESC LIMIT %s"
+)
+SQLITE_SQL = (
+    "SELECT f.rowid, -bm25(knowledge_fts, 4.0, 1.0) FROM knowledge_fts f"  # noqa: S608 - constants only
+    " JOIN knowledge_article a ON a.id = f.rowid"
+    " WHERE knowledge_fts MATCH %s AND a.status = %s"
+    f"{IN_DIRECTION} ORDER BY bm25(knowledge_fts, 4.0, 1.0) LIMIT %s"
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    article: Article
+    score: float
+    snippet: str  # HTML: escaped text with <mark> around matched words
+
+
+# --- typo correction ---------------------------------------------------------------------------
+
+
+@cache
+def _vocabulary(version: int) -> tuple[str, ...]:
+    """All index terms as of `version` (the highest SearchTerm id): a per-process cache that is
+    only ever stale by the terms added since, never wrong."""
+    return tuple(SearchTerm.objects.filter(pk__lte=version).values_list("term", flat=True))
+
+
+def _vocabulary_now() -> tuple[str, ...]:
+    latest = SearchTerm.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return _vocabulary(latest)
+
+
+def _corrections(query: list[QueryWord]) -> dict[str, frozenset[str]]:
+    """For query words none of whose terms are indexed: the nearest indexed terms."""
+    unknown = [w for w in query if len(w.word) >= 4 and not w.word.isdigit()]
+    if not unknown:
+        return {}
+    all_terms = {t for w in unknown for t in w.terms | w.expansions}
+    known = set(SearchTerm.objects.filter(term__in=all_terms).values_list("term", flat=True))
+    vocabulary = None
+    fixes = {}
+    for word in unknown:
+        if known & (word.terms | word.expansions):
+            continue
+        vocabulary = vocabulary or _vocabulary_now()
+        longest = max(word.terms, key=len)
+        allowed = 1 if len(longest) <= 5 else 2
+        found = process.extract(
+            longest, vocabulary, scorer=Levenshtein.distance, score_cutoff=allowed, limit=3
+        )
+        fixes[word.word] = frozenset(term for term, _distance, _index in found)
+    return fixes
+
+
+# --- candidates from the database --------------------------------------------------------------
+
+
+def _candidates(terms: set[str], direction: int | None) -> dict[int, float]:
+    """article id → the database's own relevance (higher is better) for any of the terms."""
+    clean = sorted(t for t in terms if t.isalnum())
+    if not clean:
+        return {}
+    code = str(direction) if direction is not None else None
+    if connection.vendor == "postgresql":
+        query = " | ".join(clean)
+        sql, args = POSTGRES_SQL, [query, query, ArticleStatus.PUBLISHED, code, code, CANDIDATES]
+    else:
+        query = " OR ".join(f'"{t}"' for t in clean)
+        sql, args = SQLITE_SQL, [query, ArticleStatus.PUBLISHED, code, code, CANDIDATES]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return {int(pk): float(rank) for pk, rank in cursor.fetchall()}
+
+
+# --- ranking -----------------------------------------------------------------------------------
+
+
+def _weighted_terms(word: QueryWord, fixes: frozenset[str]) -> list[tuple[float, frozenset[str]]]:
+    return [(1.0, word.terms), (TYPO_WEIGHT, fixes), (EXPANSION_WEIGHT, word.expansions)]
+
+
+def _word_score(
+    options: list[tuple[float, frozenset[str]]], title: set[str], body: set[str]
+) -> float:
+    best = 0.0
+    for weight, terms in options:
+        if terms & title:
+            best = max(best, weight * TITLE_WEIGHT)
+        elif terms & body:
+            best = max(best, weight)
+    return best
+
+
+def _rank(
+    query: list[QueryWord], fixes: dict[str, frozenset[str]], found: dict[int, float], lang: str
+) -> list[tuple[float, Article]]:
+    entries = {e.article_id: e for e in SearchEntry.objects.filter(article_id__in=found)}
+    articles = Article.objects.filter(pk__in=found).prefetch_related("directions")
+    sets = {
+        pk: (set(e.title_terms.split()), set(e.body_terms.split())) for pk, e in entries.items()
+    }
+    top = max(found.values(), default=1.0) or 1.0
+    options = [_weighted_terms(w, fixes.get(w.word, frozenset())) for w in query]
+    scored = []
+    for article in articles:
+        title, body = sets[article.pk]
+        per_word = [_word_score(o, title, body) for o in options]
+        score = sum(s * _rarity(i, options, sets) for i, s in enumerate(per_word))
+        score += 0.3 * found[article.pk] / top
+        if article.lang == lang:
+            score *= SAME_LANGUAGE_BONUS
+        scored.append((score, article))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].pk))
+    return scored
+
+
+def _rarity(
+    index: int,
+    options: list[list[tuple[float, frozenset[str]]]],
+    sets: dict[int, tuple[set[str], set[str]]],
+) -> float:
+    """How rare a query word is among the candidates: a word in every article tells little."""
+    terms = frozenset().union(*(t for _w, t in options[index]))
+    having = sum(1 for title, body in sets.values() if terms & (title | body))
+    return math.log(1 + (len(sets) + 1) / (having + 1))
+
+
+# --- snippets ----------------------------------------------------------------------------------
+
+
+def snippet(article: Article, all_terms: frozenset[str], length: int = 220) -> str:
+    """The body sentence with most query words, escaped, the matched words in <mark>."""
+    sentences = [s.strip() for s in SENTENCE.findall(article.body) if s.strip()] or [""]
+
+    def hits(sentence: str) -> int:
+        return sum(1 for w in words(sentence) if word_terms(w, article.lang) & all_terms)
+
+    best = max(sentences, key=hits)[:length]
+    return re.sub(
+        r"[^\W\d_]+",
+        lambda m: (
+            f"<mark>{m.group(0)}</mark>"
+            if word_terms(m.group(0).lower().replace("ё", "е"), article.lang) & all_terms
+            else m.group(0)
+        ),
+        escape(best.lstrip("#*- ")),
+    )
+
+
+# --- the search --------------------------------------------------------------------------------
+
+
+def kb_search(
+    text: str, *, lang: str = "", direction: int | None = None, limit: int = 10
+) -> list[Hit]:
+    """Published articles for a free-text query, best first. Never raises on odd input."""
+    query = analyse_query(text[:MAX_QUERY_CHARS])
+    if not query:
+        return []
+    fixes = _corrections(query)
+    terms = {t for w in query for t in w.terms | w.expansions | fixes.get(w.word, frozenset())}
+    found = _candidates(terms, direction)
+    ranked = _rank(query, fixes, found, lang)[:limit] if found else []
+    highlight = frozenset(t for w in query for t in w.terms | fixes.get(w.word, frozenset()))
+    return [Hit(article, round(score, 4), snippet(article, highlight)) for score, article in ranked]
+
+
+def gap_record(text: str, lang: str) -> None:
+    """Keep a search that found nothing, with personal data masked (issue 4, item 6)."""
+    from qorgau.interaction.masking import mask_text
+
+    SearchGap.objects.create(query=mask_text(text[:MAX_QUERY_CHARS]).text[:300], lang=lang[:2])
