@@ -44,7 +44,7 @@ KK_ENDINGS_TEXT = (
 )
 KK_ENDINGS = sorted(set(KK_ENDINGS_TEXT.split()), key=len, reverse=True)
 MIN_STEM = 3
-EXPANSION_WEIGHT = 0.5
+EXPANSION_WEIGHT = 0.7
 
 
 @cache
@@ -127,7 +127,8 @@ def query_lang(text: str) -> str:
 
 
 def analyse_query(text: str, limit: int = 12) -> list[QueryWord]:
-    """The first `limit` distinct words of the query, analysed and expanded."""
+    """The first `limit` distinct words of the query, analysed and expanded; a thesaurus phrase
+    whose words all occur in the query adds its group as one more (expansion-only) word."""
     lang = query_lang(text)
     seen: dict[str, QueryWord] = {}
     for word in words(text):
@@ -135,7 +136,22 @@ def analyse_query(text: str, limit: int = 12) -> list[QueryWord]:
             continue
         terms = word_terms(word, lang)
         seen[word] = QueryWord(word, terms, thesaurus_expansions(terms) - terms)
+    query_terms = [w.terms for w in seen.values()]
+    for phrase, group in _phrases():
+        if all(any(part & terms for terms in query_terms) for part in phrase):
+            seen[" ".join(sorted(next(iter(p)) for p in phrase))] = QueryWord(
+                "", frozenset(), group
+            )
     return list(seen.values())
+
+
+def _group_terms(group: tuple[str, ...]) -> set[str]:
+    terms: set[str] = set()
+    for entry in group:
+        entry_words = words(entry)
+        if len(entry_words) == 1:  # phrases trigger only as a whole (see _phrases)
+            terms |= word_terms(entry_words[0], "kk" if is_kazakh(entry) else "ru")
+    return terms
 
 
 @cache
@@ -145,15 +161,26 @@ def _thesaurus() -> dict[str, frozenset[str]]:
 
     related: dict[str, set[str]] = {}
     for group in GROUPS:
-        terms: set[str] = set()
-        for phrase in group:
-            lang = "kk" if is_kazakh(phrase) else "ru"
-            phrase_words = words(phrase)
-            if len(phrase_words) == 1:  # a phrase would let its common words trigger
-                terms |= word_terms(phrase_words[0], lang)
+        terms = _group_terms(group)
         for term in terms:
             related.setdefault(term, set()).update(terms)
     return {term: frozenset(group) for term, group in related.items()}
+
+
+@cache
+def _phrases() -> tuple[tuple[tuple[frozenset[str], ...], frozenset[str]], ...]:
+    """Multi-word entries of the thesaurus: (the terms of each of their words, group terms)."""
+    from qorgau.knowledge.thesaurus_data import GROUPS
+
+    found = []
+    for group in GROUPS:
+        for entry in group:
+            entry_words = words(entry)
+            if len(entry_words) > 1:
+                lang = "kk" if is_kazakh(entry) else "ru"
+                parts = tuple(word_terms(w, lang) for w in entry_words if len(w) > 2)
+                found.append((parts, frozenset(_group_terms(group))))
+    return tuple(found)
 
 
 def thesaurus_expansions(terms: frozenset[str]) -> frozenset[str]:

@@ -30,6 +30,7 @@ from qorgau.knowledge.analysis import (
     EXPANSION_WEIGHT,
     QueryWord,
     analyse_query,
+    query_lang,
     word_terms,
     words,
 )
@@ -39,6 +40,7 @@ CANDIDATES = 200
 TYPO_WEIGHT = 0.7
 TITLE_WEIGHT = 2.0
 SAME_LANGUAGE_BONUS = 1.1
+DATABASE_RANK_WEIGHT = 1.0
 MAX_QUERY_CHARS = 500
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 
@@ -130,8 +132,13 @@ def _candidates(terms: set[str], direction: int | None) -> dict[int, float]:
 # --- ranking -----------------------------------------------------------------------------------
 
 
-def _weighted_terms(word: QueryWord, fixes: frozenset[str]) -> list[tuple[float, frozenset[str]]]:
-    return [(1.0, word.terms), (TYPO_WEIGHT, fixes), (EXPANSION_WEIGHT, word.expansions)]
+def _weighted_terms(
+    word: QueryWord, fixes: frozenset[str], translation: bool
+) -> list[tuple[float, frozenset[str]]]:
+    """A word's terms with their weights. For an article in the other language than the query,
+    the thesaurus gives translations, which count as much as the word itself."""
+    expansion = 1.0 if translation else EXPANSION_WEIGHT
+    return [(1.0, word.terms), (TYPO_WEIGHT, fixes), (expansion, word.expansions)]
 
 
 def _word_score(
@@ -147,7 +154,11 @@ def _word_score(
 
 
 def _rank(
-    query: list[QueryWord], fixes: dict[str, frozenset[str]], found: dict[int, float], lang: str
+    query: list[QueryWord],
+    fixes: dict[str, frozenset[str]],
+    found: dict[int, float],
+    lang: str,
+    query_language: str,
 ) -> list[tuple[float, Article]]:
     entries = {e.article_id: e for e in SearchEntry.objects.filter(article_id__in=found)}
     articles = Article.objects.filter(pk__in=found).prefetch_related("directions")
@@ -155,13 +166,19 @@ def _rank(
         pk: (set(e.title_terms.split()), set(e.body_terms.split())) for pk, e in entries.items()
     }
     top = max(found.values(), default=1.0) or 1.0
-    options = [_weighted_terms(w, fixes.get(w.word, frozenset())) for w in query]
+    options = {
+        translation: [
+            _weighted_terms(w, fixes.get(w.word, frozenset()), translation) for w in query
+        ]
+        for translation in (False, True)
+    }
+    rarity = [_rarity(i, options[False], sets) for i in range(len(query))]
     scored = []
     for article in articles:
         title, body = sets[article.pk]
-        per_word = [_word_score(o, title, body) for o in options]
-        score = sum(s * _rarity(i, options, sets) for i, s in enumerate(per_word))
-        score += 0.3 * found[article.pk] / top
+        per_word = [_word_score(o, title, body) for o in options[article.lang != query_language]]
+        score = sum(s * r for s, r in zip(per_word, rarity, strict=True))
+        score += DATABASE_RANK_WEIGHT * found[article.pk] / top
         if article.lang == lang:
             score *= SAME_LANGUAGE_BONUS
         scored.append((score, article))
@@ -215,7 +232,8 @@ def kb_search(
     fixes = _corrections(query)
     terms = {t for w in query for t in w.terms | w.expansions | fixes.get(w.word, frozenset())}
     found = _candidates(terms, direction)
-    ranked = _rank(query, fixes, found, lang)[:limit] if found else []
+    query_language = query_lang(text) or "ru"
+    ranked = _rank(query, fixes, found, lang, query_language)[:limit] if found else []
     highlight = frozenset(t for w in query for t in w.terms | fixes.get(w.word, frozenset()))
     return [Hit(article, round(score, 4), snippet(article, highlight)) for score, article in ranked]
 
