@@ -14,5 +14,6 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("", include("qorgau.interaction.urls")),
     path("", include("qorgau.calls.urls")),
+    path("", include("qorgau.knowledge.urls")),
     path("", include("qorgau.appeals.urls")),
 ]

@@ -151,3 +151,26 @@ def test_screen_pop_opens_the_answered_call(live_server, browser, make_user, reg
     pop.locator("a[accesskey=r]").click()
     page.wait_for_url("**/appeals/new/**")
     assert page.input_value("input[name='applicant.phone']") == "+77012345678"
+
+
+def test_knowledge_base_search_finds_an_inflected_kazakh_word(live_server, browser, make_user):
+    """Issue 4, item 8: the consultant types an inflected Kazakh word; the article is found as
+    they type (htmx) and opens."""
+    from django.core.management import call_command
+
+    call_command("kb", "starter", verbosity=0)
+    make_user("operator", "consultant")
+    page = browser.new_page(locale="kk-KZ")
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "operator")
+    page.fill("input[name=password]", "pw-operator")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/appeals/")
+    page.goto(f"{live_server.url}/kb/")
+    page.fill("input[name=q]", "алименттерді")  # "the alimony payments" (accusative plural)
+    first = page.locator(".kb-hit a").first
+    first.wait_for(timeout=6000)
+    assert "лимент" in first.inner_text()
+    first.click()
+    page.wait_for_url("**/kb/kb-alimony-**")
+    assert "лимент" in page.locator("h1").inner_text()

@@ -8,6 +8,7 @@ import difflib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
@@ -17,7 +18,9 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from qorgau.audit.actions import audit_record
+from qorgau.core.access import require
 from qorgau.core.errors import Conflict, FieldErrors, NotFound
+from qorgau.core.roles import Perm
 from qorgau.knowledge.analysis import text_terms
 from qorgau.knowledge.models import (
     Article,
@@ -57,6 +60,7 @@ class ArticleIn(BaseModel):
     pair: str = Field(default="", max_length=120)
     audience: str = Field(default=Audience.CALLER, pattern="^(consultants|caller)$")
     status: str = Field(default=S.PUBLISHED, pattern="^(draft|review|published|archived)$")
+    review_by: date | None = None
 
     @field_validator("title", "body")
     @classmethod
@@ -122,6 +126,7 @@ def article_save(*, user: User | AnonymousUser | None, data: ArticleIn) -> tuple
             "body": data.body,
             "tags": [t.strip().lower() for t in data.tags if t.strip()],
             "audience": data.audience,
+            "review_by": data.review_by,
         }
         unchanged = article is not None and all(getattr(article, k) == v for k, v in fields.items())
         if unchanged and {d.pk for d in article.directions.all()} == {d.pk for d in directions}:  # type: ignore[union-attr]
@@ -161,8 +166,28 @@ def _pair(article: Article, pair_key: str) -> None:
     Article.objects.filter(pk=other.pk).update(pair=article)
 
 
+def article_edit(*, user: User | AnonymousUser, data: ArticleIn) -> Article:
+    """An editor writes a new article (a draft) or a new version of one (audited). The status
+    does not change with an edit: the workflow moves it (article_transition)."""
+    require(user, Perm.KB_EDIT)
+    existing = Article.objects.filter(key=data.id).first()
+    data = data.model_copy(update={"status": existing.status if existing else S.DRAFT})
+    article, changed = article_save(user=user, data=data)
+    if changed:
+        audit_record(
+            actor=user,
+            action="article.edited",
+            object_type="article",
+            object_ref=article.key,
+            details={"version": article.version},
+        )
+    return article
+
+
 def article_transition(*, user: User | AnonymousUser, key: str, status: str) -> Article:
-    """Move an article along draft → review → published → archived (audited)."""
+    """Move an article along draft → review → published → archived (audited). Editors send
+    to review and back to draft; publishing and archiving need kb.publish."""
+    require(user, Perm.KB_PUBLISH if status in (S.PUBLISHED, S.ARCHIVED) else Perm.KB_EDIT)
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(key=key).first()
         if article is None:

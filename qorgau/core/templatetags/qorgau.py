@@ -24,3 +24,11 @@ def getlist(query: Any, key: str) -> list[str]:
         return list(query.getlist(key))
     except AttributeError:
         return []
+
+
+@register.filter
+def can(user: Any, perm: str) -> bool:
+    """`{% if user|can:"kb.read" %}`: the permission matrix in templates (core/roles.py)."""
+    from qorgau.core.roles import Perm, has_perm
+
+    return has_perm(user, Perm(perm))
