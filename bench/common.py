@@ -1,4 +1,4 @@
-"""Set-up shared by the benchmarks in this folder: intake.py, audit.py and delivery.py.
+"""Set-up shared by the benchmarks in this folder: intake.py, audit.py, delivery.py and cti.py.
 
 The benchmarks are run as scripts (`.venv/bin/python bench/<name>.py`), so Python puts bench/ at
 the front of sys.path and they import this module as `common` (`from common import ...`); the
@@ -10,19 +10,30 @@ database name, log tag and measurement; what is here is the same for all of them
 - the product's environment with fresh random secrets and no inherited Qorgau/Django setting;
 - Django set-up in the benchmark's own process;
 - logging to stderr, SIGTERM as SystemExit (so that clean-up runs);
-- CPU times from /proc, and the percentile and number format of the reports.
+- CPU times from /proc, and the percentile and number format of the reports;
+- for benchmarks that load a gunicorn server over HTTP (cti.py): the `qorgau` command, starting
+  and stopping gunicorn, a minimal asyncio HTTP/1.1 client, CPU shares and PostgreSQL backend
+  states during a phase. intake.py has its own copies of these, from before they moved here.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import math
 import os
 import signal
+import socket
+import subprocess
 import sys
+import time
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg
@@ -263,3 +274,297 @@ def percentile(ordered: list[float], p: float) -> float:
 
 def fmt(value: float, digits: int = 1) -> str:
     return "-" if math.isnan(value) else f"{value:.{digits}f}"
+
+
+# --- the `qorgau` command and a gunicorn server ----------------------------------------------
+
+
+def qorgau(env: dict[str, str], *args: str, timeout: float = 300) -> str:
+    """Run `qorgau ARGS` with `env` in the project folder; its stdout, or SetupError."""
+    executable = Path(sys.executable).parent / "qorgau"
+    command = [str(executable)] if executable.exists() else [sys.executable, "-m", "qorgau.cli"]
+    try:
+        done = subprocess.run(
+            [*command, *args],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise SetupError(f"`qorgau {args[0]}` did not finish in {timeout:.0f} s") from exc
+    if done.returncode != 0:
+        raise SetupError(f"`qorgau {args[0]}` failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def worker_pids(master: int, table: dict[int, Proc] | None = None) -> list[int]:
+    """The gunicorn workers: the master's children."""
+    table = proc_table() if table is None else table
+    return sorted(pid for pid, p in table.items() if p.ppid == master)
+
+
+def gunicorn_extra_args() -> list[str]:
+    """gunicorn >= 25 opens a control socket in ~/.gunicorn by default: not needed here."""
+    try:
+        from gunicorn.config import KNOWN_SETTINGS
+    except ImportError:
+        return []
+    names = {setting.name for setting in KNOWN_SETTINGS}
+    return ["--no-control-socket"] if "control_socket_disable" in names else []
+
+
+def server_start(
+    env: dict[str, str], port: int, workers: int, log_path: Path
+) -> subprocess.Popen[bytes]:
+    """gunicorn serving qorgau.wsgi on 127.0.0.1:port, its output in `log_path`."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as out:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "qorgau.wsgi:application",
+                "--bind",
+                f"{HOST}:{port}",
+                "--workers",
+                str(workers),
+                *gunicorn_extra_args(),
+            ],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def http_answers(port: int) -> bool:
+    request = (
+        f"GET /api/v1/openapi.json HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n\r\n"
+    )
+    try:
+        with socket.create_connection((HOST, port), timeout=5) as s:
+            s.sendall(request.encode("ascii"))
+            return s.recv(16).startswith(b"HTTP/1.")
+    except OSError:
+        return False
+
+
+def server_wait(
+    server: subprocess.Popen[bytes], port: int, workers: int, limit: float, log_path: Path
+) -> None:
+    """Wait until every worker is up and the server answers an HTTP request."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SetupError(f"gunicorn exited with {server.returncode}; see {log_path}")
+        if len(worker_pids(server.pid)) >= workers and http_answers(port):
+            return
+        time.sleep(0.2)
+    raise SetupError(f"gunicorn did not answer within {limit:.0f} s; see {log_path}")
+
+
+def server_stop(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the master (graceful), then SIGKILL to it and its workers if it hangs."""
+    if server.poll() is not None:
+        return
+    workers = worker_pids(server.pid)
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        for pid in [server.pid, *workers]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+
+def log_tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+# --- a minimal HTTP/1.1 client over asyncio streams ------------------------------------------
+
+
+class ProtocolError(Exception):
+    """The server's answer is not HTTP/1.1 as this client understands it."""
+
+
+def raw_request(port: int, method: str, path: str, token: str, body: dict[str, Any]) -> bytes:
+    """The bytes of a JSON request with a bearer token to 127.0.0.1:port."""
+    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    head = (
+        f"{method} {path} HTTP/1.1\r\n"
+        f"Host: {HOST}:{port}\r\n"
+        f"Authorization: Bearer {token}\r\n"
+        "Content-Type: application/json\r\n"
+        f"Content-Length: {len(payload)}\r\n"
+        "\r\n"
+    )
+    return head.encode("ascii") + payload
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool, bytes]:
+    """Read one response: (status, connection must be closed, body)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ", 2)
+    if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
+        raise ProtocolError(f"bad status line {lines[0]!r}")
+    version, status = parts[0], int(parts[1])
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, sep, value = line.partition(":")
+        if sep:
+            headers[name.strip().lower()] = value.strip().lower()
+    connection = headers.get("connection", "")
+    close = connection == "close" or (version == "HTTP/1.0" and connection != "keep-alive")
+    if "content-length" in headers:
+        body = await reader.readexactly(int(headers["content-length"]))
+    elif "chunked" in headers.get("transfer-encoding", ""):
+        body = await read_chunked(reader)
+    elif status in (204, 304) or status < 200:
+        body = b""
+    else:
+        body, close = await reader.read(), True
+    return status, close, body
+
+
+async def read_chunked(reader: asyncio.StreamReader) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        size = int((await reader.readuntil(b"\r\n")).split(b";", 1)[0].strip(), 16)
+        if size == 0:
+            while (await reader.readuntil(b"\r\n")) != b"\r\n":
+                pass  # trailers
+            return b"".join(chunks)
+        chunks.append(await reader.readexactly(size))
+        await reader.readexactly(2)
+
+
+class Connection:
+    """One client's keep-alive connection to 127.0.0.1, reopened when the server closes it."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.opened = 0
+
+    async def exchange(self, request: bytes) -> tuple[int, bytes]:
+        if self.reader is None or self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
+            self.opened += 1
+        self.writer.write(request)
+        await self.writer.drain()
+        status, close, body = await read_response(self.reader)
+        if close:
+            self.close()
+        return status, body
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+# Errors that mean "no answer on this connection": close it and count a connection error.
+CONNECTION_ERRORS = (OSError, EOFError, asyncio.LimitOverrunError, ProtocolError, ValueError)
+
+
+# --- what the machine does during a phase ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CpuSnapshot:
+    wall: float
+    procs: dict[int, Proc]
+    idle_ticks: int
+    loadgen: float
+
+
+def cpu_snapshot() -> CpuSnapshot:
+    _, idle = busy_idle(cpu_ticks())
+    times = os.times()
+    return CpuSnapshot(
+        wall=time.monotonic(),
+        procs=proc_table(),
+        idle_ticks=idle,  # idle + iowait
+        loadgen=times.user + times.system,
+    )
+
+
+def cpu_shares(before: CpuSnapshot, after: CpuSnapshot, master: int) -> dict[str, float]:
+    """CPU used between two snapshots by the gunicorn master `master` and its workers,
+    PostgreSQL, this process, everything else and nothing (idle), in % of one core (a 2-core
+    machine has 200 %)."""
+    wall = after.wall - before.wall
+
+    def used(belongs: Callable[[int, Proc], bool]) -> float:
+        total = cpu_used(before.procs, after.procs, belongs)
+        for pid, proc in before.procs.items():
+            if pid not in after.procs and belongs(pid, proc):
+                total -= proc.cpu_seconds  # exited: its whole lifetime is in its parent's now
+        return total
+
+    workers = used(lambda pid, p: pid == master or p.ppid == master)
+    postgres = used(lambda pid, p: p.comm == "postgres")
+    loadgen = after.loadgen - before.loadgen
+    idle = (after.idle_ticks - before.idle_ticks) / CLK_TCK
+    capacity = float(os.cpu_count() or 1)
+    other = max(0.0, capacity * wall - idle - workers - postgres - loadgen)
+    return {
+        "gunicorn": 100.0 * workers / wall,
+        "postgres": 100.0 * postgres / wall,
+        "load generator": 100.0 * loadgen / wall,
+        "other": 100.0 * other / wall,  # kernel (loopback, softirq) and other processes
+        "idle": 100.0 * idle / wall,
+        "capacity": 100.0 * capacity,
+    }
+
+
+class BackendSampler:
+    """What the server's PostgreSQL backends are doing, sampled every 0.2 s until `stop`."""
+
+    WORDING = {
+        "idle in transaction": "idle in transaction (app working)",
+        "idle": "idle (between requests)",
+    }
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.counts: Counter[str] = Counter()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        with psycopg.connect(self.database_url, autocommit=True, connect_timeout=10) as conn:
+            while not stop.is_set():
+                for state, kind, event in conn.execute(BACKENDS_QUERY).fetchall():
+                    found = backend_state(state, kind, event)
+                    self.counts[self.WORDING.get(found, found)] += 1
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 0.2)
+
+    def shares(self) -> dict[str, float]:
+        """Each state's share of the samples, in %."""
+        total = sum(self.counts.values())
+        return {k: 100.0 * v / total for k, v in self.counts.most_common()} if total else {}
+
+
+def count_rows(url: str, table: str) -> int:
+    with psycopg.connect(url, connect_timeout=10) as conn:
+        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))
+        return int(row.fetchone()[0])  # type: ignore[index]

@@ -46,6 +46,8 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qorgau.settings")
     from django.core.management import execute_from_command_line
 
+    if len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
+        sys.argv[1] = sys.argv[1].replace("-", "_")  # `qorgau simulate-calls` as in the docs
     execute_from_command_line(sys.argv)
 
 

@@ -28,6 +28,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+def sign_in(page, base_url: str, username: str, landing: str) -> None:
+    """Sign in through the log-in form (test users' password is "pw-" + username)."""
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", f"pw-{username}")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/{landing}/")
+
+
 @pytest.fixture
 def browser():
     from playwright.sync_api import sync_playwright
@@ -42,11 +51,7 @@ def test_register_by_form_then_look_up_publicly(live_server, browser, make_user,
     make_user("operator", "consultant")
     earlier = register()["number"]  # the same caller phoned before
     page = browser.new_page(locale="ru-RU")
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "operator")
-    page.fill("input[name=password]", "pw-operator")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/appeals/")
+    sign_in(page, live_server.url, "operator", "appeals")
 
     page.goto(f"{live_server.url}/appeals/new/")
     page.check("input[name=urgency][value=urgent]")
@@ -101,11 +106,7 @@ def test_agency_officer_replies_in_the_portal(live_server, browser, make_user, r
     request = request_send(actor=consultant, appeal=appeal, agency=agency)
 
     page = browser.new_page(locale="kk-KZ")
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "officer")
-    page.fill("input[name=password]", "pw-officer")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/agency/")
+    sign_in(page, live_server.url, "officer", "agency")
     page.click(f"a[href='/agency/requests/{request.pk}/']")
     page.fill("#confirmation-form textarea[name=measures]", "Мектепке инспектор жіберілді")
     page.click("#confirmation-form button[type=submit]")
@@ -125,11 +126,7 @@ def test_screen_pop_opens_the_answered_call(live_server, browser, make_user, reg
     make_user("operator", "consultant", extension="201")
     earlier = register()["number"]  # appeal_body()'s applicant phone: +7 701 234 56 78
     page = browser.new_page(locale="ru-RU")
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "operator")
-    page.fill("input[name=password]", "pw-operator")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/appeals/")
+    sign_in(page, live_server.url, "operator", "appeals")
     assert "Register an appeal from this call" not in page.content()
 
     _system, token = phone_system_register(name="PBX")
@@ -161,11 +158,7 @@ def test_knowledge_base_search_finds_an_inflected_kazakh_word(live_server, brows
     call_command("kb", "starter", verbosity=0)
     make_user("operator", "consultant")
     page = browser.new_page(locale="kk-KZ")
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "operator")
-    page.fill("input[name=password]", "pw-operator")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/appeals/")
+    sign_in(page, live_server.url, "operator", "appeals")
     page.goto(f"{live_server.url}/kb/")
     page.fill("input[name=q]", "алименттерді")  # "the alimony payments" (accusative plural)
     first = page.locator(".kb-hit a").first

@@ -67,6 +67,9 @@ class Call(models.Model):
     appeal = models.ForeignKey(
         "appeals.Appeal", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
     )
+    # The newest event applied: a later one is applied alone, an earlier one replays them all.
+    last_event_at = models.DateTimeField(null=True, blank=True)
+    last_event_kind = models.CharField(max_length=10, blank=True)
 
     class Meta:
         constraints = [

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgau.audit.actions import audit_record
-from qorgau.calls.models import Call, DemandStatus, PhoneSystem, Recording
+from qorgau.calls.models import Call, DemandStatus, PhoneSystem, Recording, RecordingDemand
 from qorgau.core import crypto
 from qorgau.core.errors import Conflict, FieldErrors, NotFound
 
@@ -164,3 +164,30 @@ def recording_expire_due() -> int:
             _delete_later(recording.storage_key)
             deleted += 1
     return deleted
+
+
+def _rotated(key: str, prefix: str) -> str:
+    """The file re-encrypted under the current key, stored under a new key (the old file is
+    deleted after commit)."""
+    with storages["recordings"].open(key, "rb") as handle:
+        token = crypto.rotate_bytes(handle.read())
+    new_key = storages["recordings"].save(f"{prefix}/{uuid.uuid4().hex}.bin", ContentFile(token))
+    _delete_later(key)
+    return new_key
+
+
+def files_rotate() -> int:
+    """Re-encrypt every stored recording and demand scan under the first key (part of
+    `qorgau rotate-keys`); returns how many files were rewritten."""
+    count = 0
+    for recording in Recording.objects.filter(deleted_at__isnull=True):
+        with transaction.atomic():
+            recording.storage_key = _rotated(recording.storage_key, "calls")
+            recording.save(update_fields=["storage_key"])
+        count += 1
+    for demand in RecordingDemand.objects.all():
+        with transaction.atomic():
+            demand.scan_key = _rotated(demand.scan_key, "demands")
+            demand.save(update_fields=["scan_key"])
+        count += 1
+    return count

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
+from qorgau.appeals.tests.test_permissions import ALL
 from qorgau.audit.models import AuditRecord
 from qorgau.calls.auth import phone_system_register
 from qorgau.calls.models import Call, Recording, RecordingDemand
@@ -23,17 +24,7 @@ from qorgau.calls.recordings import recording_expire_due
 from qorgau.core.kztime import kz_today
 
 pytestmark = pytest.mark.django_db
-EVERYONE = [
-    "consultant",
-    "supervisor",
-    "quality",
-    "officer_a",
-    "commissioner",
-    "national_commissioner",
-    "auditor",
-    "admin",
-    "outsider",
-]
+EVERYONE = ALL  # every persona of core/testing.py
 
 
 def wav(seconds: float = 0.5, rate: int = 8000) -> bytes:
@@ -324,3 +315,17 @@ def test_the_checksum_is_checked_on_read(api_as, recorded, recordings_dir):
     with connection.cursor() as cursor:
         cursor.execute("SELECT sha256 FROM calls_recording WHERE id = %s", [recording.pk])
         assert cursor.fetchone()[0] == "0" * 64
+
+
+def test_key_rotation_rewrites_recordings(api_as, recorded, recordings_dir, settings):
+    import base64
+    import secrets
+
+    from qorgau.calls.recordings import files_rotate, recording_audio
+
+    audio_before = recording_audio(Recording.objects.get())
+    new_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    settings.FIELD_KEYS = [new_key, *settings.FIELD_KEYS]
+    assert files_rotate() == 1
+    settings.FIELD_KEYS = [new_key]  # the old key is gone
+    assert recording_audio(Recording.objects.get()) == audio_before

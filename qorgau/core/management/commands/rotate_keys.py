@@ -35,4 +35,7 @@ class Command(BaseCommand):
     help = "Re-encrypt personal data under the first key of QORGAU_FIELD_KEYS."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from qorgau.calls.recordings import files_rotate
+
         self.stdout.write(f"Re-encrypted {rotate_all()} rows under the current key.")
+        self.stdout.write(f"Re-encrypted {files_rotate()} recordings and scans.")
