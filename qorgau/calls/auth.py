@@ -24,7 +24,10 @@ class PhoneSystemAuth(HttpBearer):
 
 
 def phone_system_register(*, name: str) -> tuple[PhoneSystem, str]:
-    """A new phone system and its token (shown once)."""
+    """The phone system of this name (created if new, made active) with a new token, shown
+    once; an earlier token of the system stops working."""
     token = "pbx_" + secrets.token_urlsafe(32)
-    system = PhoneSystem.objects.create(name=name, token_digest=secret_digest(PURPOSE, token))
+    system, _created = PhoneSystem.objects.update_or_create(
+        name=name, defaults={"token_digest": secret_digest(PURPOSE, token), "active": True}
+    )
     return system, token

@@ -45,7 +45,6 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import IntegrityError
 
 from qorgau.core.kztime import KZ_TZ
 
@@ -526,7 +525,7 @@ class Command(BaseCommand):
             "--register",
             metavar="NAME",
             default=None,
-            help="register a new phone system NAME in the configured database and use its token",
+            help="give phone system NAME (created if new) a new token in the configured database",
         )
         parser.add_argument("--rate", type=float, default=1.0, help="calls started per second")
         parser.add_argument("--duration", type=float, default=60.0, help="seconds to start calls")
@@ -602,13 +601,8 @@ class Command(BaseCommand):
         if options["register"]:
             from qorgau.calls.auth import phone_system_register
 
-            try:
-                _system, token = phone_system_register(name=options["register"])
-            except IntegrityError as exc:
-                raise CommandError(
-                    f"a phone system named {options['register']!r} exists; pass its --token instead"
-                ) from exc
-            self.stderr.write(f"registered phone system {options['register']!r}")
+            _system, token = phone_system_register(name=options["register"])
+            self.stderr.write(f"phone system {options['register']!r} has a new token")
             return token
         token = options["token"] or os.environ.get(PBX_ENV_VARIABLE, "")
         if not token:

@@ -37,6 +37,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Public status page (no sign-in): http://127.0.0.1:{options['port']}/status/"
         )
+        self.stdout.write(
+            "Live calls (supervisor's board, consultant's screen pop at extension 101), in a "
+            f"second terminal: .venv/bin/qorgau simulate-calls --register demo-pbx "
+            f"--url http://127.0.0.1:{options['port']} --rate 0.2 --duration 600 "
+            "--extensions 101 --time-scale 0.2"
+        )
         if not options["no_serve"]:
             serve(options["port"], workers=3)
 
