@@ -11,9 +11,9 @@ database name, log tag and measurement; what is here is the same for all of them
 - Django set-up in the benchmark's own process;
 - logging to stderr, SIGTERM as SystemExit (so that clean-up runs);
 - CPU times from /proc, and the percentile and number format of the reports;
-- for benchmarks that load a gunicorn server over HTTP (cti.py): the `qorgau` command, starting
-  and stopping gunicorn, a minimal asyncio HTTP/1.1 client, CPU shares and PostgreSQL backend
-  states during a phase. intake.py has its own copies of these, from before they moved here.
+- for benchmarks that load a gunicorn server over HTTP (intake.py, cti.py): the `qorgau` command,
+  starting and stopping gunicorn, a minimal asyncio HTTP/1.1 client, CPU shares and PostgreSQL
+  backend states during a phase.
 """
 
 from __future__ import annotations

@@ -37,41 +37,42 @@ import math
 import os
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import psycopg
 from common import (  # bench/common.py: the script's own folder is first on sys.path
-    BACKENDS_QUERY,
-    CLK_TCK,
+    CONNECTION_ERRORS,
     HOST,
     OUT_DIR,
-    PROJECT_DIR,
-    Proc,
+    BackendSampler,
+    Connection,
     SetupError,
-    backend_state,
-    busy_idle,
-    cpu_ticks,
-    cpu_used,
+    count_rows,
+    cpu_shares,
+    cpu_snapshot,
     database_drop,
     database_open,
     exit_on_sigterm,
     fmt,
+    free_port,
+    log_tail,
     logger,
     percentile,
-    proc_table,
     product_env,
+    qorgau,
+    raw_request,
+    server_start,
+    server_stop,
+    server_wait,
+    worker_pids,
 )
-from psycopg import sql
 
 # `--database-url` may also name localhost (audit.py and delivery.py take 127.0.0.1 only).
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -130,88 +131,7 @@ def appeal_body(rng: random.Random) -> dict[str, Any]:
     }
 
 
-def raw_post(port: int, path: str, token: str, body: dict[str, Any]) -> bytes:
-    payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    head = (
-        f"POST {path} HTTP/1.1\r\n"
-        f"Host: {HOST}:{port}\r\n"
-        f"Authorization: Bearer {token}\r\n"
-        "Content-Type: application/json\r\n"
-        f"Content-Length: {len(payload)}\r\n"
-        "\r\n"
-    )
-    return head.encode("ascii") + payload
-
-
-# --- minimal HTTP/1.1 client -----------------------------------------------------------------
-
-
-class ProtocolError(Exception):
-    """The server's answer is not HTTP/1.1 as this client understands it."""
-
-
-async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool, bytes]:
-    """Read one response: (status, connection must be closed, body)."""
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    parts = lines[0].split(" ", 2)
-    if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
-        raise ProtocolError(f"bad status line {lines[0]!r}")
-    version, status = parts[0], int(parts[1])
-    headers: dict[str, str] = {}
-    for line in lines[1:]:
-        name, sep, value = line.partition(":")
-        if sep:
-            headers[name.strip().lower()] = value.strip().lower()
-    connection = headers.get("connection", "")
-    close = connection == "close" or (version == "HTTP/1.0" and connection != "keep-alive")
-    if "content-length" in headers:
-        body = await reader.readexactly(int(headers["content-length"]))
-    elif "chunked" in headers.get("transfer-encoding", ""):
-        body = await read_chunked(reader)
-    elif status in (204, 304) or status < 200:
-        body = b""
-    else:
-        body, close = await reader.read(), True
-    return status, close, body
-
-
-async def read_chunked(reader: asyncio.StreamReader) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        size = int((await reader.readuntil(b"\r\n")).split(b";", 1)[0].strip(), 16)
-        if size == 0:
-            while (await reader.readuntil(b"\r\n")) != b"\r\n":
-                pass  # trailers
-            return b"".join(chunks)
-        chunks.append(await reader.readexactly(size))
-        await reader.readexactly(2)
-
-
-class Connection:
-    """One client's keep-alive connection to 127.0.0.1, reopened when the server closes it."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-        self.opened = 0
-
-    async def exchange(self, request: bytes) -> tuple[int, bytes]:
-        if self.reader is None or self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
-            self.opened += 1
-        self.writer.write(request)
-        await self.writer.drain()
-        status, close, body = await read_response(self.reader)
-        if close:
-            self.close()
-        return status, body
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.reader = self.writer = None
+# --- load -----------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -246,7 +166,7 @@ async def client(
                 result.outcomes["timeout"] += 1
                 conn.close()
                 continue
-            except (OSError, EOFError, asyncio.LimitOverrunError, ProtocolError, ValueError):
+            except CONNECTION_ERRORS:
                 result.outcomes["connection error"] += 1
                 conn.close()
                 await asyncio.sleep(0.1)  # do not spin if the server is gone
@@ -284,12 +204,7 @@ async def run_load(
     return result
 
 
-# --- /proc: workers, RSS, CPU ----------------------------------------------------------------
-
-
-def worker_pids(master: int, table: dict[int, Proc] | None = None) -> list[int]:
-    table = proc_table() if table is None else table
-    return sorted(pid for pid, p in table.items() if p.ppid == master)
+# --- /proc: worker RSS ----------------------------------------------------------------------------
 
 
 def memory_kb(pid: int) -> tuple[int, int]:
@@ -330,91 +245,7 @@ class RssSampler:
         self.sample()
 
 
-@dataclass(frozen=True)
-class CpuSnapshot:
-    wall: float
-    procs: dict[int, Proc]
-    idle_ticks: int
-    loadgen: float
-
-
-def cpu_snapshot() -> CpuSnapshot:
-    _, idle = busy_idle(cpu_ticks())
-    times = os.times()
-    return CpuSnapshot(
-        wall=time.monotonic(),
-        procs=proc_table(),
-        idle_ticks=idle,  # idle + iowait
-        loadgen=times.user + times.system,
-    )
-
-
-def cpu_shares(before: CpuSnapshot, after: CpuSnapshot, master: int) -> dict[str, float]:
-    """CPU used between two snapshots, in % of one core (a 2-core machine has 200 %)."""
-    wall = after.wall - before.wall
-
-    def used(belongs: Callable[[int, Proc], bool]) -> float:
-        total = cpu_used(before.procs, after.procs, belongs)
-        for pid, proc in before.procs.items():
-            if pid not in after.procs and belongs(pid, proc):
-                total -= proc.cpu_seconds  # exited: its whole lifetime is in its parent's now
-        return total
-
-    workers = used(lambda pid, p: pid == master or p.ppid == master)
-    postgres = used(lambda pid, p: p.comm == "postgres")
-    loadgen = after.loadgen - before.loadgen
-    idle = (after.idle_ticks - before.idle_ticks) / CLK_TCK
-    capacity = float(os.cpu_count() or 1)
-    other = max(0.0, capacity * wall - idle - workers - postgres - loadgen)
-    return {
-        "gunicorn": 100.0 * workers / wall,
-        "postgres": 100.0 * postgres / wall,
-        "load generator": 100.0 * loadgen / wall,
-        "other": 100.0 * other / wall,  # kernel (loopback, softirq) and other processes
-        "idle": 100.0 * idle / wall,
-        "capacity": 100.0 * capacity,
-    }
-
-
-class WaitSampler:
-    """What the server's PostgreSQL backends are doing, sampled every 0.2 s: running, waiting
-    on a lock or on WAL, or idle in a transaction while the Python side works."""
-
-    # How the report names two states of common.backend_state.
-    WORDING = {
-        "idle in transaction": "idle in transaction (app working)",
-        "idle": "idle (between requests)",
-    }
-
-    def __init__(self, database_url: str) -> None:
-        self.database_url = database_url
-        self.counts: Counter[str] = Counter()
-
-    async def run(self, stop: asyncio.Event) -> None:
-        with psycopg.connect(self.database_url, autocommit=True, connect_timeout=10) as conn:
-            while not stop.is_set():
-                for state, kind, event in conn.execute(BACKENDS_QUERY).fetchall():
-                    self.counts[self.label(state, kind, event)] += 1
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), 0.2)
-
-    @staticmethod
-    def label(state: str | None, kind: str | None, event: str | None) -> str:
-        found = backend_state(state, kind, event)
-        return WaitSampler.WORDING.get(found, found)
-
-    def shares(self) -> dict[str, float]:
-        total = sum(self.counts.values())
-        return {k: 100.0 * v / total for k, v in self.counts.most_common()} if total else {}
-
-
 # --- database --------------------------------------------------------------------------------
-
-
-def count_rows(url: str, table: str) -> int:
-    with psycopg.connect(url, connect_timeout=10) as conn:
-        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))
-        return int(row.fetchone()[0])  # type: ignore[index]
 
 
 def duplicate_numbers(url: str) -> list[tuple[str, int]]:
@@ -433,109 +264,7 @@ def numbers_found(url: str, numbers: list[str]) -> int:
     return int(row[0]) if row else 0
 
 
-# --- product commands and server -------------------------------------------------------------
-
-
 log = logger("intake")
-
-
-def qorgau(env: dict[str, str], *args: str, timeout: float = 300) -> str:
-    executable = Path(sys.executable).parent / "qorgau"
-    command = [str(executable)] if executable.exists() else [sys.executable, "-m", "qorgau.cli"]
-    try:
-        done = subprocess.run(
-            [*command, *args],
-            cwd=PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise SetupError(f"`qorgau {args[0]}` did not finish in {timeout:.0f} s") from exc
-    if done.returncode != 0:
-        raise SetupError(f"`qorgau {args[0]}` failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    return done.stdout
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-def gunicorn_extra_args() -> list[str]:
-    """gunicorn >= 25 opens a control socket in ~/.gunicorn by default: not needed here."""
-    try:
-        from gunicorn.config import KNOWN_SETTINGS
-    except ImportError:
-        return []
-    names = {setting.name for setting in KNOWN_SETTINGS}
-    return ["--no-control-socket"] if "control_socket_disable" in names else []
-
-
-def server_start(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    with SERVER_LOG.open("wb") as out:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "qorgau.wsgi:application",
-                "--bind",
-                f"{HOST}:{port}",
-                "--workers",
-                str(workers),
-                *gunicorn_extra_args(),
-            ],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
-def server_wait(server: subprocess.Popen[bytes], port: int, workers: int, limit: float) -> None:
-    """Wait until every worker is up and the server answers an HTTP request."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SetupError(f"gunicorn exited with {server.returncode}; see {SERVER_LOG}")
-        if len(worker_pids(server.pid)) >= workers and http_answers(port):
-            return
-        time.sleep(0.2)
-    raise SetupError(f"gunicorn did not answer within {limit:.0f} s; see {SERVER_LOG}")
-
-
-def http_answers(port: int) -> bool:
-    request = (
-        f"GET /api/v1/openapi.json HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n\r\n"
-    )
-    try:
-        with socket.create_connection((HOST, port), timeout=5) as s:
-            s.sendall(request.encode("ascii"))
-            return s.recv(16).startswith(b"HTTP/1.")
-    except OSError:
-        return False
-
-
-def server_stop(server: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the master (graceful), then SIGKILL to it and its workers if it hangs."""
-    if server.poll() is not None:
-        return
-    workers = worker_pids(server.pid)
-    server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        for pid in [server.pid, *workers]:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        server.wait(timeout=10)
 
 
 # --- phases and report -----------------------------------------------------------------------
@@ -581,14 +310,14 @@ async def run_phase(
     bodies = (
         [appeal_body(rng) for _ in range(1024)] if phase.name == "registration" else [{"note": "x"}]
     )
-    requests = [raw_post(port, phase.path, token, b) for b in bodies]
+    requests = [raw_request(port, "POST", phase.path, token, b) for b in bodies]
     registration = phase.name == "registration"
     if args.warmup > 0:
         log(f"{phase.name}: warm-up {args.warmup:g} s")
         await run_load(port, requests, args.clients, args.warmup, args.timeout, False)
     rows_before = count_rows(database_url, phase.table)
     log(f"{phase.name}: {args.seconds:g} s with {args.clients} clients")
-    sampler, waits = RssSampler(master), WaitSampler(database_url)
+    sampler, waits = RssSampler(master), BackendSampler(database_url)
     stop = asyncio.Event()
     sampling = [asyncio.create_task(sampler.run(stop)), asyncio.create_task(waits.run(stop))]
     before = cpu_snapshot()
@@ -728,13 +457,6 @@ def print_report(phases: list[Phase], args: argparse.Namespace) -> dict[str, Any
     }
 
 
-def server_log_tail(lines: int = 40) -> str:
-    try:
-        return "\n".join(SERVER_LOG.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
 async def benchmark(
     args: argparse.Namespace,
     port: int,
@@ -798,14 +520,14 @@ def main() -> int:
         token = lines[-1].strip()
         port = free_port()
         log(f"starting gunicorn on {HOST}:{port} with {args.workers} workers (log: {SERVER_LOG})")
-        server = server_start(env, port, args.workers)
-        server_wait(server, port, args.workers, limit=90)
+        server = server_start(env, port, args.workers, SERVER_LOG)
+        server_wait(server, port, args.workers, limit=90, log_path=SERVER_LOG)
         phases = asyncio.run(benchmark(args, port, token, server.pid, database_url))
         if server.poll() is not None:
             raise SetupError(f"gunicorn exited during the run ({server.returncode})")
     except (SetupError, psycopg.Error) as exc:
         log(f"FAILED: {exc}")
-        if server is not None and (tail := server_log_tail()):
+        if server is not None and (tail := log_tail(SERVER_LOG)):
             log(f"last lines of {SERVER_LOG}:\n{tail}")
         return 2
     finally:
@@ -829,7 +551,7 @@ def main() -> int:
         broken.append("registration: duplicate appeal numbers")
     if reg.answered_numbers_missing:
         broken.append(f"registration: {reg.answered_numbers_missing} answered numbers not stored")
-    if any(p.errors for p in phases) and (tail := server_log_tail()):
+    if any(p.errors for p in phases) and (tail := log_tail(SERVER_LOG)):
         print(f"\nnon-201 answers; last lines of {SERVER_LOG}:\n{tail}")
     for problem in broken:
         print(f"BROKEN: {problem}")
