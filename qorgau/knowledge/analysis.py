@@ -145,12 +145,18 @@ def analyse_query(text: str, limit: int = 12) -> list[QueryWord]:
     return list(seen.values())
 
 
+def _entry_lang(entry: str) -> str:
+    """A thesaurus entry with Kazakh letters is Kazakh; one without may be either (неке, ерте
+    are Kazakh words), so it is analysed both ways."""
+    return "kk" if is_kazakh(entry) else ""
+
+
 def _group_terms(group: tuple[str, ...]) -> set[str]:
     terms: set[str] = set()
     for entry in group:
         entry_words = words(entry)
         if len(entry_words) == 1:  # phrases trigger only as a whole (see _phrases)
-            terms |= word_terms(entry_words[0], "kk" if is_kazakh(entry) else "ru")
+            terms |= word_terms(entry_words[0], _entry_lang(entry))
     return terms
 
 
@@ -177,7 +183,7 @@ def _phrases() -> tuple[tuple[tuple[frozenset[str], ...], frozenset[str]], ...]:
         for entry in group:
             entry_words = words(entry)
             if len(entry_words) > 1:
-                lang = "kk" if is_kazakh(entry) else "ru"
+                lang = _entry_lang(entry)
                 parts = tuple(word_terms(w, lang) for w in entry_words if len(w) > 2)
                 found.append((parts, frozenset(_group_terms(group))))
     return tuple(found)
