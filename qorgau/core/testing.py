@@ -36,6 +36,13 @@ class ApiClient:
         )
 
 
+def signed_in(user: Any, language: str = "kk") -> Client:
+    """Django's test client signed in as the user (pages), in the given language."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     from qorgau.staff.models import User

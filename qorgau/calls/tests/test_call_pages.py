@@ -7,20 +7,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 
 from qorgau.calls.auth import phone_system_register
 from qorgau.calls.models import Call, CallOutcomeRecord, RecordingDemand, ReferralBody, ReviewTask
 from qorgau.core.kztime import kz_today
+from qorgau.core.testing import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user, language: str = "ru") -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -46,7 +40,7 @@ def test_screen_pop_offers_the_outcome_form_and_saves_it(personas, call):
         handles="Мигранттар",
         contacts="egov.kz",
     )
-    client = signed_in(personas["consultant"])
+    client = signed_in(personas["consultant"], "ru")
     pop = client.get("/calls/screen-pop/").content.decode()
     assert "Миграционная служба" in pop and "1414" in pop
     answer = client.post(
@@ -62,10 +56,10 @@ def test_screen_pop_offers_the_outcome_form_and_saves_it(personas, call):
 
 
 def test_board_page_for_supervisors_only(personas, call):
-    page = signed_in(personas["supervisor"]).get("/calls/board/")
+    page = signed_in(personas["supervisor"], "ru").get("/calls/board/")
     assert page.status_code == 200
     assert 'class="talking">1<' in page.content.decode()
-    assert signed_in(personas["consultant"]).get("/calls/board/").status_code == 403
+    assert signed_in(personas["consultant"], "ru").get("/calls/board/").status_code == 403
 
 
 def test_demand_registered_and_approved_through_the_pages(personas, call, settings, tmp_path):
@@ -76,7 +70,7 @@ def test_demand_registered_and_approved_through_the_pages(personas, call, settin
             "OPTIONS": {"location": str(tmp_path)},
         },
     }
-    auditor = signed_in(personas["auditor"])
+    auditor = signed_in(personas["auditor"], "ru")
     form = {
         "number": "17-05/9",
         "dated": str(kz_today()),
@@ -87,17 +81,19 @@ def test_demand_registered_and_approved_through_the_pages(personas, call, settin
     }
     assert auditor.post("/calls/demands/", form).status_code == 302
     demand = RecordingDemand.objects.get()
-    listing = signed_in(personas["supervisor"]).get("/calls/demands/").content.decode()
+    listing = signed_in(personas["supervisor"], "ru").get("/calls/demands/").content.decode()
     assert "17-05/9" in listing and 'class="flag"' in listing  # the deadline is close
-    signed_in(personas["supervisor"]).post(f"/calls/demands/{demand.pk}/decide/", {"approve": "1"})
+    signed_in(personas["supervisor"], "ru").post(
+        f"/calls/demands/{demand.pk}/decide/", {"approve": "1"}
+    )
     demand.refresh_from_db()
     assert demand.status == "approved"
     assert f"/api/v1/calls/{call.pk}/recording" in auditor.get("/calls/demands/").content.decode()
-    assert signed_in(personas["consultant"]).get("/calls/demands/").status_code == 403
+    assert signed_in(personas["consultant"], "ru").get("/calls/demands/").status_code == 403
 
 
 def test_bad_demand_form_keeps_the_input_and_says_why(personas, call):
-    auditor = signed_in(personas["auditor"])
+    auditor = signed_in(personas["auditor"], "ru")
     page = auditor.post("/calls/demands/", {"number": "5", "calls": "abc"}).content.decode()
     assert 'value="5"' in page and not RecordingDemand.objects.exists()
 
@@ -109,6 +105,6 @@ def test_review_page_has_the_player_while_assigned(personas, call):
         assigned_by=personas["supervisor"],
         assigned_at=timezone.now(),
     )
-    page = signed_in(personas["quality"]).get("/calls/reviews/").content.decode()
+    page = signed_in(personas["quality"], "ru").get("/calls/reviews/").content.decode()
     assert f"Call {call.pk}" in page or str(call.pk) in page
-    assert signed_in(personas["consultant"]).get("/calls/reviews/").status_code == 403
+    assert signed_in(personas["consultant"], "ru").get("/calls/reviews/").status_code == 403

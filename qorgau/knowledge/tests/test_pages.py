@@ -5,18 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 
 from qorgau.audit.models import AuditRecord
+from qorgau.core.testing import signed_in
 from qorgau.knowledge.models import Article, ArticleUse
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user, language: str = "kk") -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
