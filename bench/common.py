@@ -18,6 +18,7 @@ database name, log tag and measurement; what is here is the same for all of them
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import json
@@ -568,3 +569,30 @@ def count_rows(url: str, table: str) -> int:
     with psycopg.connect(url, connect_timeout=10) as conn:
         row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))
         return int(row.fetchone()[0])  # type: ignore[index]
+
+
+def phase_args(doc: str, db_name: str, clients: int) -> argparse.Namespace:
+    """The options shared by the two-phase server benchmarks (intake.py, cti.py)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n", 1)[0])
+    parser.add_argument("--seconds", type=float, default=30.0, help="per phase (default 30)")
+    parser.add_argument(
+        "--clients", type=int, default=clients, help=f"concurrent clients ({clients})"
+    )
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=2.0,
+        help="uncounted warm-up before each phase, seconds (2; 0 for none)",
+    )
+    parser.add_argument("--timeout", type=float, default=10.0, help="per request, seconds (10)")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help=f"an existing local database to use (default: a fresh {db_name}, dropped at the end)",
+    )
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = parser.parse_args()
+    if args.seconds <= 0 or args.clients < 1 or args.workers < 1 or args.timeout <= 0:
+        parser.error("--seconds, --clients, --workers and --timeout must be positive")
+    return args

@@ -65,6 +65,7 @@ from common import (  # bench/common.py: the script's own folder is first on sys
     log_tail,
     logger,
     percentile,
+    phase_args,
     product_env,
     qorgau,
     raw_request,
@@ -474,27 +475,7 @@ async def benchmark(
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
-    parser.add_argument("--seconds", type=float, default=30.0, help="per phase (default 30)")
-    parser.add_argument("--clients", type=int, default=32, help="concurrent clients (32)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
-    parser.add_argument(
-        "--warmup",
-        type=float,
-        default=2.0,
-        help="uncounted warm-up before each phase, seconds (2; 0 for none)",
-    )
-    parser.add_argument("--timeout", type=float, default=10.0, help="per request, seconds (10)")
-    parser.add_argument(
-        "--database-url",
-        default=None,
-        help=f"an existing local database to use (default: a fresh {DB_NAME}, dropped at the end)",
-    )
-    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
-    args = parser.parse_args()
-    if args.seconds <= 0 or args.clients < 1 or args.workers < 1 or args.timeout <= 0:
-        parser.error("--seconds, --clients, --workers and --timeout must be positive")
-    return args
+    return phase_args(__doc__ or "", DB_NAME, clients=32)
 
 
 def main() -> int:
