@@ -100,7 +100,7 @@ def _corrections(query: list[QueryWord]) -> dict[str, frozenset[str]]:
         if known & (word.terms | word.expansions):
             continue
         vocabulary = vocabulary or _vocabulary_now()
-        longest = max(word.terms, key=len)
+        longest = max(sorted(word.terms), key=len)  # sorted: the same choice in every process
         allowed = 1 if len(longest) <= 5 else 2
         found = process.extract(
             longest, vocabulary, scorer=Levenshtein.distance, score_cutoff=allowed, limit=3
@@ -142,7 +142,7 @@ def _weighted_terms(
 
 
 def _word_score(
-    options: list[tuple[float, frozenset[str]]], title: set[str], body: set[str]
+    options: list[tuple[float, frozenset[str]]], title: frozenset[str], body: frozenset[str]
 ) -> float:
     best = 0.0
     for weight, terms in options:
@@ -153,48 +153,62 @@ def _word_score(
     return best
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """An index row reduced to what ranking needs: only the query's terms it contains."""
+
+    pk: int
+    lang: str
+    title: frozenset[str]
+    body: frozenset[str]
+
+
+def _load(found: dict[int, float], wanted: frozenset[str]) -> list[Candidate]:
+    rows = SearchEntry.objects.filter(article_id__in=found).values_list(
+        "article_id", "lang", "title_terms", "body_terms"
+    )
+    return [
+        Candidate(pk, lang, wanted.intersection(title.split()), wanted.intersection(body.split()))
+        for pk, lang, title, body in rows
+    ]
+
+
 def _rank(
     query: list[QueryWord],
     fixes: dict[str, frozenset[str]],
     found: dict[int, float],
     lang: str,
     query_language: str,
-) -> list[tuple[float, Article]]:
-    entries = {e.article_id: e for e in SearchEntry.objects.filter(article_id__in=found)}
-    articles = Article.objects.filter(pk__in=found).prefetch_related("directions")
-    sets = {
-        pk: (set(e.title_terms.split()), set(e.body_terms.split())) for pk, e in entries.items()
-    }
-    top = max(found.values(), default=1.0) or 1.0
+) -> list[tuple[float, int]]:
+    """(score, article id), best first. Works on the index rows alone; the articles themselves
+    are loaded only for the page of results."""
     options = {
         translation: [
             _weighted_terms(w, fixes.get(w.word, frozenset()), translation) for w in query
         ]
         for translation in (False, True)
     }
-    rarity = [_rarity(i, options[False], sets) for i in range(len(query))]
+    wanted = frozenset().union(*(t for o in options[False] for _w, t in o))
+    candidates = _load(found, wanted)
+    top = max(found.values(), default=1.0) or 1.0
+    rarity = [_rarity(word_options, candidates) for word_options in options[False]]
     scored = []
-    for article in articles:
-        title, body = sets[article.pk]
-        per_word = [_word_score(o, title, body) for o in options[article.lang != query_language]]
+    for c in candidates:
+        per_word = [_word_score(o, c.title, c.body) for o in options[c.lang != query_language]]
         score = sum(s * r for s, r in zip(per_word, rarity, strict=True))
-        score += DATABASE_RANK_WEIGHT * found[article.pk] / top
-        if article.lang == lang:
+        score += DATABASE_RANK_WEIGHT * found[c.pk] / top
+        if c.lang == lang:
             score *= SAME_LANGUAGE_BONUS
-        scored.append((score, article))
-    scored.sort(key=lambda pair: (-pair[0], pair[1].pk))
+        scored.append((score, c.pk))
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
     return scored
 
 
-def _rarity(
-    index: int,
-    options: list[list[tuple[float, frozenset[str]]]],
-    sets: dict[int, tuple[set[str], set[str]]],
-) -> float:
+def _rarity(word_options: list[tuple[float, frozenset[str]]], candidates: list[Candidate]) -> float:
     """How rare a query word is among the candidates: a word in every article tells little."""
-    terms = frozenset().union(*(t for _w, t in options[index]))
-    having = sum(1 for title, body in sets.values() if terms & (title | body))
-    return math.log(1 + (len(sets) + 1) / (having + 1))
+    terms = frozenset().union(*(t for _w, t in word_options))
+    having = sum(1 for c in candidates if terms & c.title or terms & c.body)
+    return math.log(1 + (len(candidates) + 1) / (having + 1))
 
 
 # --- snippets ----------------------------------------------------------------------------------
@@ -234,8 +248,11 @@ def kb_search(
     found = _candidates(terms, direction)
     query_language = query_lang(text) or "ru"
     ranked = _rank(query, fixes, found, lang, query_language)[:limit] if found else []
+    articles = Article.objects.select_related("pair").in_bulk([pk for _score, pk in ranked])
     highlight = frozenset(t for w in query for t in w.terms | fixes.get(w.word, frozenset()))
-    return [Hit(article, round(score, 4), snippet(article, highlight)) for score, article in ranked]
+    return [
+        Hit(articles[pk], round(score, 4), snippet(articles[pk], highlight)) for score, pk in ranked
+    ]
 
 
 def gap_record(text: str, lang: str) -> None:
