@@ -61,6 +61,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import hashlib
 import io
 import json
 import math
@@ -755,12 +756,25 @@ def profile_queries(args: argparse.Namespace, queries: list[Query]) -> list[dict
     return sorted(rows, key=lambda r: -r["own_ms_per_query"])[:15]
 
 
+def code_digest() -> dict[str, str]:
+    """Which knowledge-base code this process runs: the folder it was imported from and a hash
+    of its sources (other people may edit them during a long run)."""
+    from qorgau import knowledge
+
+    folder = Path(knowledge.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return {"folder": str(folder), "sha256": digest.hexdigest()[:16]}
+
+
 def worker(args: argparse.Namespace) -> int:
     """One database, one phase, in this process (--worker index|search): figures to --result."""
     exit_on_sigterm()
     django_setup()
     try:
         result = index_worker(args) if args.worker == "index" else search_worker(args)
+        result["code"] = code_digest()
     finally:
         from django.db import connections
 
@@ -886,6 +900,9 @@ def report(args: argparse.Namespace, figures: dict[str, dict[str, Any]]) -> None
     print(f"{'':{width}}" + "".join(f"{n:>{cell}}" for n in names))
     for label, cells in table:
         print(f"{label:{width}}" + "".join(f"{c:>{cell}}" for c in cells))
+    codes = {f[phase]["code"]["sha256"] for f in figures.values() for phase in ("index", "search")}
+    if len(codes) > 1:
+        print(f"WARNING: the knowledge-base code changed during the run ({sorted(codes)})")
     for n in names:
         slow = figures[n]["search"]["slowest"][:3]
         print(
@@ -903,6 +920,21 @@ def cpu_cell(cpu: dict[str, float]) -> str:
 
 def latency_pair(d: dict[str, float]) -> str:
     return f"{fmt(d['max'])} / {fmt(d['mean'])}"
+
+
+def git_head() -> str:
+    """The commit the project folder is at (read only), for the record."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return ""
+    return done.stdout.strip()
 
 
 def parse_args() -> argparse.Namespace:
@@ -952,6 +984,7 @@ def main() -> int:
             "seed": args.seed,
             "cpus": os.cpu_count(),
             "target_p95_ms": TARGET_P95_MS,
+            "commit": git_head(),
             "databases": figures,
         }
         args.json.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")

@@ -48,21 +48,26 @@ class Ingested:
 CALL_ROW = "SELECT * FROM calls_call WHERE phone_system_id = %s AND call_id = %s"
 
 
+def _select_locked(system: PhoneSystem, call_id: str) -> Call | None:
+    # SQLite has no FOR UPDATE; its IMMEDIATE transactions (settings.py) serialise writers.
+    lock = CALL_ROW + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+    return next(iter(Call.objects.raw(lock, [system.pk, call_id])), None)
+
+
 def _locked_call(system: PhoneSystem, event: CtiEventIn) -> Call:
     """The call row, locked for this transaction; created by the first event that names it
     (ON CONFLICT DO NOTHING: a concurrent first event of the same call is no error, and no
-    savepoint is needed). Raw SQL: this runs for every event, and building the ORM query cost
+    savepoint is needed). A new_call usually creates its call, so it inserts first; the other
+    events look first. Raw SQL: this runs for every event, and building the ORM query cost
     more CPU than the database spent on it."""
-    # SQLite has no FOR UPDATE; its IMMEDIATE transactions (settings.py) serialise writers.
-    lock = CALL_ROW + (" FOR UPDATE" if connection.features.has_select_for_update else "")
-    params = [system.pk, event.call_id]
-    found = list(Call.objects.raw(lock, params))
-    if not found:
+    call = None if event.event == EventKind.NEW_CALL else _select_locked(system, event.call_id)
+    if call is None:
         Call.objects.bulk_create(
             [Call(phone_system=system, call_id=event.call_id)], ignore_conflicts=True
         )
-        found = list(Call.objects.raw(lock, params))
-    return found[0]
+        call = _select_locked(system, event.call_id)
+    assert call is not None
+    return call
 
 
 INSERT_EVENT = (
