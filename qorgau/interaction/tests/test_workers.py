@@ -92,6 +92,9 @@ def test_several_workers_never_deliver_twice(personas, make_agency, register, re
         "almaty.police", "central", "almaty", [2], email=False, webhook=receiver.url
     )
     deliveries = [_send(personas, agency, register) for _ in range(30)]
+    # Each answer takes 0.25 s, so the work lasts longer than a worker's start-up and all three
+    # workers take part (without it, on a busy machine the first could finish alone).
+    receiver.hang_seconds = 0.25
     workers = [_worker("--once", "--threads", "2", "--name", f"w{i}") for i in range(3)]
     for worker in workers:
         assert worker.wait(60) == 0, worker.stderr.read() if worker.stderr else ""
