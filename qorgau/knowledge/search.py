@@ -2,7 +2,8 @@
 
 1. The query is analysed (analysis.py): each word's own terms, its thesaurus expansions, and,
    for a word the index has never seen, the nearest index terms by edit distance (typos).
-2. The database finds up to CANDIDATES published articles containing any of those terms:
+2. The database finds up to CANDIDATES published articles that contain every query word (any
+   of its terms); only when fewer than a quarter of that are found, also those with any word.
    SQLite through its FTS5 table, PostgreSQL through its GIN-indexed tsvector; titles weigh
    more in both (bm25 column weights / ts_rank weights A and B).
 3. The candidates are ranked here, the same way on both databases: for every query word the best
