@@ -21,7 +21,11 @@ What it measures
     the searching process (a fresh process, like a server worker: Django, the caches of the
     analysis and the typo vocabulary), and the cold load of the typo vocabulary;
   - size on disk: the knowledge tables with their indexes (SQLite: dbstat, FTS5 shadow tables
-    included; PostgreSQL: pg_total_relation_size) and the whole database.
+    included; PostgreSQL: pg_total_relation_size) and the whole database;
+  - CPU while indexing and while searching, in % of one core: the whole machine, this script,
+    and others (neither this script nor PostgreSQL), since other work on the machine slows
+    the figures; and a hash of the qorgau/knowledge sources each worker ran, with a warning
+    when they changed during the run.
   Target on the 2-core machine: kb_search p95 <= 30 ms on both databases.
 
 How

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from django.db import connection
 from django.utils.html import escape
@@ -76,7 +76,7 @@ class Hit:
 # --- typo correction ---------------------------------------------------------------------------
 
 
-@cache
+@lru_cache(maxsize=1)  # only the newest vocabulary: older versions would pile up
 def _vocabulary(version: int) -> tuple[str, ...]:
     """All index terms as of `version` (the highest SearchTerm id): a per-process cache that is
     only ever stale by the terms added since, never wrong."""
