@@ -20,7 +20,7 @@ from qorgau.core.roles import Perm
 from qorgau.knowledge.actions import article_use
 from qorgau.knowledge.models import Article, ArticleStatus, SearchGap
 from qorgau.knowledge.render import render_markdown
-from qorgau.knowledge.search import gap_record, kb_search
+from qorgau.knowledge.search import kb_search_logged
 
 router = Router(tags=["knowledge base"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -76,9 +76,9 @@ def hit_out(article: Article, score: float = 0.0, snippet: str = "") -> dict[str
 def search(request: HttpRequest, filters: Query[SearchFilters]) -> list[dict[str, Any]]:
     require(request.user, Perm.KB_READ)
     text = filters.q.replace("\x00", " ").strip()
-    hits = kb_search(text, lang=filters.lang[:2], direction=filters.direction, limit=filters.limit)
-    if text and not hits:
-        gap_record(text, filters.lang)
+    hits = kb_search_logged(
+        text, lang=filters.lang[:2], direction=filters.direction, limit=filters.limit
+    )
     return [hit_out(h.article, h.score, h.snippet) for h in hits]
 
 

@@ -278,6 +278,16 @@ def kb_search(
     ]
 
 
+def kb_search_logged(
+    text: str, *, lang: str = "", direction: int | None = None, limit: int = 10
+) -> list[Hit]:
+    """kb_search for a consultant's query: a query that finds nothing is kept for the editors."""
+    hits = kb_search(text, lang=lang, direction=direction, limit=limit) if text else []
+    if text and not hits:
+        gap_record(text, lang)
+    return hits
+
+
 def gap_record(text: str, lang: str) -> None:
     """Keep a search that found nothing, with personal data masked (issue 4, item 6)."""
     from qorgau.interaction.masking import mask_text

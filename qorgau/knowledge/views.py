@@ -17,7 +17,7 @@ from qorgau.knowledge.actions import article_edit, article_transition, article_u
 from qorgau.knowledge.forms import ArticleForm
 from qorgau.knowledge.models import Article, ArticleStatus, ArticleUse, SearchGap
 from qorgau.knowledge.render import render_markdown
-from qorgau.knowledge.search import gap_record, kb_search
+from qorgau.knowledge.search import kb_search_logged
 
 
 @login_required
@@ -26,9 +26,7 @@ def search(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.KB_READ)
     text = request.GET.get("q", "").replace("\x00", " ").strip()[:500]
     lang = request.GET.get("lang", "")[:2] or (request.LANGUAGE_CODE or "")[:2]
-    hits = kb_search(text, lang=lang) if text else []
-    if text and not hits:
-        gap_record(text, lang)
+    hits = kb_search_logged(text, lang=lang)
     context = {"q": text, "lang": lang, "hits": hits, "appeal": request.GET.get("appeal", "")}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "knowledge/_results.html", context)
