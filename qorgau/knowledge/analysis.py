@@ -137,11 +137,11 @@ def analyse_query(text: str, limit: int = 12) -> list[QueryWord]:
         terms = word_terms(word, lang)
         seen[word] = QueryWord(word, terms, thesaurus_expansions(terms) - terms)
     query_terms = [w.terms for w in seen.values()]
-    for phrase, group in _phrases():
+    for number, (phrase, group) in enumerate(_phrases()):
         if all(any(part & terms for terms in query_terms) for part in phrase):
-            seen[" ".join(sorted(next(iter(p)) for p in phrase))] = QueryWord(
-                "", frozenset(), group
-            )
+            # A key of its own: one taken from the phrase's (unordered) terms could make two
+            # phrases collide in some processes and not in others.
+            seen[f"#phrase{number}"] = QueryWord("", frozenset(), group)
     return list(seen.values())
 
 
