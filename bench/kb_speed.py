@@ -57,7 +57,7 @@ worker failed.
 
 Usage: .venv/bin/python bench/kb_speed.py [--articles 100000] [--queries 300]
            [--database sqlite|postgres|both] [--saved 10000] [--batch 500] [--profile 0]
-           [--seed 1] [--json PATH]
+           [--seed 1] [--json PATH] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -86,6 +86,7 @@ from typing import Any
 import psycopg
 from common import (  # bench/common.py: the script's own folder is first on sys.path
     CLK_TCK,
+    HOST,
     OUT_DIR,
     PROJECT_DIR,
     SetupError,
@@ -815,23 +816,38 @@ def run_worker(args: argparse.Namespace, phase: str, db: str, env: dict[str, str
 
 
 def measure(args: argparse.Namespace, db: str) -> dict[str, Any]:
-    var_dir = Path(tempfile.mkdtemp(prefix=f"qorgau-kbspeed-{db}-"))
+    """Index and search one database. With --keep DIR the database stays (SQLite in DIR,
+    PostgreSQL as qorgau_kbspeed) with its indexing figures in DIR/<db>-index.json, and a later
+    run with the same --keep searches it again without indexing."""
+    var_dir = args.keep or Path(tempfile.mkdtemp(prefix=f"qorgau-kbspeed-{db}-"))
+    var_dir.mkdir(parents=True, exist_ok=True)
+    kept = var_dir / f"{db}-index.json" if args.keep else None
+    reuse = kept is not None and kept.exists()
     created = False
     try:
         if db == "postgres":
-            log(f"creating database {DB_NAME}")
-            url = database_create(DB_NAME, log)
-            created = True
+            if not reuse:
+                log(f"creating database {DB_NAME}")
+                database_create(DB_NAME, log)
+            created = not args.keep
+            url = f"postgres://postgres@{HOST}:5432/{DB_NAME}"
         else:
             url = f"sqlite:///{var_dir}/kbspeed.sqlite3"
         env = product_env(url, var_dir)
-        index = run_worker(args, "index", db, env)
+        if reuse and kept:
+            log(f"{db}: reusing the database indexed earlier ({kept})")
+            index = json.loads(kept.read_text())
+        else:
+            index = run_worker(args, "index", db, env)
+            if kept:
+                kept.write_text(json.dumps(index, ensure_ascii=False, indent=1))
         log(f"{db}: searching ({WARMUP_QUERIES} warm-up + {args.queries} queries)")
         return {"index": index, "search": run_worker(args, "search", db, env)}
     finally:
         if created:
             database_drop_logged(DB_NAME, log)
-        shutil.rmtree(var_dir, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(var_dir, ignore_errors=True)
 
 
 def mb(kb_or_bytes: float, unit: int = 1024) -> str:
@@ -956,6 +972,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--profile", type=int, default=0, help="queries to run under cProfile")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="keep the databases here; reuse them next time"
+    )
     parser.add_argument("--worker", choices=("index", "search"), help=argparse.SUPPRESS)
     parser.add_argument("--worker-db", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)

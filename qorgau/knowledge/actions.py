@@ -29,8 +29,8 @@ from qorgau.knowledge.models import (
     ArticleVersion,
     Audience,
     SearchEntry,
-    SearchTerm,
 )
+from qorgau.knowledge.postings import postings_write
 from qorgau.reference.models import Direction
 
 if TYPE_CHECKING:
@@ -78,9 +78,11 @@ class ArticleIn(BaseModel):
 
 
 def index_article(article: Article) -> None:
-    """Bring the search index up to date for one article (inside the caller's transaction)."""
-    title = " ".join(text_terms(article.title + " " + " ".join(article.tags), article.lang))
-    body = " ".join(text_terms(article.body, article.lang))
+    """Bring the search index up to date for one article (inside the caller's transaction): its
+    SearchEntry (and FTS5 row on SQLite), its terms and its impact-ordered postings."""
+    title_terms = text_terms(article.title + " " + " ".join(article.tags), article.lang)
+    body_terms = text_terms(article.body, article.lang)
+    title, body = " ".join(title_terms), " ".join(body_terms)
     SearchEntry.objects.update_or_create(
         article=article, defaults={"lang": article.lang, "title_terms": title, "body_terms": body}
     )
@@ -91,10 +93,7 @@ def index_article(article: Article) -> None:
                 "INSERT INTO knowledge_fts (rowid, title_terms, body_terms) VALUES (%s, %s, %s)",
                 [article.pk, title, body],
             )
-    new_terms = {t for t in (title + " " + body).split() if len(t) <= 60}
-    SearchTerm.objects.bulk_create(
-        [SearchTerm(term=t) for t in sorted(new_terms)], ignore_conflicts=True, batch_size=1000
-    )
+    postings_write(article.pk, title_terms, body_terms)
 
 
 # --- saving and the workflow ---------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 1. The query is analysed (analysis.py): each word's own terms, its thesaurus expansions, and,
    for a word the index has never seen, the nearest index terms by edit distance (typos).
-2. The database finds up to CANDIDATES published articles that contain every query word (any
-   of its terms); only when fewer than a quarter of that are found, also those with any word.
-   SQLite through its FTS5 table, PostgreSQL through its GIN-indexed tsvector; titles weigh
-   more in both (bm25 column weights / ts_rank weights A and B).
+2. Candidates: for each query word, the CANDIDATES published articles where its terms weigh
+   most, read from the impact-ordered postings (postings.py, decision 0010), so the cost does
+   not grow with the number of articles that contain a common word. The database then gives
+   their full-text rank: SQLite through its FTS5 table, PostgreSQL through its GIN-indexed
+   tsvector; titles weigh more in both (bm25 column weights / ts_rank weights A and B).
 3. The candidates are ranked here, the same way on both databases: for every query word the best
    of its terms found (own 1.0, typo fix 0.7, thesaurus 0.5; ×2 in the title), weighted by how
    rare the word is among the candidates, plus a share of the database's own rank. Articles in
@@ -35,7 +36,8 @@ from qorgau.knowledge.analysis import (
     word_terms,
     words,
 )
-from qorgau.knowledge.models import Article, ArticleStatus, SearchEntry, SearchGap, SearchTerm
+from qorgau.knowledge.models import Article, SearchEntry, SearchGap, SearchTerm
+from qorgau.knowledge.postings import best_articles
 
 CANDIDATES = 200
 TYPO_WEIGHT = 0.7
@@ -46,23 +48,14 @@ MAX_QUERY_CHARS = 500
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 
 
-# Published articles with any of the terms, optionally of one direction (rule 10).
-IN_DIRECTION = (
-    " AND (CAST(%s AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM knowledge_article_directions d"
-    " JOIN reference_direction r ON r.id = d.direction_id"
-    " WHERE d.article_id = a.id AND r.code = %s))"
+# The database's own relevance (FTS5 bm25 / ts_rank, titles weighing more) of the candidates.
+SQLITE_RANK_SQL = (
+    "SELECT rowid, -bm25(knowledge_fts, 4.0, 1.0) FROM knowledge_fts"
+    " WHERE knowledge_fts MATCH %s AND rowid IN ({ids})"
 )
-POSTGRES_SQL = (
-    "SELECT s.article_id, ts_rank(s.vector, to_tsquery('simple', %s))"  # noqa: S608 - constants only
-    " FROM knowledge_searchentry s JOIN knowledge_article a ON a.id = s.article_id"
-    " WHERE s.vector @@ to_tsquery('simple', %s) AND a.status = %s"
-    f"{IN_DIRECTION} ORDER BY 2 DESC LIMIT %s"
-)
-SQLITE_SQL = (
-    "SELECT f.rowid, -bm25(knowledge_fts, 4.0, 1.0) FROM knowledge_fts f"  # noqa: S608 - constants only
-    " JOIN knowledge_article a ON a.id = f.rowid"
-    " WHERE knowledge_fts MATCH %s AND a.status = %s"
-    f"{IN_DIRECTION} ORDER BY bm25(knowledge_fts, 4.0, 1.0) LIMIT %s"
+POSTGRES_RANK_SQL = (
+    "SELECT article_id, ts_rank(vector, to_tsquery('simple', %s)) FROM knowledge_searchentry"
+    " WHERE article_id = ANY(%s)"
 )
 
 
@@ -113,42 +106,43 @@ def _corrections(query: list[QueryWord]) -> dict[str, frozenset[str]]:
 # --- candidates from the database --------------------------------------------------------------
 
 
-def _match(groups: list[list[str]], all_words: bool) -> tuple[str, str]:
-    """The FTS5 and tsquery expressions: each group (one query word's terms) ORed inside, the
-    groups joined by AND (all words) or OR (any word)."""
-    fts = (" AND " if all_words else " OR ").join(
-        "(" + " OR ".join(f'"{t}"' for t in group) + ")" for group in groups
-    )
-    tsquery = (" & " if all_words else " | ").join(
-        "(" + " | ".join(group) + ")" for group in groups
-    )
-    return fts, tsquery
+def _match(groups: list[list[str]]) -> tuple[str, str]:
+    """The FTS5 and tsquery expressions for any of the groups' terms."""
+    terms = sorted({t for group in groups for t in group})
+    return " OR ".join(f'"{t}"' for t in terms), " | ".join(terms)
 
 
-def _lookup(groups: list[list[str]], all_words: bool, code: str | None) -> dict[int, float]:
-    fts, tsquery = _match(groups, all_words)
-    if connection.vendor == "postgresql":
-        sql, args = POSTGRES_SQL, [tsquery, tsquery, ArticleStatus.PUBLISHED, code, code]
-    else:
-        sql, args = SQLITE_SQL, [fts, ArticleStatus.PUBLISHED, code, code]
+def _database_rank(groups: list[list[str]], ids: list[int]) -> dict[int, float]:
+    """article id → the database's full-text rank for the query's terms (higher is better)."""
+    fts, tsquery = _match(groups)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*args, CANDIDATES])
-        return {int(pk): float(rank) for pk, rank in cursor.fetchall()}
+        if connection.vendor == "postgresql":
+            cursor.execute(POSTGRES_RANK_SQL, [tsquery, ids])
+        else:
+            placeholders = ", ".join(["%s"] * len(ids))
+            cursor.execute(SQLITE_RANK_SQL.format(ids=placeholders), [fts, *ids])
+        rank = {int(pk): float(value) for pk, value in cursor.fetchall()}
+    return {pk: rank.get(pk, 0.0) for pk in ids}
 
 
 def _candidates(word_terms: list[frozenset[str]], direction: int | None) -> dict[int, float]:
-    """article id → the database's own relevance (higher is better). Articles with every query
-    word first (few rows for the database to rank, even among 100,000 articles); only when
-    they are too few, articles with any of the words as well."""
+    """article id → the database's own relevance (higher is better), for each query word's
+    CANDIDATES best published articles by the impact of its terms (postings.py): a few hundred
+    index rows per term, however many of 100,000 articles contain it."""
     groups = [sorted(t for t in terms if t.isalnum()) for terms in word_terms]
     groups = [g for g in groups if g]
     if not groups:
         return {}
     code = str(direction) if direction is not None else None
-    found = _lookup(groups, True, code)
-    if len(groups) > 1 and len(found) < CANDIDATES // 4:
-        found = {**_lookup(groups, False, code), **found}
-    return found
+    best = best_articles({t for group in groups for t in group}, code, CANDIDATES)
+    chosen: set[int] = set()
+    for group in groups:
+        impact: dict[int, int] = {}
+        for term in group:
+            for article_id, value in best.get(term, ()):
+                impact[article_id] = max(value, impact.get(article_id, 0))
+        chosen.update(sorted(impact, key=lambda a: (-impact[a], a))[:CANDIDATES])
+    return _database_rank(groups, sorted(chosen)) if chosen else {}
 
 
 # --- ranking -----------------------------------------------------------------------------------
