@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,21 +79,18 @@ class ArticleIn(BaseModel):
 
 def index_article(article: Article) -> None:
     """Bring the search index up to date for one article (inside the caller's transaction): its
-    SearchEntry (and FTS5 row on SQLite), its terms and its impact-ordered postings."""
-    title_terms = text_terms(article.title + " " + " ".join(article.tags), article.lang)
-    body_terms = text_terms(article.body, article.lang)
-    title, body = " ".join(title_terms), " ".join(body_terms)
+    SearchEntry, its terms and, when it is published, its impact-ordered postings."""
+    title = text_terms(article.title + " " + " ".join(article.tags), article.lang)
+    body = text_terms(article.body, article.lang)
     SearchEntry.objects.update_or_create(
-        article=article, defaults={"lang": article.lang, "title_terms": title, "body_terms": body}
+        article=article,
+        defaults={
+            "lang": article.lang,
+            "title_terms": " ".join(title),
+            "body_terms": " ".join(body),
+        },
     )
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM knowledge_fts WHERE rowid = %s", [article.pk])
-            cursor.execute(
-                "INSERT INTO knowledge_fts (rowid, title_terms, body_terms) VALUES (%s, %s, %s)",
-                [article.pk, title, body],
-            )
-    postings_write(article.pk, title_terms, body_terms)
+    postings_write(article.pk, article.status == ArticleStatus.PUBLISHED, title, body)
 
 
 # --- saving and the workflow ---------------------------------------------------------------------
@@ -201,6 +198,7 @@ def article_transition(*, user: User | AnonymousUser, key: str, status: str) -> 
             )
         article.status = status
         article.save(update_fields=["status", "updated_at"])
+        index_article(article)  # only published articles are in the postings
         audit_record(
             actor=user, action="article." + status, object_type="article", object_ref=article.key
         )

@@ -2,8 +2,9 @@
 
 An article has one language (kk or ru) and may name its counterpart in the other language. Each
 edit makes a new version (who, when, what changed); the article row holds the current text. The
-search index row holds the text after the shared analysis step (analysis.py), which feeds
-SQLite's FTS5 table and PostgreSQL's tsvector alike."""
+search index row holds the text after the shared analysis step (analysis.py); the impact-ordered
+postings that the search reads are made from it (postings.py, the same on SQLite and
+PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ class ArticleVersion(models.Model):
 
 class SearchEntry(models.Model):
     """The article after the shared analysis step: space-separated index terms of the title and
-    of the body. On SQLite an FTS5 table mirrors it; on PostgreSQL a GIN-indexed tsvector."""
+    of the body, in order (for term frequencies). The postings (postings.py) are made from it."""
 
     article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True)
     lang = models.CharField(max_length=2, db_index=True)
@@ -80,9 +81,11 @@ class SearchEntry(models.Model):
 
 
 class SearchTerm(models.Model):
-    """Every distinct index term, for typo correction of query words."""
+    """Every distinct index term: the vocabulary for typo correction of query words, the key of
+    the postings (postings.py), and how many published articles contain it."""
 
     term = models.CharField(max_length=60, unique=True)
+    articles = models.PositiveIntegerField(default=0)
 
 
 class ArticleUse(models.Model):

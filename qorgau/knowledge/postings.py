@@ -1,16 +1,18 @@
 """Impact-ordered postings of the knowledge-base index (issue 4, item 5; decision 0010).
 
-For every index term of every article, one row (term, impact, article): how well the term
-stands for the article, precomputed when the article is indexed. An index on (term, impact)
+For every index term of every published article, one row (term, impact, article): how well the
+term stands for the article, precomputed when the article is indexed. An index on (term, impact)
 gives each term's best articles at once, so a search among 100,000 articles reads a few hundred
-rows per term instead of letting the database rank every article that contains a common word
-(бала, ребенок are in half of them).
+rows per term instead of ranking every article that contains a common word (бала, ребенок are in
+half of them). Each SearchTerm counts the published articles that contain it (for the rarity of
+a word in ranking); the postings and the counts change together, in the indexing transaction.
 
 Impact: 2 when the term is in the title or tags, else 1, plus a BM25-like share of its frequency
 (title occurrences count 4 times, like the title weight of the full-text rank), in thousandths.
 It depends on the article alone, so writing one article never rewrites another's rows.
 
-The table is plain SQL (migration 0003), the same on SQLite and PostgreSQL.
+The table is plain SQL (migration 0003), the same on SQLite and PostgreSQL; row-locked counter
+updates are safe with any number of processes writing articles.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
+from django.db.models import F
 
 from qorgau.knowledge.models import ArticleStatus, SearchEntry, SearchTerm
 
@@ -31,18 +34,18 @@ MAX_TERM = 60  # longer terms are not indexed (SearchTerm.term's length)
 
 INSERT_SQL = "INSERT INTO knowledge_posting (term_id, impact, article_id) VALUES (%s, %s, %s)"
 DELETE_SQL = "DELETE FROM knowledge_posting WHERE article_id = %s"
-# One term's best published articles, optionally of one direction (rule 10): the database walks
-# the (term, impact) index from the top and stops at the limit.
+OLD_TERMS_SQL = "SELECT term_id FROM knowledge_posting WHERE article_id = %s"
+# One term's best articles, optionally of one direction (rule 10): the database walks the
+# (term, impact) index from the top and stops at the limit.
 BEST_SQL = (
     "SELECT * FROM (SELECT p.term_id, p.article_id, p.impact FROM knowledge_posting p"
-    " JOIN knowledge_article a ON a.id = p.article_id"
-    " WHERE p.term_id = %s AND a.status = %s{direction}"
+    " WHERE p.term_id = %s{direction}"
     " ORDER BY p.impact DESC, p.article_id LIMIT %s) AS best{number}"
 )
 IN_DIRECTION = (
     " AND EXISTS (SELECT 1 FROM knowledge_article_directions d"
     " JOIN reference_direction r ON r.id = d.direction_id"
-    " WHERE d.article_id = a.id AND r.code = %s)"
+    " WHERE d.article_id = p.article_id AND r.code = %s)"
 )
 
 
@@ -74,14 +77,27 @@ def term_ids(terms: Iterable[str]) -> dict[str, int]:
     return known
 
 
-def postings_write(article_id: int, title: Sequence[str], body: Sequence[str]) -> None:
-    """Replace one article's postings (inside the caller's transaction)."""
-    weights = impacts(title, body)
+def postings_write(
+    article_id: int, published: bool, title: Sequence[str], body: Sequence[str]
+) -> None:
+    """Replace one article's postings (none unless it is published) and keep the terms' article
+    counts (inside the caller's transaction)."""
+    weights = impacts(title, body) if published else {}
     ids = term_ids(weights)
     with connection.cursor() as cursor:
+        cursor.execute(OLD_TERMS_SQL, [article_id])
+        old = {term_id for (term_id,) in cursor.fetchall()}
         cursor.execute(DELETE_SQL, [article_id])
         rows = [(ids[term], impact, article_id) for term, impact in sorted(weights.items())]
         cursor.executemany(INSERT_SQL, rows)
+    new = set(ids.values())
+    _count(new - old, +1)
+    _count(old - new, -1)
+
+
+def _count(term_ids: set[int], change: int) -> None:
+    if term_ids:
+        SearchTerm.objects.filter(pk__in=sorted(term_ids)).update(articles=F("articles") + change)
 
 
 def best_articles(
@@ -95,7 +111,7 @@ def best_articles(
     for number, term_id in enumerate(sorted(ids)):
         filtered = IN_DIRECTION if direction is not None else ""
         parts.append(BEST_SQL.format(direction=filtered, number=number))
-        args += [term_id, ArticleStatus.PUBLISHED, *([direction] if filtered else []), limit]
+        args += [term_id, *([direction] if filtered else []), limit]
     found: dict[str, list[tuple[int, int]]] = {term: [] for term in ids.values()}
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), args)
@@ -109,20 +125,30 @@ def postings_rebuild(
     terms: type[SearchTerm] = SearchTerm,
     batch: int = 1000,
 ) -> int:
-    """Write the postings of every indexed article from its SearchEntry (migration 0003 passes
-    its historical models; also for a change of the impact formula); returns the articles."""
+    """Write the postings of every published article from its SearchEntry, and count the terms'
+    articles again (migrations pass their historical models; also for a change of the impact
+    formula); returns the number of published articles."""
     ids = dict(terms.objects.values_list("term", "id"))
-    done = 0
+    counts: Counter[int] = Counter()
+    published = entries.objects.filter(article__status=ArticleStatus.PUBLISHED)
+    found = published.values_list("article_id", "title_terms", "body_terms")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM knowledge_posting")
         rows: list[tuple[int, int, int]] = []
-        found = entries.objects.values_list("article_id", "title_terms", "body_terms")
         for article_id, title, body in found.iterator(chunk_size=batch):
             weights = impacts(title.split(), body.split())
             rows += [(ids[t], impact, article_id) for t, impact in weights.items() if t in ids]
-            done += 1
             if len(rows) >= 50 * batch:
                 cursor.executemany(INSERT_SQL, rows)
+                counts.update(term_id for term_id, _impact, _article in rows)
                 rows.clear()
         cursor.executemany(INSERT_SQL, rows)
-    return done
+        counts.update(term_id for term_id, _impact, _article in rows)
+    terms.objects.update(articles=0)
+    by_count: dict[int, list[int]] = {}
+    for term_id, count in counts.items():
+        by_count.setdefault(count, []).append(term_id)
+    for count, term_list in by_count.items():
+        for start in range(0, len(term_list), 500):
+            terms.objects.filter(pk__in=term_list[start : start + 500]).update(articles=count)
+    return published.count()

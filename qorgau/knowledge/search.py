@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db import connection
 from django.utils.html import escape
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -36,27 +36,22 @@ from qorgau.knowledge.analysis import (
     word_terms,
     words,
 )
-from qorgau.knowledge.models import Article, SearchEntry, SearchGap, SearchTerm
-from qorgau.knowledge.postings import best_articles
+from qorgau.knowledge.models import Article, ArticleStatus, SearchEntry, SearchGap, SearchTerm
+from qorgau.knowledge.postings import (
+    LENGTH_SHARE,
+    SATURATION,
+    TITLE_FREQUENCY,
+    best_articles,
+)
 
-CANDIDATES = 200
+CANDIDATES = 240  # articles ranked per query, shared among its words
+MIN_PER_WORD = 60
 TYPO_WEIGHT = 0.7
 TITLE_WEIGHT = 2.0
 SAME_LANGUAGE_BONUS = 1.1
-DATABASE_RANK_WEIGHT = 1.0
+BM25_WEIGHT = 1.0
 MAX_QUERY_CHARS = 500
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
-
-
-# The database's own relevance (FTS5 bm25 / ts_rank, titles weighing more) of the candidates.
-SQLITE_RANK_SQL = (
-    "SELECT rowid, -bm25(knowledge_fts, 4.0, 1.0) FROM knowledge_fts"
-    " WHERE knowledge_fts MATCH %s AND rowid IN ({ids})"
-)
-POSTGRES_RANK_SQL = (
-    "SELECT article_id, ts_rank(vector, to_tsquery('simple', %s)) FROM knowledge_searchentry"
-    " WHERE article_id = ANY(%s)"
-)
 
 
 @dataclass(frozen=True)
@@ -77,8 +72,22 @@ def _vocabulary(version: int) -> tuple[str, ...]:
 
 
 def _vocabulary_now() -> tuple[str, ...]:
-    latest = SearchTerm.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    return _vocabulary(latest)
+    return _vocabulary(_latest_term())
+
+
+@lru_cache(maxsize=1)
+def _published(version: int) -> int:
+    """Published articles, as of index version `version` (see _vocabulary): for BM25 only, where
+    a count stale by a few articles changes nothing."""
+    return Article.objects.filter(status=ArticleStatus.PUBLISHED).count()
+
+
+def _published_now() -> int:
+    return _published(_latest_term())
+
+
+def _latest_term() -> int:
+    return SearchTerm.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 def _corrections(query: list[QueryWord]) -> dict[str, frozenset[str]]:
@@ -106,43 +115,24 @@ def _corrections(query: list[QueryWord]) -> dict[str, frozenset[str]]:
 # --- candidates from the database --------------------------------------------------------------
 
 
-def _match(groups: list[list[str]]) -> tuple[str, str]:
-    """The FTS5 and tsquery expressions for any of the groups' terms."""
-    terms = sorted({t for group in groups for t in group})
-    return " OR ".join(f'"{t}"' for t in terms), " | ".join(terms)
-
-
-def _database_rank(groups: list[list[str]], ids: list[int]) -> dict[int, float]:
-    """article id → the database's full-text rank for the query's terms (higher is better)."""
-    fts, tsquery = _match(groups)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(POSTGRES_RANK_SQL, [tsquery, ids])
-        else:
-            placeholders = ", ".join(["%s"] * len(ids))
-            cursor.execute(SQLITE_RANK_SQL.format(ids=placeholders), [fts, *ids])
-        rank = {int(pk): float(value) for pk, value in cursor.fetchall()}
-    return {pk: rank.get(pk, 0.0) for pk in ids}
-
-
-def _candidates(word_terms: list[frozenset[str]], direction: int | None) -> dict[int, float]:
-    """article id → the database's own relevance (higher is better), for each query word's
-    CANDIDATES best published articles by the impact of its terms (postings.py): a few hundred
-    index rows per term, however many of 100,000 articles contain it."""
-    groups = [sorted(t for t in terms if t.isalnum()) for terms in word_terms]
-    groups = [g for g in groups if g]
+def _candidates(word_terms: list[frozenset[str]], direction: int | None) -> list[int]:
+    """Ids of the articles to rank: for each query word, its best published articles by the
+    impact of any of its terms, read from the postings (postings.py). A few hundred index rows
+    per term, however many of 100,000 articles contain the word."""
+    groups = [terms for terms in word_terms if terms]
     if not groups:
-        return {}
+        return []
+    per_word = max(MIN_PER_WORD, CANDIDATES // len(groups))
     code = str(direction) if direction is not None else None
-    best = best_articles({t for group in groups for t in group}, code, CANDIDATES)
+    best = best_articles(frozenset().union(*groups), code, per_word)
     chosen: set[int] = set()
     for group in groups:
         impact: dict[int, int] = {}
         for term in group:
             for article_id, value in best.get(term, ()):
                 impact[article_id] = max(value, impact.get(article_id, 0))
-        chosen.update(sorted(impact, key=lambda a: (-impact[a], a))[:CANDIDATES])
-    return _database_rank(groups, sorted(chosen)) if chosen else {}
+        chosen.update(sorted(impact, key=lambda a: (-impact[a], a))[:per_word])
+    return sorted(chosen)
 
 
 # --- ranking -----------------------------------------------------------------------------------
@@ -177,22 +167,53 @@ class Candidate:
     lang: str
     title: frozenset[str]
     body: frozenset[str]
+    frequency: dict[str, int]  # the query's terms: body count + TITLE_FREQUENCY × title count
+    length: int
 
 
-def _load(found: dict[int, float], wanted: frozenset[str]) -> list[Candidate]:
-    rows = SearchEntry.objects.filter(article_id__in=found).values_list(
+def _load(ids: list[int], wanted: frozenset[str]) -> list[Candidate]:
+    rows = SearchEntry.objects.filter(article_id__in=ids).values_list(
         "article_id", "lang", "title_terms", "body_terms"
     )
-    return [
-        Candidate(pk, lang, wanted.intersection(title.split()), wanted.intersection(body.split()))
-        for pk, lang, title, body in rows
-    ]
+    candidates = []
+    for pk, lang, title_text, body_text in rows:
+        title, body = title_text.split(), body_text.split()
+        frequency = Counter(t for t in body if t in wanted)
+        body_found = frozenset(frequency)
+        for term in wanted.intersection(title):
+            frequency[term] += TITLE_FREQUENCY * title.count(term)
+        candidates.append(
+            Candidate(
+                pk, lang, wanted.intersection(title), body_found, frequency, len(title) + len(body)
+            )
+        )
+    return candidates
+
+
+def _idf(terms: frozenset[str]) -> dict[str, float]:
+    """BM25's inverse document frequency of each term among the published articles."""
+    total = _published_now()
+    counts = dict(SearchTerm.objects.filter(term__in=terms).values_list("term", "articles"))
+    return {
+        term: max(math.log((max(total - n, 0) + 0.5) / (n + 0.5)), 1e-6)
+        for term in terms
+        for n in [counts.get(term, 0)]
+    }
+
+
+def _bm25(candidate: Candidate, idf: dict[str, float], average: float) -> float:
+    """Okapi BM25 of the query's terms, as SQLite's FTS5 computes it (titles weighing more);
+    `average`: the candidates' mean length, for the corpus's."""
+    norm = SATURATION * (1 - LENGTH_SHARE + LENGTH_SHARE * candidate.length / average)
+    return sum(
+        idf[term] * f * (SATURATION + 1) / (f + norm) for term, f in candidate.frequency.items()
+    )
 
 
 def _rank(
     query: list[QueryWord],
     fixes: dict[str, frozenset[str]],
-    found: dict[int, float],
+    ids: list[int],
     lang: str,
     query_language: str,
 ) -> list[tuple[float, int]]:
@@ -205,14 +226,17 @@ def _rank(
         for translation in (False, True)
     }
     wanted = frozenset().union(*(t for o in options[False] for _w, t in o))
-    candidates = _load(found, wanted)
-    top = max(found.values(), default=1.0) or 1.0
+    candidates = _load(ids, wanted)
+    idf = _idf(wanted)
+    average = sum(c.length for c in candidates) / len(candidates) if candidates else 1.0
+    relevance = {c.pk: _bm25(c, idf, average or 1.0) for c in candidates}
+    top = max(relevance.values(), default=1.0) or 1.0
     rarity = [_rarity(word_options, candidates) for word_options in options[False]]
     scored = []
     for c in candidates:
         per_word = [_word_score(o, c.title, c.body) for o in options[c.lang != query_language]]
         score = sum(s * r for s, r in zip(per_word, rarity, strict=True))
-        score += DATABASE_RANK_WEIGHT * found[c.pk] / top
+        score += BM25_WEIGHT * relevance[c.pk] / top
         if c.lang == lang:
             score *= SAME_LANGUAGE_BONUS
         scored.append((score, c.pk))
@@ -260,15 +284,18 @@ def kb_search(
     if not query:
         return []
     fixes = _corrections(query)
-    found = _candidates(
+    ids = _candidates(
         [w.terms | w.expansions | fixes.get(w.word, frozenset()) for w in query], direction
     )
     query_language = query_lang(text) or "ru"
-    ranked = _rank(query, fixes, found, lang, query_language)[:limit] if found else []
-    articles = Article.objects.select_related("pair").in_bulk([pk for _score, pk in ranked])
+    ranked = _rank(query, fixes, ids, lang, query_language)[:limit] if ids else []
+    published = Article.objects.filter(status=ArticleStatus.PUBLISHED).select_related("pair")
+    articles = published.in_bulk([pk for _score, pk in ranked])  # even if an index row is stale
     highlight = frozenset(t for w in query for t in w.terms | fixes.get(w.word, frozenset()))
     return [
-        Hit(articles[pk], round(score, 4), snippet(articles[pk], highlight)) for score, pk in ranked
+        Hit(articles[pk], round(score, 4), snippet(articles[pk], highlight))
+        for score, pk in ranked
+        if pk in articles
     ]
 
 

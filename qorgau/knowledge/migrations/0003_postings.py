@@ -1,7 +1,9 @@
-"""Impact-ordered postings (postings.py, decision 0010): a plain table, filled from the search
-index rows already there, then indexed by (term, impact) and by article."""
+"""Impact-ordered postings (postings.py, decision 0010) replace the databases' own full-text
+indexes: a plain table, the same on SQLite and PostgreSQL, filled from the search index rows
+already there, then indexed by (term, impact) and by article; each term counts its articles.
+The FTS5 table (SQLite) and the tsvector column (PostgreSQL) of migration 0002 are dropped."""
 
-from django.db import migrations
+from django.db import migrations, models
 
 CREATE = {
     # WITHOUT ROWID: the rows are stored in (term, impact, article) order, with no second copy.
@@ -15,8 +17,27 @@ CREATE = {
 INDEXES = {
     "sqlite": ["CREATE INDEX knowledge_posting_article ON knowledge_posting (article_id)"],
     "postgresql": [
-        "CREATE INDEX knowledge_posting_best ON knowledge_posting (term_id, impact DESC, article_id)",
+        "CREATE INDEX knowledge_posting_best ON knowledge_posting"
+        " (term_id, impact DESC, article_id)",
         "CREATE INDEX knowledge_posting_article ON knowledge_posting (article_id)",
+    ],
+}
+FULL_TEXT_DROP = {
+    "sqlite": ["DROP TABLE IF EXISTS knowledge_fts"],
+    "postgresql": ["ALTER TABLE knowledge_searchentry DROP COLUMN IF EXISTS vector"],
+}
+FULL_TEXT_BACK = {
+    "sqlite": [
+        "CREATE VIRTUAL TABLE knowledge_fts USING fts5(title_terms, body_terms, "
+        "tokenize='unicode61 remove_diacritics 0')",
+        "INSERT INTO knowledge_fts (rowid, title_terms, body_terms)"
+        " SELECT article_id, title_terms, body_terms FROM knowledge_searchentry",
+    ],
+    "postgresql": [
+        "ALTER TABLE knowledge_searchentry ADD COLUMN vector tsvector GENERATED ALWAYS AS ("
+        "setweight(to_tsvector('simple', title_terms), 'A') || "
+        "setweight(to_tsvector('simple', body_terms), 'B')) STORED",
+        "CREATE INDEX knowledge_searchentry_vector ON knowledge_searchentry USING gin (vector)",
     ],
 }
 
@@ -25,17 +46,29 @@ def forwards(apps, schema_editor):
     from qorgau.knowledge.postings import postings_rebuild
 
     vendor = schema_editor.connection.vendor
-    schema_editor.execute(CREATE[vendor])
-    postings_rebuild(apps.get_model("knowledge", "SearchEntry"), apps.get_model("knowledge", "SearchTerm"))
+    for sql in [*FULL_TEXT_DROP[vendor], CREATE[vendor]]:
+        schema_editor.execute(sql)
+    postings_rebuild(
+        apps.get_model("knowledge", "SearchEntry"), apps.get_model("knowledge", "SearchTerm")
+    )
     for sql in INDEXES[vendor]:
         schema_editor.execute(sql)
 
 
 def backwards(apps, schema_editor):
-    schema_editor.execute("DROP TABLE knowledge_posting")
+    vendor = schema_editor.connection.vendor
+    for sql in ["DROP TABLE knowledge_posting", *FULL_TEXT_BACK[vendor]]:
+        schema_editor.execute(sql)
 
 
 class Migration(migrations.Migration):
     dependencies = [("knowledge", "0002_search_index")]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [
+        migrations.AddField(
+            model_name="searchterm",
+            name="articles",
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.RunPython(forwards, backwards),
+    ]

@@ -11,8 +11,9 @@ import pytest
 from django.db import connection
 
 from qorgau.knowledge import search
-from qorgau.knowledge.actions import kb_import
-from qorgau.knowledge.models import Article
+from qorgau.core.roles import Role
+from qorgau.knowledge.actions import article_transition, kb_import
+from qorgau.knowledge.models import Article, SearchTerm
 from qorgau.knowledge.postings import impacts, postings_rebuild
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,7 @@ def crowd(db, monkeypatch):
     lines.append(article("about", "Алименты на ребёнка", "Как взыскать алименты через суд."))
     kb_import(lines)
     monkeypatch.setattr(search, "CANDIDATES", 3)
+    monkeypatch.setattr(search, "MIN_PER_WORD", 3)
 
 
 def test_a_title_weighs_more_than_the_body_and_frequency_counts():
@@ -58,9 +60,11 @@ def test_the_article_about_a_common_word_is_found_among_many_that_mention_it(cro
     assert len(found("алименты")) == 3
 
 
-def test_drafts_and_other_directions_never_take_a_published_article_s_place(crowd):
-    Article.objects.filter(key="about").update(status="draft")
+def test_drafts_and_other_directions_never_take_a_published_article_s_place(crowd, make_user):
+    article_transition(user=make_user("s", Role.SUPERVISOR), key="about", status="draft")
     assert "about" not in found("алименты") and len(found("алименты")) == 3
+    Article.objects.filter(key="crowd-0").update(status="draft")  # not through the workflow
+    assert "crowd-0" not in found("алименты")
     kb_import([article("other-direction", "Справка", "Алименты и суд.", direction="5")])
     assert found("алименты", direction=5) == ["other-direction"]
 
@@ -79,8 +83,35 @@ def test_a_deleted_article_leaves_no_postings(crowd):
     assert about.pk not in {row[2] for row in postings()}
 
 
-def test_rebuilding_from_the_index_rows_gives_the_same_postings(crowd):
+def test_rebuilding_from_the_index_rows_gives_the_same_postings_and_counts(crowd):
     """What migration 0003 does for a database indexed before the postings existed."""
+    Article.objects.filter(key="crowd-0").update(status="draft")  # not through the workflow
     written = postings()
-    assert postings_rebuild() == Article.objects.count()
-    assert postings() == written
+    counts = dict(SearchTerm.objects.values_list("term", "articles"))
+    assert counts["алимент"] == 13
+    assert postings_rebuild() == 12
+    assert {row for row in postings() if row[2] != Article.objects.get(key="crowd-0").pk} == {
+        row for row in written if row[2] != Article.objects.get(key="crowd-0").pk
+    }
+    assert dict(SearchTerm.objects.values_list("term", "articles"))["алимент"] == 12
+
+
+def test_archiving_takes_an_article_out_and_publishing_brings_it_back(crowd, make_user):
+    supervisor = make_user("supervisor", Role.SUPERVISOR)
+    article_transition(user=supervisor, key="about", status="archived")
+    assert "about" not in found("алименты")
+    assert SearchTerm.objects.get(term="алимент").articles == 12
+    for status in ("draft", "review", "published"):
+        article_transition(user=supervisor, key="about", status=status)
+    assert found("алименты")[0] == "about"
+
+
+def test_terms_count_the_published_articles_that_contain_them(crowd):
+    def count() -> int:
+        return SearchTerm.objects.get(term="алимент").articles
+
+    assert count() == 13
+    kb_import([article("about", "Опека", "Как оформить опеку.")])
+    assert count() == 12
+    kb_import([article("draft", "Алименты", "Черновик.", status="draft")])
+    assert count() == 12
