@@ -19,20 +19,23 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models import F
 
 from qorgau.knowledge.models import ArticleStatus, SearchEntry, SearchTerm
 
 IMPACT_SCALE = 1000
 TITLE_FREQUENCY = 4
-TYPICAL_LENGTH = 400  # index terms of a typical article (title and body)
+TYPICAL_LENGTH = 335  # BM25's average length: index terms per starter article (title and body)
 SATURATION = 1.2  # BM25's k1
 LENGTH_SHARE = 0.75  # BM25's b
 MAX_TERM = 60  # longer terms are not indexed (SearchTerm.term's length)
 
-INSERT_SQL = "INSERT INTO knowledge_posting (term_id, impact, article_id) VALUES (%s, %s, %s)"
+INSERT_SQL = "INSERT INTO knowledge_posting (term_id, impact, article_id) VALUES {rows}"
+INSERT_ROWS = 1000  # rows per INSERT statement (3 parameters each)
 DELETE_SQL = "DELETE FROM knowledge_posting WHERE article_id = %s"
 OLD_TERMS_SQL = "SELECT term_id FROM knowledge_posting WHERE article_id = %s"
 # One term's best articles, optionally of one direction (rule 10): the database walks the
@@ -42,10 +45,13 @@ BEST_SQL = (
     " WHERE p.term_id = %s{direction}"
     " ORDER BY p.impact DESC, p.article_id LIMIT %s) AS best{number}"
 )
+IMPACTS_SQL = (
+    "SELECT term_id, article_id, impact FROM knowledge_posting"
+    " WHERE article_id IN ({articles}) AND term_id IN ({terms})"
+)
 IN_DIRECTION = (
     " AND EXISTS (SELECT 1 FROM knowledge_article_directions d"
-    " JOIN reference_direction r ON r.id = d.direction_id"
-    " WHERE d.article_id = p.article_id AND r.code = %s)"
+    " WHERE d.article_id = p.article_id AND d.direction_id = %s)"
 )
 
 
@@ -88,11 +94,18 @@ def postings_write(
         cursor.execute(OLD_TERMS_SQL, [article_id])
         old = {term_id for (term_id,) in cursor.fetchall()}
         cursor.execute(DELETE_SQL, [article_id])
-        rows = [(ids[term], impact, article_id) for term, impact in sorted(weights.items())]
-        cursor.executemany(INSERT_SQL, rows)
+        _insert(cursor, [(ids[t], impact, article_id) for t, impact in sorted(weights.items())])
     new = set(ids.values())
     _count(new - old, +1)
     _count(old - new, -1)
+
+
+def _insert(cursor: CursorWrapper, rows: list[tuple[int, int, int]]) -> None:
+    """Rows in multi-row INSERT statements: one round trip per INSERT_ROWS rows."""
+    for start in range(0, len(rows), INSERT_ROWS):
+        chunk = rows[start : start + INSERT_ROWS]
+        sql = INSERT_SQL.format(rows=", ".join(["(%s, %s, %s)"] * len(chunk)))
+        cursor.execute(sql, [value for row in chunk for value in row])
 
 
 def _count(term_ids: set[int], change: int) -> None:
@@ -100,24 +113,63 @@ def _count(term_ids: set[int], change: int) -> None:
         SearchTerm.objects.filter(pk__in=sorted(term_ids)).update(articles=F("articles") + change)
 
 
+@dataclass(frozen=True)
+class Known:
+    """An index term as the search needs it: its id, and how many published articles have it."""
+
+    id: int
+    articles: int
+
+
+def known_terms(terms: Iterable[str]) -> dict[str, Known]:
+    rows = SearchTerm.objects.filter(term__in=set(terms)).values_list("term", "id", "articles")
+    return {term: Known(term_id, articles) for term, term_id, articles in rows}
+
+
 def best_articles(
-    terms: Iterable[str], direction: str | None, limit: int
+    known: dict[str, Known], direction_id: int | None, limit: int
 ) -> dict[str, list[tuple[int, int]]]:
-    """term → up to `limit` (article id, impact) of published articles, best first."""
-    ids = dict(SearchTerm.objects.filter(term__in=set(terms)).values_list("id", "term"))
-    if not ids:
+    """term → up to `limit` (article id, impact) of published articles, best first; only those
+    of one direction (rule 10) when `direction_id` is given."""
+    names = {k.id: term for term, k in known.items()}
+    if not names:
         return {}
     parts, args = [], []
-    for number, term_id in enumerate(sorted(ids)):
-        filtered = IN_DIRECTION if direction is not None else ""
+    for number, term_id in enumerate(sorted(names)):
+        filtered = IN_DIRECTION if direction_id is not None else ""
         parts.append(BEST_SQL.format(direction=filtered, number=number))
-        args += [term_id, *([direction] if filtered else []), limit]
-    found: dict[str, list[tuple[int, int]]] = {term: [] for term in ids.values()}
+        args += [term_id, *([direction_id] if filtered else []), limit]
+    found: dict[str, list[tuple[int, int]]] = {term: [] for term in known}
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), args)
         for term_id, article_id, impact in cursor.fetchall():
-            found[ids[term_id]].append((article_id, impact))
+            found[names[term_id]].append((article_id, impact))
     return found
+
+
+def impacts_of(article_ids: list[int], known: dict[str, Known]) -> dict[int, dict[str, int]]:
+    """article id → {term: impact} for these articles and terms (the terms they contain)."""
+    names = {k.id: term for term, k in known.items()}
+    found: dict[int, dict[str, int]] = {pk: {} for pk in article_ids}
+    if not names or not article_ids:
+        return found
+    sql = IMPACTS_SQL.format(
+        articles=", ".join(["%s"] * len(article_ids)), terms=", ".join(["%s"] * len(names))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*article_ids, *names])
+        for term_id, article_id, impact in cursor.fetchall():
+            found[article_id][names[term_id]] = impact
+    return found
+
+
+def frequency_share(impact: int) -> float:
+    """The BM25 term-frequency share f / (f + k1 · length norm) that an impact holds."""
+    return impact / IMPACT_SCALE - (2 if impact >= 2 * IMPACT_SCALE else 1)
+
+
+def in_title(impact: int) -> bool:
+    return impact >= 2 * IMPACT_SCALE
 
 
 def postings_rebuild(
@@ -139,10 +191,10 @@ def postings_rebuild(
             weights = impacts(title.split(), body.split())
             rows += [(ids[t], impact, article_id) for t, impact in weights.items() if t in ids]
             if len(rows) >= 50 * batch:
-                cursor.executemany(INSERT_SQL, rows)
+                _insert(cursor, rows)
                 counts.update(term_id for term_id, _impact, _article in rows)
                 rows.clear()
-        cursor.executemany(INSERT_SQL, rows)
+        _insert(cursor, rows)
         counts.update(term_id for term_id, _impact, _article in rows)
     terms.objects.update(articles=0)
     by_count: dict[int, list[int]] = {}

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -38,11 +37,15 @@ from qorgau.knowledge.analysis import (
 )
 from qorgau.knowledge.models import Article, ArticleStatus, SearchEntry, SearchGap, SearchTerm
 from qorgau.knowledge.postings import (
-    LENGTH_SHARE,
     SATURATION,
-    TITLE_FREQUENCY,
+    Known,
     best_articles,
+    frequency_share,
+    impacts_of,
+    in_title,
+    known_terms,
 )
+from qorgau.reference.models import Direction
 
 CANDIDATES = 240  # articles ranked per query, shared among its words
 MIN_PER_WORD = 60
@@ -115,7 +118,9 @@ def _corrections(query: list[QueryWord]) -> dict[str, frozenset[str]]:
 # --- candidates from the database --------------------------------------------------------------
 
 
-def _candidates(word_terms: list[frozenset[str]], direction: int | None) -> list[int]:
+def _candidates(
+    word_terms: list[frozenset[str]], direction: int | None, known: dict[str, Known]
+) -> list[int]:
     """Ids of the articles to rank: for each query word, its best published articles by the
     impact of any of its terms, read from the postings (postings.py). A few hundred index rows
     per term, however many of 100,000 articles contain the word."""
@@ -123,8 +128,11 @@ def _candidates(word_terms: list[frozenset[str]], direction: int | None) -> list
     if not groups:
         return []
     per_word = max(MIN_PER_WORD, CANDIDATES // len(groups))
-    code = str(direction) if direction is not None else None
-    best = best_articles(frozenset().union(*groups), code, per_word)
+    directions = Direction.objects.filter(code=str(direction)).values_list("pk", flat=True)
+    direction_id = directions.first() if direction is not None else None
+    if direction is not None and direction_id is None:
+        return []  # no such direction, so no article of it
+    best = best_articles(known, direction_id, per_word)
     chosen: set[int] = set()
     for group in groups:
         impact: dict[int, int] = {}
@@ -161,52 +169,45 @@ def _word_score(
 
 @dataclass(frozen=True)
 class Candidate:
-    """An index row reduced to what ranking needs: only the query's terms it contains."""
+    """An article reduced to what ranking needs: the query's terms it contains (postings)."""
 
     pk: int
     lang: str
     title: frozenset[str]
-    body: frozenset[str]
-    frequency: dict[str, int]  # the query's terms: body count + TITLE_FREQUENCY × title count
-    length: int
+    body: frozenset[str]  # every query term it contains, in the title or the body
+    impacts: dict[str, int]
 
 
-def _load(ids: list[int], wanted: frozenset[str]) -> list[Candidate]:
-    rows = SearchEntry.objects.filter(article_id__in=ids).values_list(
-        "article_id", "lang", "title_terms", "body_terms"
-    )
-    candidates = []
-    for pk, lang, title_text, body_text in rows:
-        title, body = title_text.split(), body_text.split()
-        frequency = Counter(t for t in body if t in wanted)
-        body_found = frozenset(frequency)
-        for term in wanted.intersection(title):
-            frequency[term] += TITLE_FREQUENCY * title.count(term)
-        candidates.append(
-            Candidate(
-                pk, lang, wanted.intersection(title), body_found, frequency, len(title) + len(body)
-            )
+def _load(ids: list[int], known: dict[str, Known]) -> list[Candidate]:
+    langs = dict(SearchEntry.objects.filter(article_id__in=ids).values_list("article_id", "lang"))
+    found = impacts_of(ids, known)
+    return [
+        Candidate(
+            pk,
+            langs.get(pk, ""),
+            frozenset(t for t, impact in found[pk].items() if in_title(impact)),
+            frozenset(found[pk]),
+            found[pk],
         )
-    return candidates
+        for pk in ids
+    ]
 
 
-def _idf(terms: frozenset[str]) -> dict[str, float]:
+def _idf(known: dict[str, Known]) -> dict[str, float]:
     """BM25's inverse document frequency of each term among the published articles."""
     total = _published_now()
-    counts = dict(SearchTerm.objects.filter(term__in=terms).values_list("term", "articles"))
     return {
-        term: max(math.log((max(total - n, 0) + 0.5) / (n + 0.5)), 1e-6)
-        for term in terms
-        for n in [counts.get(term, 0)]
+        term: max(math.log((max(total - k.articles, 0) + 0.5) / (k.articles + 0.5)), 1e-6)
+        for term, k in known.items()
     }
 
 
-def _bm25(candidate: Candidate, idf: dict[str, float], average: float) -> float:
-    """Okapi BM25 of the query's terms, as SQLite's FTS5 computes it (titles weighing more);
-    `average`: the candidates' mean length, for the corpus's."""
-    norm = SATURATION * (1 - LENGTH_SHARE + LENGTH_SHARE * candidate.length / average)
+def _bm25(candidate: Candidate, idf: dict[str, float]) -> float:
+    """Okapi BM25 of the query's terms, as SQLite's FTS5 computes it (titles weighing more):
+    the term-frequency shares were computed at indexing (postings.impacts)."""
     return sum(
-        idf[term] * f * (SATURATION + 1) / (f + norm) for term, f in candidate.frequency.items()
+        idf[term] * (SATURATION + 1) * frequency_share(impact)
+        for term, impact in candidate.impacts.items()
     )
 
 
@@ -214,22 +215,21 @@ def _rank(
     query: list[QueryWord],
     fixes: dict[str, frozenset[str]],
     ids: list[int],
-    lang: str,
-    query_language: str,
+    known: dict[str, Known],
+    languages: tuple[str, str],
 ) -> list[tuple[float, int]]:
-    """(score, article id), best first. Works on the index rows alone; the articles themselves
-    are loaded only for the page of results."""
+    """(score, article id), best first; `languages`: the consultant's and the query's. Works on
+    the postings alone; the articles themselves are loaded only for the page of results."""
+    lang, query_language = languages
     options = {
         translation: [
             _weighted_terms(w, fixes.get(w.word, frozenset()), translation) for w in query
         ]
         for translation in (False, True)
     }
-    wanted = frozenset().union(*(t for o in options[False] for _w, t in o))
-    candidates = _load(ids, wanted)
-    idf = _idf(wanted)
-    average = sum(c.length for c in candidates) / len(candidates) if candidates else 1.0
-    relevance = {c.pk: _bm25(c, idf, average or 1.0) for c in candidates}
+    candidates = _load(ids, known)
+    idf = _idf(known)
+    relevance = {c.pk: _bm25(c, idf) for c in candidates}
     top = max(relevance.values(), default=1.0) or 1.0
     rarity = [_rarity(word_options, candidates) for word_options in options[False]]
     scored = []
@@ -284,11 +284,11 @@ def kb_search(
     if not query:
         return []
     fixes = _corrections(query)
-    ids = _candidates(
-        [w.terms | w.expansions | fixes.get(w.word, frozenset()) for w in query], direction
-    )
-    query_language = query_lang(text) or "ru"
-    ranked = _rank(query, fixes, ids, lang, query_language)[:limit] if ids else []
+    word_terms = [w.terms | w.expansions | fixes.get(w.word, frozenset()) for w in query]
+    known = known_terms(frozenset().union(*word_terms))
+    ids = _candidates(word_terms, direction, known)
+    languages = (lang, query_lang(text) or "ru")
+    ranked = _rank(query, fixes, ids, known, languages)[:limit] if ids else []
     published = Article.objects.filter(status=ArticleStatus.PUBLISHED).select_related("pair")
     articles = published.in_bulk([pk for _score, pk in ranked])  # even if an index row is stale
     highlight = frozenset(t for w in query for t in w.terms | fixes.get(w.word, frozenset()))

@@ -10,8 +10,8 @@ import json
 import pytest
 from django.db import connection
 
-from qorgau.knowledge import search
 from qorgau.core.roles import Role
+from qorgau.knowledge import search
 from qorgau.knowledge.actions import article_transition, kb_import
 from qorgau.knowledge.models import Article, SearchTerm
 from qorgau.knowledge.postings import impacts, postings_rebuild

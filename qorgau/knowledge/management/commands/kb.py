@@ -1,5 +1,7 @@
 """`qorgau kb import FILE.jsonl` and `qorgau kb export [FILE]` (issue 4, item 2); `qorgau kb
-starter` imports the starter knowledge base shipped in qorgau/knowledge/starter/."""
+starter` imports the starter knowledge base shipped in qorgau/knowledge/starter/; `qorgau kb
+reindex` writes the search postings again from the index rows (after a change of the impact
+formula in postings.py)."""
 
 from __future__ import annotations
 
@@ -8,21 +10,27 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from qorgau.knowledge.actions import ImportReport, kb_export, kb_import
+from qorgau.knowledge.postings import postings_rebuild
 
 STARTER = Path(__file__).resolve().parents[2] / "starter"
 
 
 class Command(BaseCommand):
-    help = "Knowledge base: import FILE.jsonl | export [FILE] | starter"
+    help = "Knowledge base: import FILE.jsonl | export [FILE] | starter | reindex"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["import", "export", "starter"])
+        parser.add_argument("what", choices=["import", "export", "starter", "reindex"])
         parser.add_argument("file", nargs="?", default="")
 
     def handle(self, *args: Any, **options: Any) -> None:
         what, file = options["what"], options["file"]
+        if what == "reindex":
+            with transaction.atomic():
+                self.stdout.write(f"postings written for {postings_rebuild()} published articles")
+            return
         if what == "export":
             out = open(file, "w", encoding="utf-8") if file else sys.stdout  # noqa: SIM115
             for line in kb_export():
