@@ -10,18 +10,21 @@ What it measures
     of --batch articles. The two rates are reported apart;
   - kb_search(text, lang=..., direction=...) latency per query, p50/p95/p99/max, timed with
     time.perf_counter in-process, after a warm-up of 20 queries;
-  - the baseline in the same run: the bare FTS5 / tsvector lookup of the same terms, that is
-    search._candidates() called again, right after the query's kb_search, with the terms that
-    kb_search sent (so on warm caches: a lower bound of the database's part), without ranking
-    in Python, so that the cost of our ranking is visible;
+  - the baseline in the same run: for the first --exhaustive queries, kb_search again with
+    every article that has any query term ranked (no cut to each word's best articles from
+    the postings): its latency, and how many of its top 10 our results hold (and whether the
+    first result is the same), i.e. what the speed costs in results;
+  - the bare candidate look-up (search._candidates: the postings walk of each query term)
+    called again right after each kb_search with the same arguments (warm caches: a lower
+    bound of the database's part);
   - the mean time of each step inside kb_search (analysis, typo correction, candidates,
     ranking, snippets, the rest): during the timed calls the search module's step functions
     are wrapped with timers (kb_search looks them up at each call; < 1 µs a call);
   - memory: peak RSS (VmHWM of /proc/self/status) of the indexing process and, separately, of
     the searching process (a fresh process, like a server worker: Django, the caches of the
     analysis and the typo vocabulary), and the cold load of the typo vocabulary;
-  - size on disk: the knowledge tables with their indexes (SQLite: dbstat, FTS5 shadow tables
-    included; PostgreSQL: pg_total_relation_size) and the whole database;
+  - size on disk: the knowledge tables with their indexes (SQLite: dbstat; PostgreSQL:
+    pg_total_relation_size), the postings alone, and the whole database;
   - CPU while indexing and while searching, in % of one core: the whole machine, this script,
     and others (neither this script nor PostgreSQL), since other work on the machine slows
     the figures; and a hash of the qorgau/knowledge sources each worker ran, with a warning
@@ -57,7 +60,7 @@ worker failed.
 
 Usage: .venv/bin/python bench/kb_speed.py [--articles 100000] [--queries 300]
            [--database sqlite|postgres|both] [--saved 10000] [--batch 500] [--profile 0]
-           [--seed 1] [--json PATH] [--keep DIR]
+           [--seed 1] [--json PATH] [--keep DIR] [--exhaustive 30]
 """
 
 from __future__ import annotations
@@ -345,7 +348,7 @@ def status_kb(name: str) -> int:
 
 def sizes() -> dict[str, Any]:
     """Bytes on disk: each knowledge table with its indexes, their sum, the search index part
-    (SearchEntry, SearchTerm, the FTS5 table or the tsvector's GIN index), the database."""
+    (SearchEntry, SearchTerm and the postings), the postings alone, the database."""
     from django.conf import settings
     from django.db import connection
 
@@ -358,11 +361,8 @@ def sizes() -> dict[str, Any]:
                 " AND c.relname LIKE 'knowledge%%'"
             )
             tables = dict(cursor.fetchall())
-            cursor.execute("SELECT pg_relation_size('knowledge_searchentry_vector')")
-            gin = cursor.fetchone()[0]
             cursor.execute("SELECT pg_database_size(current_database())")
             database = cursor.fetchone()[0]
-            extra = {"gin_index": gin}
         else:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             cursor.execute(
@@ -375,18 +375,17 @@ def sizes() -> dict[str, Any]:
             database = sum(
                 p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file()
             )
-            extra = {"fts": sum(v for k, v in tables.items() if k.startswith("knowledge_fts"))}
     search = sum(
         v
         for k, v in tables.items()
-        if k.startswith(("knowledge_searchentry", "knowledge_searchterm", "knowledge_fts"))
+        if k.startswith(("knowledge_searchentry", "knowledge_searchterm", "knowledge_posting"))
     )
     return {
         "tables": dict(sorted(tables.items())),
         "knowledge": sum(tables.values()),
         "search_index": search,
+        "postings": tables.get("knowledge_posting", 0),
         "database": database,
-        **extra,
     }
 
 
@@ -565,7 +564,7 @@ def index_worker(args: argparse.Namespace) -> dict[str, Any]:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "VACUUM ANALYZE knowledge_article, knowledge_searchentry, knowledge_searchterm,"
-                " knowledge_article_directions, knowledge_articleversion"
+                " knowledge_posting, knowledge_article_directions, knowledge_articleversion"
             )
         analyse_seconds = time.perf_counter() - started
     seconds = save["seconds"] + bulk["seconds"]
@@ -640,9 +639,8 @@ class Steps:
 
 
 def bare_lookup(lookup: tuple[Any, ...] | None) -> tuple[float, int]:
-    """The database's part alone, repeated with the terms kb_search sent: search._candidates
-    (FTS5 MATCH + bm25, or tsvector @@ + ts_rank, LIMIT 200), no ranking in Python;
-    (seconds, candidates found)."""
+    """The candidate look-up alone, repeated with the arguments kb_search sent: search._candidates
+    (each query term's best articles from the postings), no ranking; (seconds, candidates)."""
     from qorgau.knowledge import search
 
     if lookup is None:  # the query had no word
@@ -676,6 +674,7 @@ def search_worker(args: argparse.Namespace) -> dict[str, Any]:
         search.kb_search(query.text, lang=query.lang, direction=query.direction)
     timed = queries[WARMUP_QUERIES:]
     total, lookup, found, hits = [], [], [], []
+    tops: list[list[int]] = []
     steps: dict[str, list[float]] = {step: [] for step in [*STEPS, "other"]}
     recorder = Steps()
     cpu = CpuMeter()
@@ -687,6 +686,7 @@ def search_worker(args: argparse.Namespace) -> dict[str, Any]:
             result = search.kb_search(query.text, lang=query.lang, direction=query.direction)
             total.append(time.perf_counter() - started)
             hits.append(len(result))
+            tops.append([hit.article.pk for hit in result])
             for step, seconds in recorder.times.items():
                 steps[step].append(seconds)
             steps["other"].append(total[-1] - sum(recorder.times.values()))
@@ -703,7 +703,9 @@ def search_worker(args: argparse.Namespace) -> dict[str, Any]:
     }
     slowest = sorted(zip(total, timed, found, strict=True), key=lambda x: -x[0])[:5]
     profile = profile_queries(args, timed[: args.profile]) if args.profile else []
+    exhaustive = exhaustive_baseline(timed[: args.exhaustive], tops)
     return {
+        "exhaustive": exhaustive,
         "queries": len(timed),
         "warmup": WARMUP_QUERIES,
         "with_direction": sum(1 for q in timed if q.direction is not None),
@@ -728,6 +730,35 @@ def search_worker(args: argparse.Namespace) -> dict[str, Any]:
         "rss_start_kb": rss_start,
         "peak_rss_kb": peak,
         "profile": profile,
+    }
+
+
+def exhaustive_baseline(queries: list[Query], tops: list[list[int]]) -> dict[str, float]:
+    """The same queries with every article that has any query term ranked, not only each word's
+    best ones: what the candidate cut costs in time, and in results (top-10 overlap, same first
+    result) — the baseline that kb_search's speed is bought against."""
+    from qorgau.knowledge import search
+
+    seconds, overlap, same_first = [], [], []
+    saved = search.CANDIDATES, search.MIN_PER_WORD
+    search.CANDIDATES = search.MIN_PER_WORD = 10**9
+    try:
+        for query, top in zip(queries, tops, strict=False):
+            started = time.perf_counter()
+            result = search.kb_search(query.text, lang=query.lang, direction=query.direction)
+            seconds.append(time.perf_counter() - started)
+            full = [hit.article.pk for hit in result]
+            if full:
+                overlap.append(len(set(full) & set(top)) / len(full))
+                same_first.append(1.0 if top and top[0] == full[0] else 0.0)
+    finally:
+        search.CANDIDATES, search.MIN_PER_WORD = saved
+    log(f"exhaustive ranking of {len(seconds)} queries done")
+    return {
+        "queries": len(seconds),
+        **{f"ms_{k}": v for k, v in latency(seconds).items()},
+        "top10_overlap": sum(overlap) / len(overlap) if overlap else math.nan,
+        "same_first": sum(same_first) / len(same_first) if same_first else math.nan,
     }
 
 
@@ -800,7 +831,7 @@ def run_worker(args: argparse.Namespace, phase: str, db: str, env: dict[str, str
         *("--worker", phase, "--worker-db", db, "--result", str(result)),
         *("--articles", str(args.articles), "--queries", str(args.queries)),
         *("--saved", str(args.saved), "--batch", str(args.batch), "--seed", str(args.seed)),
-        *("--profile", str(args.profile)),
+        *("--profile", str(args.profile), "--exhaustive", str(args.exhaustive)),
     ]
     process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env)
     try:
@@ -885,6 +916,11 @@ def report(args: argparse.Namespace, figures: dict[str, dict[str, Any]]) -> None
         ),
         ("bare _candidates p50 / p95 / p99 (ms)", lambda i, s: ms3(s["candidates_ms"])),
         (
+            "baseline: exhaustive ranking p50 / p95 (ms)",
+            lambda i, s: f"{s['exhaustive']['ms_p50']:,.0f} / {s['exhaustive']['ms_p95']:,.0f}",
+        ),
+        ("  its top 10 also in ours / same first result", lambda i, s: agreement(s)),
+        (
             "mean ms: analyse/typos/cand./rank/snip./other",
             lambda i, s: " / ".join(fmt(v) for v in s["steps_mean_ms"].values()),
         ),
@@ -905,6 +941,7 @@ def report(args: argparse.Namespace, figures: dict[str, dict[str, Any]]) -> None
                 f"{mb(i['sizes']['knowledge'], 2**20)} / {mb(i['sizes']['search_index'], 2**20)}"
             ),
         ),
+        ("  of which the postings (MB)", lambda i, s: mb(i["sizes"].get("postings", 0), 2**20)),
         ("database on disk (MB)", lambda i, s: mb(i["sizes"]["database"], 2**20)),
         (
             f"kb_search p95 <= {TARGET_P95_MS:.0f} ms",
@@ -931,6 +968,11 @@ def report(args: argparse.Namespace, figures: dict[str, dict[str, Any]]) -> None
                 f"{x['q']!r} ({x['lang']}) {x['ms']:.0f} ms, {x['found']} cand." for x in slow
             )
         )
+
+
+def agreement(search: dict[str, Any]) -> str:
+    exhaustive = search["exhaustive"]
+    return f"{exhaustive['top10_overlap']:.0%} / {exhaustive['same_first']:.0%}"
 
 
 def cpu_cell(cpu: dict[str, float]) -> str:
@@ -970,6 +1012,9 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--batch", type=int, default=500, help="articles per transaction (500)")
     parser.add_argument("--profile", type=int, default=0, help="queries to run under cProfile")
+    parser.add_argument(
+        "--exhaustive", type=int, default=30, help="queries also ranked exhaustively (30)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument(

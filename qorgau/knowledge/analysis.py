@@ -1,7 +1,7 @@
 """The shared analysis step of the knowledge-base search (issue 4, item 3): text → index terms.
 
-The same function serves the index and the query, and feeds SQLite (FTS5) and PostgreSQL
-(tsvector) alike, so both databases find the same articles.
+The same function serves the index and the query, and feeds the postings (postings.py) on
+SQLite and PostgreSQL alike, so both databases find the same articles.
 
 - Words are lower-cased, ё → е, hyphenated words split.
 - Russian words: Snowball's Russian stemmer (PyStemmer).

@@ -1,16 +1,16 @@
-"""Knowledge-base search (issue 4, item 3).
+"""Knowledge-base search (issue 4, items 3 and 5; decisions 0009 and 0010).
 
 1. The query is analysed (analysis.py): each word's own terms, its thesaurus expansions, and,
    for a word the index has never seen, the nearest index terms by edit distance (typos).
-2. Candidates: for each query word, the CANDIDATES published articles where its terms weigh
-   most, read from the impact-ordered postings (postings.py, decision 0010), so the cost does
-   not grow with the number of articles that contain a common word. The database then gives
-   their full-text rank: SQLite through its FTS5 table, PostgreSQL through its GIN-indexed
-   tsvector; titles weigh more in both (bm25 column weights / ts_rank weights A and B).
-3. The candidates are ranked here, the same way on both databases: for every query word the best
-   of its terms found (own 1.0, typo fix 0.7, thesaurus 0.5; ×2 in the title), weighted by how
-   rare the word is among the candidates, plus a share of the database's own rank. Articles in
-   the consultant's language come first on a tie; the other language's articles are found too.
+2. Candidates: for each query word, the published articles where its terms weigh most (up to
+   CANDIDATES shared among the words, at least MIN_PER_WORD each), read from the impact-ordered
+   postings (postings.py), so the cost does not grow with the number of articles that contain
+   a common word.
+3. The candidates are ranked here, from their postings alone, the same way on both databases:
+   for every query word the best of its terms found (own 1.0, typo fix 0.7, thesaurus 0.7 or,
+   for the other language, 1.0; ×2 in the title), weighted by how rare the word is among the
+   candidates, plus a share of BM25 (as FTS5 computes it; titles weigh more). Articles in the
+   consultant's language come first on a tie; the other language's articles are found too.
 4. Each result gets a snippet: the body's sentence with most query words, marked up safely.
 
 Searches that find nothing are stored with personal data masked (SearchGap).
@@ -115,7 +115,7 @@ def _corrections(query: list[QueryWord]) -> dict[str, frozenset[str]]:
     return fixes
 
 
-# --- candidates from the database --------------------------------------------------------------
+# --- candidates from the postings --------------------------------------------------------------
 
 
 def _candidates(
