@@ -45,10 +45,16 @@ BEST_SQL = (
     " WHERE p.term_id = %s{direction}"
     " ORDER BY p.impact DESC, p.article_id LIMIT %s) AS best{number}"
 )
-IMPACTS_SQL = (
-    "SELECT term_id, article_id, impact FROM knowledge_posting"
-    " WHERE article_id IN ({articles}) AND term_id IN ({terms})"
-)
+# The candidates' postings of the query's terms, through the (article, term) index. SQLite plans
+# the IN lists as look-ups in it; PostgreSQL would rather combine bitmaps of both indexes (all
+# the terms' postings), so it gets one look-up per article, fenced by OFFSET 0.
+IMPACTS_SQL = {
+    "sqlite": "SELECT term_id, article_id, impact FROM knowledge_posting"
+    " WHERE article_id IN ({articles}) AND term_id IN ({terms})",
+    "postgresql": "SELECT p.term_id, p.article_id, p.impact FROM unnest(%s::bigint[]) AS a (id),"
+    " LATERAL (SELECT term_id, article_id, impact FROM knowledge_posting"
+    " WHERE article_id = a.id AND term_id = ANY(%s::integer[]) OFFSET 0) AS p",
+}
 IN_DIRECTION = (
     " AND EXISTS (SELECT 1 FROM knowledge_article_directions d"
     " WHERE d.article_id = p.article_id AND d.direction_id = %s)"
@@ -153,11 +159,13 @@ def impacts_of(article_ids: list[int], known: dict[str, Known]) -> dict[int, dic
     found: dict[int, dict[str, int]] = {pk: {} for pk in article_ids}
     if not names or not article_ids:
         return found
-    sql = IMPACTS_SQL.format(
-        articles=", ".join(["%s"] * len(article_ids)), terms=", ".join(["%s"] * len(names))
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*article_ids, *names])
+        if connection.vendor == "postgresql":
+            cursor.execute(IMPACTS_SQL["postgresql"], [article_ids, list(names)])
+        else:  # placeholders: SQLite has no arrays
+            articles, terms = ", ".join(["%s"] * len(article_ids)), ", ".join(["%s"] * len(names))
+            sql = IMPACTS_SQL["sqlite"].format(articles=articles, terms=terms)
+            cursor.execute(sql, [*article_ids, *names])
         for term_id, article_id, impact in cursor.fetchall():
             found[article_id][names[term_id]] = impact
     return found
