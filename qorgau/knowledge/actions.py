@@ -30,7 +30,7 @@ from qorgau.knowledge.models import (
     Audience,
     SearchEntry,
 )
-from qorgau.knowledge.postings import postings_write
+from qorgau.knowledge.postings import direction_bits, postings_write
 from qorgau.reference.models import Direction
 
 if TYPE_CHECKING:
@@ -90,7 +90,9 @@ def index_article(article: Article) -> None:
             "body_terms": " ".join(body),
         },
     )
-    postings_write(article.pk, article.status == ArticleStatus.PUBLISHED, title, body)
+    codes = article.directions.values_list("code", flat=True)
+    published = article.status == ArticleStatus.PUBLISHED
+    postings_write(article.pk, published, (title, body), direction_bits(codes))
 
 
 # --- saving and the workflow ---------------------------------------------------------------------

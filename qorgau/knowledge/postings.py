@@ -34,8 +34,8 @@ SATURATION = 1.2  # BM25's k1
 LENGTH_SHARE = 0.75  # BM25's b
 MAX_TERM = 60  # longer terms are not indexed (SearchTerm.term's length)
 
-INSERT_SQL = "INSERT INTO knowledge_posting (term_id, impact, article_id) VALUES {rows}"
-INSERT_ROWS = 1000  # rows per INSERT statement (3 parameters each)
+INSERT_SQL = "INSERT INTO knowledge_posting (term_id, impact, article_id, directions) VALUES {rows}"
+INSERT_ROWS = 1000  # rows per INSERT statement (4 parameters each)
 DELETE_SQL = "DELETE FROM knowledge_posting WHERE article_id = %s"
 OLD_TERMS_SQL = "SELECT term_id FROM knowledge_posting WHERE article_id = %s"
 # One term's best articles, optionally of one direction (rule 10): the database walks the
@@ -55,10 +55,9 @@ IMPACTS_SQL = {
     " LATERAL (SELECT term_id, article_id, impact FROM knowledge_posting"
     " WHERE article_id = a.id AND term_id = ANY(%s::integer[]) OFFSET 0) AS p",
 }
-IN_DIRECTION = (
-    " AND EXISTS (SELECT 1 FROM knowledge_article_directions d"
-    " WHERE d.article_id = p.article_id AND d.direction_id = %s)"
-)
+# A row's `directions`: the article's directions (rule 10) as bits 1 << code, so the walk of a
+# term's postings filters on them without a join.
+IN_DIRECTION = " AND (p.directions & %s) != 0"
 
 
 def impacts(title: Sequence[str], body: Sequence[str]) -> dict[str, int]:
@@ -89,28 +88,40 @@ def term_ids(terms: Iterable[str]) -> dict[str, int]:
     return known
 
 
+def direction_bits(codes: Iterable[str]) -> int:
+    return sum(1 << int(code) for code in set(codes))
+
+
+Row = tuple[int, int, int, int]  # term id, impact, article id, direction bits
+
+
 def postings_write(
-    article_id: int, published: bool, title: Sequence[str], body: Sequence[str]
+    article_id: int,
+    published: bool,
+    terms: tuple[Sequence[str], Sequence[str]],
+    directions: int,
 ) -> None:
-    """Replace one article's postings (none unless it is published) and keep the terms' article
-    counts (inside the caller's transaction)."""
+    """Replace one article's postings (none unless it is published) from its title and body
+    terms, and keep the terms' article counts (inside the caller's transaction)."""
+    title, body = terms
     weights = impacts(title, body) if published else {}
     ids = term_ids(weights)
     with connection.cursor() as cursor:
         cursor.execute(OLD_TERMS_SQL, [article_id])
         old = {term_id for (term_id,) in cursor.fetchall()}
         cursor.execute(DELETE_SQL, [article_id])
-        _insert(cursor, [(ids[t], impact, article_id) for t, impact in sorted(weights.items())])
+        rows = [(ids[t], impact, article_id, directions) for t, impact in sorted(weights.items())]
+        _insert(cursor, rows)
     new = set(ids.values())
     _count(new - old, +1)
     _count(old - new, -1)
 
 
-def _insert(cursor: CursorWrapper, rows: list[tuple[int, int, int]]) -> None:
+def _insert(cursor: CursorWrapper, rows: list[Row]) -> None:
     """Rows in multi-row INSERT statements: one round trip per INSERT_ROWS rows."""
     for start in range(0, len(rows), INSERT_ROWS):
         chunk = rows[start : start + INSERT_ROWS]
-        sql = INSERT_SQL.format(rows=", ".join(["(%s, %s, %s)"] * len(chunk)))
+        sql = INSERT_SQL.format(rows=", ".join(["(%s, %s, %s, %s)"] * len(chunk)))
         cursor.execute(sql, [value for row in chunk for value in row])
 
 
@@ -133,18 +144,18 @@ def known_terms(terms: Iterable[str]) -> dict[str, Known]:
 
 
 def best_articles(
-    known: dict[str, Known], direction_id: int | None, limit: int
+    known: dict[str, Known], direction: int | None, limit: int
 ) -> dict[str, list[tuple[int, int]]]:
     """term → up to `limit` (article id, impact) of published articles, best first; only those
-    of one direction (rule 10) when `direction_id` is given."""
+    of one direction (rule 10, its code) when `direction` is given."""
     names = {k.id: term for term, k in known.items()}
     if not names:
         return {}
     parts, args = [], []
     for number, term_id in enumerate(sorted(names)):
-        filtered = IN_DIRECTION if direction_id is not None else ""
+        filtered = IN_DIRECTION if direction is not None else ""
         parts.append(BEST_SQL.format(direction=filtered, number=number))
-        args += [term_id, *([direction_id] if filtered else []), limit]
+        args += [term_id, *([1 << direction] if direction is not None else []), limit]
     found: dict[str, list[tuple[int, int]]] = {term: [] for term in known}
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), args)
@@ -190,20 +201,25 @@ def postings_rebuild(
     formula); returns the number of published articles."""
     ids = dict(terms.objects.values_list("term", "id"))
     counts: Counter[int] = Counter()
+    codes: dict[int, list[str]] = {}
+    links = entries.objects.filter(article__directions__isnull=False)
+    for article_id, code in links.values_list("article_id", "article__directions__code"):
+        codes.setdefault(article_id, []).append(code)
     published = entries.objects.filter(article__status=ArticleStatus.PUBLISHED)
     found = published.values_list("article_id", "title_terms", "body_terms")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM knowledge_posting")
-        rows: list[tuple[int, int, int]] = []
+        rows: list[Row] = []
         for article_id, title, body in found.iterator(chunk_size=batch):
             weights = impacts(title.split(), body.split())
-            rows += [(ids[t], impact, article_id) for t, impact in weights.items() if t in ids]
+            bits = direction_bits(codes.get(article_id, []))
+            rows += [(ids[t], i, article_id, bits) for t, i in weights.items() if t in ids]
             if len(rows) >= 50 * batch:
                 _insert(cursor, rows)
-                counts.update(term_id for term_id, _impact, _article in rows)
+                counts.update(row[0] for row in rows)
                 rows.clear()
         _insert(cursor, rows)
-        counts.update(term_id for term_id, _impact, _article in rows)
+        counts.update(row[0] for row in rows)
     terms.objects.update(articles=0)
     by_count: dict[int, list[int]] = {}
     for term_id, count in counts.items():

@@ -45,7 +45,6 @@ from qorgau.knowledge.postings import (
     in_title,
     known_terms,
 )
-from qorgau.reference.models import Direction
 
 CANDIDATES = 240  # articles ranked per query, shared among its words
 MIN_PER_WORD = 60
@@ -128,11 +127,7 @@ def _candidates(
     if not groups:
         return []
     per_word = max(MIN_PER_WORD, CANDIDATES // len(groups))
-    directions = Direction.objects.filter(code=str(direction)).values_list("pk", flat=True)
-    direction_id = directions.first() if direction is not None else None
-    if direction is not None and direction_id is None:
-        return []  # no such direction, so no article of it
-    best = best_articles(known, direction_id, per_word)
+    best = best_articles(known, direction, per_word)
     chosen: set[int] = set()
     for group in groups:
         impact: dict[int, int] = {}

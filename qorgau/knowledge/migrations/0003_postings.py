@@ -9,17 +9,17 @@ CREATE = {
     # WITHOUT ROWID: the rows are stored in (term, impact, article) order, with no second copy.
     "sqlite": "CREATE TABLE knowledge_posting (term_id integer NOT NULL, impact integer NOT NULL,"
     " article_id integer NOT NULL REFERENCES knowledge_article (id) ON DELETE CASCADE,"
-    " PRIMARY KEY (term_id, impact, article_id)) WITHOUT ROWID",
+    " directions integer NOT NULL, PRIMARY KEY (term_id, impact, article_id)) WITHOUT ROWID",
     "postgresql": "CREATE TABLE knowledge_posting (term_id integer NOT NULL,"
     " impact integer NOT NULL, article_id bigint NOT NULL"
-    " REFERENCES knowledge_article (id) ON DELETE CASCADE)",
+    " REFERENCES knowledge_article (id) ON DELETE CASCADE, directions integer NOT NULL)",
 }
 INDEXES = {
     # On a WITHOUT ROWID table the index holds the primary key too: (article, term, impact).
     "sqlite": ["CREATE INDEX knowledge_posting_article ON knowledge_posting (article_id)"],
     "postgresql": [
         "CREATE INDEX knowledge_posting_best ON knowledge_posting"
-        " (term_id, impact DESC, article_id)",
+        " (term_id, impact DESC, article_id) INCLUDE (directions)",
         # The search's look-up of its candidates' terms reads this index alone.
         "CREATE INDEX knowledge_posting_article ON knowledge_posting"
         " (article_id, term_id, impact)",

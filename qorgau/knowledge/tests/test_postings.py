@@ -72,9 +72,10 @@ def test_drafts_and_other_directions_never_take_a_published_article_s_place(crow
 
 
 def test_an_edit_replaces_the_articles_postings(crowd):
-    kb_import([article("about", "Опека", "Как оформить опеку.")])
+    kb_import([article("about", "Опека", "Как оформить опеку.", direction="6")])
     assert "about" not in found("алименты")
-    assert found("опека") == ["about"]
+    assert found("опека") == ["about"] == found("опека", direction=6)
+    assert found("опека", direction=4) == []
 
 
 def test_a_deleted_article_leaves_no_postings(crowd):
