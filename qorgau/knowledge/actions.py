@@ -30,7 +30,7 @@ from qorgau.knowledge.models import (
     Audience,
     SearchEntry,
 )
-from qorgau.knowledge.postings import direction_bits, postings_write
+from qorgau.knowledge.postings import facets, postings_write
 from qorgau.reference.models import Direction
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def index_article(article: Article) -> None:
     )
     codes = article.directions.values_list("code", flat=True)
     published = article.status == ArticleStatus.PUBLISHED
-    postings_write(article.pk, published, (title, body), direction_bits(codes))
+    postings_write(article.pk, published, (title, body), facets(article.lang, codes))
 
 
 # --- saving and the workflow ---------------------------------------------------------------------

@@ -34,7 +34,7 @@ SATURATION = 1.2  # BM25's k1
 LENGTH_SHARE = 0.75  # BM25's b
 MAX_TERM = 60  # longer terms are not indexed (SearchTerm.term's length)
 
-INSERT_SQL = "INSERT INTO knowledge_posting (term_id, impact, article_id, directions) VALUES {rows}"
+INSERT_SQL = "INSERT INTO knowledge_posting (term_id, impact, article_id, facets) VALUES {rows}"
 INSERT_ROWS = 1000  # rows per INSERT statement (4 parameters each)
 DELETE_SQL = "DELETE FROM knowledge_posting WHERE article_id = %s"
 OLD_TERMS_SQL = "SELECT term_id FROM knowledge_posting WHERE article_id = %s"
@@ -49,15 +49,18 @@ BEST_SQL = (
 # the IN lists as look-ups in it; PostgreSQL would rather combine bitmaps of both indexes (all
 # the terms' postings), so it gets one look-up per article, fenced by OFFSET 0.
 IMPACTS_SQL = {
-    "sqlite": "SELECT term_id, article_id, impact FROM knowledge_posting"
+    "sqlite": "SELECT term_id, article_id, impact, facets FROM knowledge_posting"
     " WHERE article_id IN ({articles}) AND term_id IN ({terms})",
-    "postgresql": "SELECT p.term_id, p.article_id, p.impact FROM unnest(%s::bigint[]) AS a (id),"
-    " LATERAL (SELECT term_id, article_id, impact FROM knowledge_posting"
+    "postgresql": "SELECT p.term_id, p.article_id, p.impact, p.facets"
+    " FROM unnest(%s::bigint[]) AS a (id),"
+    " LATERAL (SELECT term_id, article_id, impact, facets FROM knowledge_posting"
     " WHERE article_id = a.id AND term_id = ANY(%s::integer[]) OFFSET 0) AS p",
 }
-# A row's `directions`: the article's directions (rule 10) as bits 1 << code, so the walk of a
+# A row's `facets`: bit 0 set for a Kazakh article, bit `code` for each of its directions (rule
+# 10), so the walk of a term's postings filters on a direction without a join, and ranking
+# knows each candidate's language without reading its article.
 # term's postings filters on them without a join.
-IN_DIRECTION = " AND (p.directions & %s) != 0"
+IN_DIRECTION = " AND (p.facets & %s) != 0"
 
 
 def impacts(title: Sequence[str], body: Sequence[str]) -> dict[str, int]:
@@ -88,18 +91,26 @@ def term_ids(terms: Iterable[str]) -> dict[str, int]:
     return known
 
 
-def direction_bits(codes: Iterable[str]) -> int:
-    return sum(1 << int(code) for code in set(codes))
+KAZAKH = 1
 
 
-Row = tuple[int, int, int, int]  # term id, impact, article id, direction bits
+def facets(lang: str, direction_codes: Iterable[str]) -> int:
+    bits = sum(1 << int(code) for code in set(direction_codes))
+    return bits | (KAZAKH if lang == "kk" else 0)
+
+
+def facet_lang(bits: int) -> str:
+    return "kk" if bits & KAZAKH else "ru"
+
+
+Row = tuple[int, int, int, int]  # term id, impact, article id, facets
 
 
 def postings_write(
     article_id: int,
     published: bool,
     terms: tuple[Sequence[str], Sequence[str]],
-    directions: int,
+    article_facets: int,
 ) -> None:
     """Replace one article's postings (none unless it is published) from its title and body
     terms, and keep the terms' article counts (inside the caller's transaction)."""
@@ -110,7 +121,7 @@ def postings_write(
         cursor.execute(OLD_TERMS_SQL, [article_id])
         old = {term_id for (term_id,) in cursor.fetchall()}
         cursor.execute(DELETE_SQL, [article_id])
-        rows = [(ids[t], impact, article_id, directions) for t, impact in sorted(weights.items())]
+        rows = [(ids[t], i, article_id, article_facets) for t, i in sorted(weights.items())]
         _insert(cursor, rows)
     new = set(ids.values())
     _count(new - old, +1)
@@ -164,12 +175,16 @@ def best_articles(
     return found
 
 
-def impacts_of(article_ids: list[int], known: dict[str, Known]) -> dict[int, dict[str, int]]:
-    """article id → {term: impact} for these articles and terms (the terms they contain)."""
+def impacts_of(
+    article_ids: list[int], known: dict[str, Known]
+) -> tuple[dict[int, dict[str, int]], dict[int, str]]:
+    """For these articles and terms: article id → {term: impact} (the terms it contains), and
+    article id → its language (of those with any of the terms)."""
     names = {k.id: term for term, k in known.items()}
     found: dict[int, dict[str, int]] = {pk: {} for pk in article_ids}
+    langs: dict[int, str] = {}
     if not names or not article_ids:
-        return found
+        return found, langs
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(IMPACTS_SQL["postgresql"], [article_ids, list(names)])
@@ -177,9 +192,10 @@ def impacts_of(article_ids: list[int], known: dict[str, Known]) -> dict[int, dic
             articles, terms = ", ".join(["%s"] * len(article_ids)), ", ".join(["%s"] * len(names))
             sql = IMPACTS_SQL["sqlite"].format(articles=articles, terms=terms)
             cursor.execute(sql, [*article_ids, *names])
-        for term_id, article_id, impact in cursor.fetchall():
+        for term_id, article_id, impact, bits in cursor.fetchall():
             found[article_id][names[term_id]] = impact
-    return found
+            langs[article_id] = facet_lang(bits)
+    return found, langs
 
 
 def frequency_share(impact: int) -> float:
@@ -206,13 +222,13 @@ def postings_rebuild(
     for article_id, code in links.values_list("article_id", "article__directions__code"):
         codes.setdefault(article_id, []).append(code)
     published = entries.objects.filter(article__status=ArticleStatus.PUBLISHED)
-    found = published.values_list("article_id", "title_terms", "body_terms")
+    found = published.values_list("article_id", "lang", "title_terms", "body_terms")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM knowledge_posting")
         rows: list[Row] = []
-        for article_id, title, body in found.iterator(chunk_size=batch):
+        for article_id, lang, title, body in found.iterator(chunk_size=batch):
             weights = impacts(title.split(), body.split())
-            bits = direction_bits(codes.get(article_id, []))
+            bits = facets(lang, codes.get(article_id, []))
             rows += [(ids[t], i, article_id, bits) for t, i in weights.items() if t in ids]
             if len(rows) >= 50 * batch:
                 _insert(cursor, rows)

@@ -35,7 +35,7 @@ from qorgau.knowledge.analysis import (
     word_terms,
     words,
 )
-from qorgau.knowledge.models import Article, ArticleStatus, SearchEntry, SearchGap, SearchTerm
+from qorgau.knowledge.models import Article, ArticleStatus, SearchGap, SearchTerm
 from qorgau.knowledge.postings import (
     SATURATION,
     Known,
@@ -46,8 +46,8 @@ from qorgau.knowledge.postings import (
     known_terms,
 )
 
-CANDIDATES = 240  # articles ranked per query, shared among its words
-MIN_PER_WORD = 60
+CANDIDATES = 200  # articles ranked per query, shared among its words
+MIN_PER_WORD = 40
 TYPO_WEIGHT = 0.7
 TITLE_WEIGHT = 2.0
 SAME_LANGUAGE_BONUS = 1.1
@@ -174,8 +174,7 @@ class Candidate:
 
 
 def _load(ids: list[int], known: dict[str, Known]) -> list[Candidate]:
-    langs = dict(SearchEntry.objects.filter(article_id__in=ids).values_list("article_id", "lang"))
-    found = impacts_of(ids, known)
+    found, langs = impacts_of(ids, known)
     return [
         Candidate(
             pk,

@@ -9,20 +9,22 @@ CREATE = {
     # WITHOUT ROWID: the rows are stored in (term, impact, article) order, with no second copy.
     "sqlite": "CREATE TABLE knowledge_posting (term_id integer NOT NULL, impact integer NOT NULL,"
     " article_id integer NOT NULL REFERENCES knowledge_article (id) ON DELETE CASCADE,"
-    " directions integer NOT NULL, PRIMARY KEY (term_id, impact, article_id)) WITHOUT ROWID",
+    " facets integer NOT NULL, PRIMARY KEY (term_id, impact, article_id)) WITHOUT ROWID",
     "postgresql": "CREATE TABLE knowledge_posting (term_id integer NOT NULL,"
     " impact integer NOT NULL, article_id bigint NOT NULL"
-    " REFERENCES knowledge_article (id) ON DELETE CASCADE, directions integer NOT NULL)",
+    " REFERENCES knowledge_article (id) ON DELETE CASCADE, facets integer NOT NULL)",
 }
 INDEXES = {
-    # On a WITHOUT ROWID table the index holds the primary key too: (article, term, impact).
-    "sqlite": ["CREATE INDEX knowledge_posting_article ON knowledge_posting (article_id)"],
+    # On a WITHOUT ROWID table the index holds the rest of the primary key too (impact).
+    "sqlite": [
+        "CREATE INDEX knowledge_posting_article ON knowledge_posting (article_id, term_id, facets)"
+    ],
     "postgresql": [
         "CREATE INDEX knowledge_posting_best ON knowledge_posting"
-        " (term_id, impact DESC, article_id) INCLUDE (directions)",
+        " (term_id, impact DESC, article_id) INCLUDE (facets)",
         # The search's look-up of its candidates' terms reads this index alone.
         "CREATE INDEX knowledge_posting_article ON knowledge_posting"
-        " (article_id, term_id, impact)",
+        " (article_id, term_id, impact) INCLUDE (facets)",
         # Room on each page, so that the article counters are updated in place (HOT) instead of
         # leaving dead index entries for the search's term look-ups to step over.
         "ALTER TABLE knowledge_searchterm SET (fillfactor = 50)",
