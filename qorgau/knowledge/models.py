@@ -88,6 +88,24 @@ class SearchTerm(models.Model):
     articles = models.PositiveIntegerField(default=0)
 
 
+class Posting(models.Model):
+    """One index term of one published article, with its impact (postings.py). The table is
+    created by migration 0003 in SQL (its physical layout differs per database) and read and
+    written in SQL only; the model lets Django know it, so that flushing a database empties it
+    with the articles it refers to."""
+
+    pk = models.CompositePrimaryKey("term_id", "impact", "article")
+    term_id = models.IntegerField()
+    impact = models.IntegerField()
+    article = models.ForeignKey(
+        Article, on_delete=models.DO_NOTHING, db_index=False, related_name="+"
+    )  # the database deletes the rows with the article (ON DELETE CASCADE)
+    facets = models.IntegerField()
+
+    class Meta:
+        db_table = "knowledge_posting"
+
+
 class ArticleUse(models.Model):
     """A consultant attached the article to an appeal as the guidance used (issue 4, item 6)."""
 

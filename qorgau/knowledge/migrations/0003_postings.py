@@ -3,6 +3,7 @@ indexes: a plain table, the same on SQLite and PostgreSQL, filled from the searc
 already there, then indexed by (term, impact) and by article; each term counts its articles.
 The FTS5 table (SQLite) and the tsvector column (PostgreSQL) of migration 0002 are dropped."""
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 CREATE = {
@@ -78,5 +79,40 @@ class Migration(migrations.Migration):
             name="articles",
             field=models.PositiveIntegerField(default=0),
         ),
-        migrations.RunPython(forwards, backwards),
+        # Django knows the table (models.Posting) but does not make it: its layout is SQL above.
+        migrations.SeparateDatabaseAndState(
+            database_operations=[migrations.RunPython(forwards, backwards)],
+            state_operations=[
+                migrations.CreateModel(
+                    name="Posting",
+                    fields=[
+                        (
+                            "pk",
+                            models.CompositePrimaryKey(
+                                "term_id",
+                                "impact",
+                                "article",
+                                blank=True,
+                                editable=False,
+                                primary_key=True,
+                                serialize=False,
+                            ),
+                        ),
+                        ("term_id", models.IntegerField()),
+                        ("impact", models.IntegerField()),
+                        ("facets", models.IntegerField()),
+                        (
+                            "article",
+                            models.ForeignKey(
+                                db_index=False,
+                                on_delete=django.db.models.deletion.DO_NOTHING,
+                                related_name="+",
+                                to="knowledge.article",
+                            ),
+                        ),
+                    ],
+                    options={"db_table": "knowledge_posting"},
+                )
+            ],
+        ),
     ]
