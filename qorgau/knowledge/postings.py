@@ -1,11 +1,11 @@
 """Impact-ordered postings of the knowledge-base index (issue 4, item 5; decision 0010).
 
-For every index term of every published article, one row (term, impact, article): how well the
-term stands for the article, precomputed when the article is indexed. An index on (term, impact)
-gives each term's best articles at once, so a search among 100,000 articles reads a few hundred
-rows per term instead of ranking every article that contains a common word (бала, ребенок are in
-half of them). Each SearchTerm counts the published articles that contain it (for the rarity of
-a word in ranking); the postings and the counts change together, in the indexing transaction.
+For every index term of every published article, one row (term, impact, article, facets): how
+well the term stands for the article, precomputed when the article is indexed. An index on
+(term, impact) gives each term's best articles at once, so a search among 100,000 articles
+reads a few hundred rows per term instead of ranking every article that contains a common word
+(бала, ребенок are in half of them). Each SearchTerm counts the published articles that contain
+it (for BM25's idf); the postings and the counts change together, in the indexing transaction.
 
 Impact: 2 when the term is in the title or tags, else 1, plus a BM25-like share of its frequency
 (title occurrences count 4 times, like the title weight of the full-text rank), in thousandths.
@@ -59,7 +59,6 @@ IMPACTS_SQL = {
 # A row's `facets`: bit 0 set for a Kazakh article, bit `code` for each of its directions (rule
 # 10), so the walk of a term's postings filters on a direction without a join, and ranking
 # knows each candidate's language without reading its article.
-# term's postings filters on them without a join.
 IN_DIRECTION = " AND (p.facets & %s) != 0"
 
 
