@@ -604,7 +604,7 @@ class Steps:
 
     def __init__(self) -> None:
         self.times: dict[str, float] = dict.fromkeys(STEPS, 0.0)
-        self.lookup: tuple[Any, ...] | None = None  # (terms, direction) of the last _candidates
+        self.lookup: tuple[Any, ...] | None = None  # the arguments of the last _candidates call
 
     def reset(self) -> None:
         self.times = dict.fromkeys(STEPS, 0.0)

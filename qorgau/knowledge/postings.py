@@ -161,11 +161,11 @@ def best_articles(
     names = {k.id: term for term, k in known.items()}
     if not names:
         return {}
+    filtered, bits = (IN_DIRECTION, [1 << direction]) if direction is not None else ("", [])
     parts, args = [], []
     for number, term_id in enumerate(sorted(names)):
-        filtered = IN_DIRECTION if direction is not None else ""
         parts.append(BEST_SQL.format(direction=filtered, number=number))
-        args += [term_id, *([1 << direction] if direction is not None else []), limit]
+        args += [term_id, *bits, limit]
     found: dict[str, list[tuple[int, int]]] = {term: [] for term in known}
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), args)

@@ -92,17 +92,16 @@ def _latest_term() -> int:
     return SearchTerm.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
-def _corrections(query: list[QueryWord]) -> dict[str, frozenset[str]]:
-    """For query words none of whose terms are indexed: the nearest indexed terms."""
-    unknown = [w for w in query if len(w.word) >= 4 and not w.word.isdigit()]
-    if not unknown:
-        return {}
-    all_terms = {t for w in unknown for t in w.terms | w.expansions}
-    known = set(SearchTerm.objects.filter(term__in=all_terms).values_list("term", flat=True))
+def _corrections(query: list[QueryWord], known: dict[str, Known]) -> dict[str, frozenset[str]]:
+    """For query words none of whose terms are indexed (`known`): the nearest indexed terms."""
     vocabulary = None
     fixes = {}
-    for word in unknown:
-        if known & (word.terms | word.expansions):
+    for word in query:
+        if (
+            len(word.word) < 4
+            or word.word.isdigit()
+            or known.keys() & (word.terms | word.expansions)
+        ):
             continue
         vocabulary = vocabulary or _vocabulary_now()
         longest = max(sorted(word.terms), key=len)  # sorted: the same choice in every process
@@ -277,9 +276,11 @@ def kb_search(
     query = analyse_query(text[:MAX_QUERY_CHARS])
     if not query:
         return []
-    fixes = _corrections(query)
+    known = known_terms(t for w in query for t in w.terms | w.expansions)
+    fixes = _corrections(query, known)
+    if fixes:  # the typo fixes are index terms: only their ids and counts are still unknown
+        known = {**known, **known_terms(frozenset().union(*fixes.values()))}
     word_terms = [w.terms | w.expansions | fixes.get(w.word, frozenset()) for w in query]
-    known = known_terms(frozenset().union(*word_terms))
     ids = _candidates(word_terms, direction, known)
     languages = (lang, query_lang(text) or "ru")
     ranked = _rank(query, fixes, ids, known, languages)[:limit] if ids else []
