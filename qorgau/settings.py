@@ -219,6 +219,10 @@ PASS_ON_WORKING_DAYS = 3
 URGENT_CONFIRM_HOURS = int(os.environ.get("QORGAU_URGENT_CONFIRM_HOURS", "3"))
 MAX_EXTENSION_MONTHS = 2
 SOON_DUE_WORKING_DAYS = 2
+# Minutes an urgent appeal may wait for a request before supervisors are alerted (rule 6(j)).
+URGENT_SEND_MINUTES = int(os.environ.get("QORGAU_URGENT_SEND_MINUTES", "10"))
+# Seconds between the supervisors' pages polling the urgent-appeal alert.
+URGENT_ALERT_POLL_SECONDS = int(os.environ.get("QORGAU_URGENT_ALERT_POLL_SECONDS", "5"))
 
 # Audit chains (docs/architecture/audit.md): independent chains so writers do not queue on one head.
 AUDIT_CHAINS = 32

@@ -7,11 +7,11 @@ Pure data, no Django: a loader turns :data:`AGENCIES` into ``Agency`` rows. The 
 * for each of the 20 regions: the akimat's departments (kind ``"local"``), the territorial
   police and emergency departments (kind ``"central"`` with the region set, since they belong
   to a ministry), the regional Commissioner for Children's Rights, and the round-the-clock
-  duty services 102 and 112.
+  duty services 102 (police), 103 (emergency medical service) and 112 (unified emergency).
 
 Everything here is demo material. E-mail addresses all sit under the reserved ``.invalid``
 top-level domain, and the only phone numbers are the real, well-known short numbers (102,
-112). Bodies with ``webhook=True`` (about a third) are the ones the loader points at a local
+103, 112). Bodies with ``webhook=True`` (about a third) are the ones the loader points at a local
 receiver. :func:`check` lists what is wrong with the data; it must return ``[]``.
 """
 
@@ -473,6 +473,19 @@ def _regional(r: _Region) -> list[AgencyEntry]:
             phone="112",
             webhook=True,
         ),
+        AgencyEntry(
+            key=f"{r.code}.ambulance.103",
+            kind="duty",
+            name_kk=f"{r.kk_gen} «103» жедел медициналық жәрдем қызметі",
+            name_ru=f"Служба скорой медицинской помощи «103» {r.ru_gen}",
+            name_en=f"Emergency Medical Service 103, {r.en}",
+            region=r.code,
+            directions=(6,),
+            round_the_clock=True,
+            email=f"duty103.{r.mail}@{DOMAIN}",
+            phone="103",
+            webhook=True,
+        ),
     ]
     return entries
 
@@ -486,7 +499,10 @@ def _build() -> tuple[AgencyEntry, ...]:
 
 AGENCIES: tuple[AgencyEntry, ...] = _build()
 
-ALLOWED_PHONES = frozenset({"", "102", "112", "111", "1414"})
+DUTY_PHONES = ("102", "103", "112")
+"""Every region has a duty service answering each of these well-known numbers."""
+
+ALLOWED_PHONES = frozenset({"", *DUTY_PHONES, "111", "1414"})
 
 
 def check() -> list[str]:
@@ -529,7 +545,7 @@ def check() -> list[str]:
                 problems.append(f"region {code}: direction {d} is not covered")
         if not any(a.kind == "commissioner" for a in here):
             problems.append(f"region {code}: no regional Commissioner for Children's Rights")
-        for phone in ("102", "112"):
+        for phone in DUTY_PHONES:
             if not any(a.kind == "duty" and a.phone == phone for a in here):
                 problems.append(f"region {code}: no {phone} duty service")
     return problems

@@ -7,8 +7,11 @@ Order of the proposal:
 2. where no body of the region is competent: the central bodies for the direction;
 3. where a child is concerned or the direction is 4: the region's Commissioner for Children's
    Rights, or the national Commissioner where the region has none (rule 6(e));
-4. urgent appeals with violence now or a threat to life: the region's round-the-clock duty
-   services (rules 6(j), 12).
+4. first of all, for every risk flag (violence now, threat to life, suicide risk, child without
+   care): the region's round-the-clock duty services 102 and 112, and for suicide risk also the
+   emergency medical service 103 (rules 6(j), 12). A duty service is the medical one when its
+   phone contact is the national short number 103; the flags lead even after a supervisor
+   lowered the urgency, since they record what the caller said (it stays a proposal).
 """
 
 from __future__ import annotations
@@ -16,16 +19,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from qorgau.agencies.models import Agency, AgencyKind
+from qorgau.agencies.models import Agency, AgencyContact, AgencyKind, ContactChannel
 from qorgau.appeals.models import Appeal
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 CHILD_DIRECTION = "4"
+MEDICAL_NUMBER = "103"  # the emergency medical service's national short number
 
 
 @dataclass(frozen=True)
@@ -61,10 +65,29 @@ def _commissioner(appeal: Appeal) -> list[Proposal]:
 
 
 def _duty(appeal: Appeal) -> list[Proposal]:
-    if appeal.urgency != "urgent" or not (appeal.risk_violence_now or appeal.risk_threat_to_life):
+    """The region's duty services for the appeal's risk flags: 102 and 112 for any of them, the
+    emergency medical service 103 too for suicide risk."""
+    risks = ", ".join(appeal.risk_labels)
+    if not risks:
         return []
-    services = _active().filter(kind=AgencyKind.DUTY, region=appeal.region_id)
-    return [Proposal(a, _("urgent: danger now (rules 6(j), 12)")) for a in services]
+    medical = AgencyContact.objects.filter(
+        agency=OuterRef("pk"), channel=ContactChannel.PHONE, address=MEDICAL_NUMBER, active=True
+    )
+    services = (
+        _active()
+        .filter(kind=AgencyKind.DUTY, region=appeal.region_id)
+        .annotate(medical=Exists(medical))
+    )
+    proposals = []
+    for service in services:
+        if not service.medical:
+            why = _("risk: %(risks)s — duty service (rules 6(j), 12)") % {"risks": risks}
+        elif appeal.risk_suicide:
+            why = _("suicide risk: emergency medical help (rules 6(j), 12)")
+        else:
+            continue
+        proposals.append(Proposal(service, why))
+    return proposals
 
 
 def propose_agencies(appeal: Appeal) -> list[Proposal]:

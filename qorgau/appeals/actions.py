@@ -9,16 +9,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qorgau.appeals.lifecycle import allowed_targets, is_reopen
 from qorgau.appeals.models import (
+    RISK_FLAGS,
     Appeal,
     IdempotentRequest,
     PersonConcerned,
     Status,
     StatusChange,
+    Urgency,
     YearCounter,
 )
 from qorgau.appeals.schemas import AppealIn
@@ -83,6 +85,20 @@ def _references(data: AppealIn) -> tuple[References, dict[str, str]]:
         "help_given": help_given is None,
     }
     return refs, {field: _("Unknown value.") for field, bad in unknown.items() if bad}
+
+
+def with_risk_urgency(data: AppealIn) -> AppealIn:
+    """Any risk flag makes the appeal urgent (rule 6(j)). Without a reason typed, the flags are
+    the reason, worded in the applicant's language: a consultant with a frightened caller on the
+    line is never stopped by a form error."""
+    if not data.risk_flags:
+        return data
+    reason = data.urgency_reason
+    if not reason:
+        with translation.override(data.language):
+            labels = [str(label) for flag, label in RISK_FLAGS if flag in data.risk_flags]
+            reason = _("Risk: %(risks)s") % {"risks": ", ".join(labels)}
+    return data.model_copy(update={"urgency": Urgency.URGENT, "urgency_reason": reason[:300]})
 
 
 def _consistency_errors(data: AppealIn) -> dict[str, str]:
@@ -197,11 +213,12 @@ def appeal_register(*, actor: User, data: AppealIn, idempotency_key: str = "") -
     if idempotency_key and (replayed := _replay(actor, idempotency_key, data)):
         return replayed
     refs, errors = _references(data)
-    errors.update(_consistency_errors(data))
+    effective = with_risk_urgency(data)
+    errors.update(_consistency_errors(effective))
     if errors:
         raise FieldErrors(fields=errors)
     code = status_code_new()
-    appeal = _build_appeal(actor, data, refs, code)
+    appeal = _build_appeal(actor, effective, refs, code)
     try:
         with transaction.atomic():
             _save_registration(actor, data, appeal, refs, code, idempotency_key)
@@ -239,7 +256,7 @@ def _save_registration(
         object_type="appeal",
         object_ref=appeal.number,
         reason="registration",
-        details={"channel": data.channel, "urgency": data.urgency},
+        details={"channel": data.channel, "urgency": appeal.urgency, "risks": appeal.risk_flags},
     )
 
 
@@ -302,5 +319,40 @@ def _move(
             object_ref=locked.number,
             reason="status change",
             details={"from": from_status, "to": to_status},
+        )
+    return locked
+
+
+def appeal_lower_urgency(*, actor: User, appeal: Appeal, reason: str) -> Appeal:
+    """Make an urgent appeal normal (rule 6(j)): a supervisor only, with a reason kept on the
+    appeal and in the audit log. The risk flags stay: they record what the caller said."""
+    require(actor, Perm.APPEAL_LOWER_URGENCY)
+    reason = reason.strip()
+    if not reason:
+        raise FieldErrors(fields={"reason": _("Say why the urgency is lowered.")})
+    with transaction.atomic():
+        locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        if locked.urgency != Urgency.URGENT:
+            raise Conflict(_("This appeal is not urgent."))
+        locked.urgency = Urgency.NORMAL
+        locked.urgency_lowered_at = timezone.now()
+        locked.urgency_lowered_by = actor
+        locked.urgency_lowered_reason = reason[:300]
+        locked.save(
+            update_fields=[
+                "urgency",
+                "urgency_lowered_at",
+                "urgency_lowered_by",
+                "urgency_lowered_reason",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="appeal.lower_urgency",
+            object_type="appeal",
+            object_ref=locked.number,
+            reason=reason[:300],
+            details={"from": Urgency.URGENT, "to": Urgency.NORMAL, "risks": locked.risk_flags},
         )
     return locked

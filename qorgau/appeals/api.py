@@ -5,7 +5,7 @@ from ninja import Header, Query, Router
 from ninja import Status as HttpStatus
 
 from qorgau.appeals.access import access_appeal, access_history_comments, access_personal_data
-from qorgau.appeals.actions import appeal_register, appeal_transition
+from qorgau.appeals.actions import appeal_lower_urgency, appeal_register, appeal_transition
 from qorgau.appeals.models import Appeal, Status
 from qorgau.appeals.schemas import (
     AppealFilters,
@@ -17,6 +17,7 @@ from qorgau.appeals.schemas import (
     HistoryItem,
     RegisteredOut,
     TransitionIn,
+    UrgencyLowerIn,
 )
 from qorgau.appeals.selectors import appeals_filtered
 from qorgau.core.access import require
@@ -53,6 +54,7 @@ def appeal_out(request: HttpRequest, appeal: Appeal, reason: str) -> dict[str, o
     return {
         **appeal_list_item(appeal),
         "urgency_reason": appeal.urgency_reason,
+        "urgency_lowered_reason": appeal.urgency_lowered_reason,
         "risk_flags": appeal.risk_flags,
         "help_given": [h.code for h in appeal.help_given.all()],
         "outcome": appeal.outcome.code if appeal.outcome else "",
@@ -120,6 +122,17 @@ def transition(request: HttpRequest, number: str, payload: TransitionIn) -> dict
         to_status=payload.to,
         comment=payload.comment,
     )
+    return appeal_list_item(appeal)
+
+
+@router.post(
+    "/{number}/lower-urgency",
+    response={200: AppealListItem, **ERRORS},
+    summary="Make an urgent appeal normal (supervisors, with a reason)",
+)
+def lower_urgency(request: HttpRequest, number: str, payload: UrgencyLowerIn) -> dict[str, object]:
+    appeal = access_appeal(request.user, number)
+    appeal = appeal_lower_urgency(actor=request_user(request), appeal=appeal, reason=payload.reason)
     return appeal_list_item(appeal)
 
 

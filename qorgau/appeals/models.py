@@ -77,6 +77,12 @@ class Appeal(models.Model):
     risk_threat_to_life = models.BooleanField(default=False)
     risk_suicide = models.BooleanField(default=False)
     risk_child_without_care = models.BooleanField(default=False)
+    # Only a supervisor lowers an urgent appeal, with a reason (rule 6(j); actions.py).
+    urgency_lowered_at = models.DateTimeField(null=True, blank=True)
+    urgency_lowered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    urgency_lowered_reason = models.CharField(max_length=300, blank=True)
 
     help_given = models.ManyToManyField("reference.HelpKind", blank=True)
     outcome = models.ForeignKey(
@@ -105,6 +111,12 @@ class Appeal(models.Model):
             models.Index(fields=["status", "received_at"]),
             models.Index(fields=["direction", "received_at"]),
             models.Index(fields=["region", "received_at"]),
+            # The supervisors' alert polls urgent appeals that are not closed every few seconds.
+            models.Index(
+                fields=["created_at"],
+                name="appeal_urgent_open",
+                condition=models.Q(urgency="urgent") & ~models.Q(status="closed"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -147,6 +147,7 @@ class AppealListItem(BaseModel):
 
 class AppealOut(AppealListItem):
     urgency_reason: str
+    urgency_lowered_reason: str = Field(description="Why a supervisor made it normal, if so.")
     risk_flags: list[str]
     help_given: list[str]
     outcome: str
@@ -180,6 +181,10 @@ class AppealPage(BaseModel):
 class TransitionIn(StrictSchema):
     to: Literal["registered", "in_progress", "waiting_agency", "answered", "closed"]
     comment: str = Field(default="", max_length=2000)
+
+
+class UrgencyLowerIn(StrictSchema):
+    reason: str = Field(default="", max_length=300, description="Required: why it is not urgent.")
 
 
 class HistoryItem(BaseModel):

@@ -16,5 +16,10 @@ urlpatterns = [
     path("appeals/caller/", views.caller_lookup, name="caller"),
     path("appeals/<str:number>/", views.appeal_detail, name="detail"),
     path("appeals/<str:number>/transition/", views.appeal_transition_view, name="transition"),
+    path(
+        "appeals/<str:number>/lower-urgency/",
+        views.appeal_lower_urgency_view,
+        name="lower_urgency",
+    ),
     path("status/", views.public_status_page, name="status"),
 ]

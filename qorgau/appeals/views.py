@@ -15,7 +15,7 @@ from django_htmx.middleware import HtmxDetails
 from pydantic import ValidationError
 
 from qorgau.appeals.access import access_appeal, access_earlier_appeals, access_personal_data
-from qorgau.appeals.actions import appeal_register, appeal_transition
+from qorgau.appeals.actions import appeal_lower_urgency, appeal_register, appeal_transition
 from qorgau.appeals.forms import appeal_payload, filters_from_query, form_choices
 from qorgau.appeals.identifiers import iin_is_valid, normalise_iin, normalise_phone
 from qorgau.appeals.lifecycle import allowed_targets, is_reopen
@@ -119,10 +119,16 @@ def caller_lookup(request: HttpRequest) -> HttpResponse:
 @login_required
 def appeal_detail(request: HttpRequest, number: str) -> HttpResponse:
     appeal = access_appeal(request.user, number)
-    personal = None
-    if has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL):
-        personal = access_personal_data(request.user, appeal, reason="appeal page")
-    return render(request, "appeals/detail.html", _detail_context(request, appeal, personal))
+    return render(
+        request, "appeals/detail.html", _detail_context(request, appeal, _personal(request, appeal))
+    )
+
+
+def _personal(request: HttpRequest, appeal: Any) -> Any:
+    """The applicant's personal data for roles that may see it (audited), else None."""
+    if not has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL):
+        return None
+    return access_personal_data(request.user, appeal, reason="appeal page")
 
 
 def _detail_context(request: HttpRequest, appeal: Any, personal: Any) -> dict[str, Any]:
@@ -139,6 +145,8 @@ def _detail_context(request: HttpRequest, appeal: Any, personal: Any) -> dict[st
         "persons": appeal.persons.all(),
         "targets": targets if has_perm(request.user, Perm.APPEAL_TRANSITION) else [],
         "show_comments": has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL),
+        "can_lower_urgency": appeal.urgency == "urgent"
+        and has_perm(request.user, Perm.APPEAL_LOWER_URGENCY),
     }
 
 
@@ -160,6 +168,24 @@ def appeal_transition_view(request: HtmxHttpRequest, number: str) -> HttpRespons
         return redirect("appeals:detail", number=appeal.number)
     context = {**_detail_context(request, appeal, None), "transition_error": error}
     return render(request, "appeals/_history.html", context, status=409 if error else 200)
+
+
+@login_required
+@require_POST
+def appeal_lower_urgency_view(request: HttpRequest, number: str) -> HttpResponse:
+    """A supervisor makes an urgent appeal normal, with a reason (rule 6(j))."""
+    appeal = access_appeal(request.user, number)
+    try:
+        appeal_lower_urgency(
+            actor=request_user(request), appeal=appeal, reason=request.POST.get("reason", "")[:300]
+        )
+    except FieldErrors as exc:
+        context = {
+            **_detail_context(request, appeal, _personal(request, appeal)),
+            "urgency_error": exc.fields.get("reason", exc.message),
+        }
+        return render(request, "appeals/detail.html", context, status=422)
+    return redirect("appeals:detail", number=appeal.number)
 
 
 @require_http_methods(["GET", "POST"])

@@ -35,6 +35,8 @@ class Perm(StrEnum):
     APPEAL_LOOKUP_CALLER = "appeal.lookup_caller"  # earlier appeals by IIN or phone
     APPEAL_TRANSITION = "appeal.transition"
     APPEAL_REOPEN = "appeal.reopen"
+    APPEAL_LOWER_URGENCY = "appeal.lower_urgency"  # make an urgent appeal normal, with a reason
+    URGENT_ALERT = "urgent.alert"  # the alert of urgent appeals still waiting for a request
     AUDIT_VIEW = "audit.view"
     REQUEST_SEND = "request.send"  # compose, preview and send requests to agencies (rule 15)
     AGENCY_PORTAL = "agency.portal"  # an officer's own agency's requests: read and reply
@@ -61,6 +63,8 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.APPEAL_LOOKUP_CALLER: frozenset({R.CONSULTANT, R.SUPERVISOR}),
     Perm.APPEAL_TRANSITION: frozenset({R.CONSULTANT, R.SUPERVISOR}),
     Perm.APPEAL_REOPEN: frozenset({R.SUPERVISOR}),
+    Perm.APPEAL_LOWER_URGENCY: frozenset({R.SUPERVISOR}),
+    Perm.URGENT_ALERT: frozenset({R.SUPERVISOR}),
     Perm.AUDIT_VIEW: frozenset({R.AUDITOR}),
     Perm.REQUEST_SEND: frozenset({R.CONSULTANT, R.SUPERVISOR}),
     Perm.AGENCY_PORTAL: frozenset({R.AGENCY_OFFICER}),

@@ -1,4 +1,5 @@
-"""Reads of requests for supervisors: overdue and soon-due requests (issue 3, item 6)."""
+"""Reads of requests for supervisors: overdue and soon-due requests, and urgent appeals still
+waiting for their first request (rule 6(j))."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qorgau.appeals.models import Appeal, Status, Urgency
 from qorgau.core.access import require
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm
@@ -80,3 +82,31 @@ def deadline_board(user: User | AnonymousUser) -> dict[str, Any]:
             (_("Delivery failed"), _with_due(failed)),
         ]
     }
+
+
+URGENT_ALERT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class UrgentWaiting:
+    """An urgent appeal with no request sent yet: what the alert shows (no personal data)."""
+
+    appeal: Appeal
+    minutes: int
+
+
+def urgent_waiting(user: User | AnonymousUser) -> list[UrgentWaiting]:
+    """Urgent appeals, not closed, registered more than URGENT_SEND_MINUTES ago, with no request
+    to any agency: the supervisors' alert, until a request is sent, the appeal is closed or a
+    supervisor lowers the urgency. One query over the partial index `appeal_urgent_open`."""
+    require(user, Perm.URGENT_ALERT)
+    now = timezone.now()
+    cutoff = now - timedelta(minutes=settings.URGENT_SEND_MINUTES)
+    waiting = (
+        Appeal.objects.filter(urgency=Urgency.URGENT, created_at__lte=cutoff)
+        .exclude(status=Status.CLOSED)
+        .exclude(Exists(AgencyRequest.objects.filter(appeal=OuterRef("pk"))))
+        .select_related("region", "direction")
+        .order_by("created_at")[:URGENT_ALERT_LIMIT]
+    )
+    return [UrgentWaiting(a, int((now - a.created_at).total_seconds() // 60)) for a in waiting]

@@ -12,4 +12,5 @@ urlpatterns = [
     path("agency/requests/<int:request_id>/<slug:step>/", views.portal_step, name="portal_step"),
     path("appeals/<str:number>/requests/", views.appeal_requests_panel, name="appeal_requests"),
     path("board/deadlines/", views.board, name="board"),
+    path("board/urgent-alert/", views.urgent_alert, name="urgent_alert"),
 ]

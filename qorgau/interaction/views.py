@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +27,7 @@ from qorgau.interaction.access import (
     agency_requests,
     chosen_agency,
 )
-from qorgau.interaction.selectors import deadline_board
+from qorgau.interaction.selectors import deadline_board, urgent_waiting
 
 
 @login_required
@@ -127,3 +128,14 @@ def appeal_requests_panel(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     return render(request, "interaction/board.html", deadline_board(request.user))
+
+
+def urgent_alert(request: HttpRequest) -> HttpResponse:
+    """htmx, polled from every supervisor page: urgent appeals still without a request. No
+    login redirect: a signed-out or other role's poll gets 403, which htmx does not swap in."""
+    context = {
+        "waiting": urgent_waiting(request.user),
+        "minutes": settings.URGENT_SEND_MINUTES,
+        "poll_seconds": settings.URGENT_ALERT_POLL_SECONDS,
+    }
+    return render(request, "interaction/_urgent_alert.html", context)

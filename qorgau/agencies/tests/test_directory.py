@@ -22,7 +22,7 @@ def test_loaded_directory_covers_all_regions_and_directions():
     for region in Region.objects.all():
         regional = Agency.objects.filter(region=region)
         assert regional.filter(kind="commissioner").exists(), region.code
-        assert regional.filter(kind="duty", round_the_clock=True).count() == 2, region.code
+        assert regional.filter(kind="duty", round_the_clock=True).count() == 3, region.code
     for direction in Direction.objects.all():
         assert Agency.objects.filter(directions=direction, region__isnull=True).exists()
     assert (
