@@ -16,7 +16,13 @@ from qorgau.appeals.models import Appeal, Status, Urgency
 from qorgau.core.access import require
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm
-from qorgau.interaction.models import CLOSED_REQUEST_STATUSES, AgencyRequest, RequestStatus
+from qorgau.interaction.models import (
+    CLOSED_REQUEST_STATUSES,
+    AgencyRequest,
+    CallResult,
+    OutboundCall,
+    RequestStatus,
+)
 from qorgau.workdays.selectors import working_calendar
 
 if TYPE_CHECKING:
@@ -97,15 +103,19 @@ class UrgentWaiting:
 
 def urgent_waiting(user: User | AnonymousUser) -> list[UrgentWaiting]:
     """Urgent appeals, not closed, registered more than URGENT_SEND_MINUTES ago, with no request
-    to any agency: the supervisors' alert, until a request is sent, the appeal is closed or a
-    supervisor lowers the urgency. One query over the partial index `appeal_urgent_open`."""
+    to any agency: the supervisors' alert, until a request is sent (or an agency was reached by
+    phone and the call recorded, rule 12), the appeal is closed or a supervisor lowers the
+    urgency. One query over the partial index `appeal_urgent_open`."""
     require(user, Perm.URGENT_ALERT)
     now = timezone.now()
     cutoff = now - timedelta(minutes=settings.URGENT_SEND_MINUTES)
+    sent = AgencyRequest.objects.filter(appeal=OuterRef("pk"))
+    reached = OutboundCall.objects.filter(appeal=OuterRef("pk"), result=CallResult.REACHED)
     waiting = (
         Appeal.objects.filter(urgency=Urgency.URGENT, created_at__lte=cutoff)
         .exclude(status=Status.CLOSED)
-        .exclude(Exists(AgencyRequest.objects.filter(appeal=OuterRef("pk"))))
+        .exclude(Exists(sent))
+        .exclude(Exists(reached))
         .select_related("region", "direction")
         .order_by("created_at")[:URGENT_ALERT_LIMIT]
     )
