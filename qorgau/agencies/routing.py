@@ -78,16 +78,13 @@ def _duty(appeal: Appeal) -> list[Proposal]:
         .filter(kind=AgencyKind.DUTY, region=appeal.region_id)
         .annotate(medical=Exists(medical))
     )
-    proposals = []
-    for service in services:
-        if not service.medical:
-            why = _("risk: %(risks)s — duty service (rules 6(j), 12)") % {"risks": risks}
-        elif appeal.risk_suicide:
-            why = _("suicide risk: emergency medical help (rules 6(j), 12)")
-        else:
-            continue
-        proposals.append(Proposal(service, why))
-    return proposals
+    any_risk = _("risk: %(risks)s — duty service (rules 6(j), 12)") % {"risks": risks}
+    suicide = _("suicide risk: emergency medical help (rules 6(j), 12)")
+    return [
+        Proposal(service, suicide if service.medical else any_risk)
+        for service in services
+        if appeal.risk_suicide or not service.medical
+    ]
 
 
 def propose_agencies(appeal: Appeal) -> list[Proposal]:
