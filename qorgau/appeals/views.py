@@ -27,7 +27,7 @@ from qorgau.appeals.selectors import appeals_filtered
 from qorgau.calls.actions import call_link_appeal
 from qorgau.core.access import require
 from qorgau.core.auth import request_user
-from qorgau.core.errors import ApplicationError, FieldErrors
+from qorgau.core.errors import ApplicationError, Conflict, FieldErrors
 from qorgau.core.roles import Perm, Role, has_perm
 from qorgau.core.validation import field_errors
 
@@ -179,12 +179,13 @@ def appeal_lower_urgency_view(request: HttpRequest, number: str) -> HttpResponse
         appeal_lower_urgency(
             actor=request_user(request), appeal=appeal, reason=request.POST.get("reason", "")[:300]
         )
-    except FieldErrors as exc:
+    except (FieldErrors, Conflict) as exc:  # no reason; or already lowered (a double click)
+        appeal = access_appeal(request.user, number)
         context = {
             **_detail_context(request, appeal, _personal(request, appeal)),
             "urgency_error": exc.fields.get("reason", exc.message),
         }
-        return render(request, "appeals/detail.html", context, status=422)
+        return render(request, "appeals/detail.html", context, status=exc.status)
     return redirect("appeals:detail", number=appeal.number)
 
 

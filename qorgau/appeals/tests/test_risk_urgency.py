@@ -149,3 +149,12 @@ def test_supervisor_lowers_from_the_page_and_an_empty_reason_shows_an_error(pers
     )
     assert Appeal.objects.get(number=urgent).urgency == "normal"
     assert "Қауіп өтті" in done.content.decode()
+
+
+def test_a_second_click_on_lower_says_it_is_no_longer_urgent(personas, urgent):
+    supervisor = signed_in(personas["supervisor"], "ru")
+    supervisor.post(f"/appeals/{urgent}/lower-urgency/", {"reason": "Қауіп өтті"})
+    again = supervisor.post(f"/appeals/{urgent}/lower-urgency/", {"reason": "Қауіп өтті"})
+    assert again.status_code == 409
+    assert "Это обращение не срочное." in again.content.decode()
+    assert AuditRecord.objects.filter(action="appeal.lower_urgency").count() == 1
