@@ -219,6 +219,9 @@ PASS_ON_WORKING_DAYS = 3
 URGENT_CONFIRM_HOURS = int(os.environ.get("QORGAU_URGENT_CONFIRM_HOURS", "3"))
 MAX_EXTENSION_MONTHS = 2
 SOON_DUE_WORKING_DAYS = 2
+# The agency is reminded to take up or pass on a request this many working days before the end
+# of the PASS_ON_WORKING_DAYS deadline (1: on the day before its last day).
+PASS_ON_SOON_WORKING_DAYS = int(os.environ.get("QORGAU_PASS_ON_SOON_WORKING_DAYS", "1"))
 
 # Audit chains (docs/architecture/audit.md): independent chains so writers do not queue on one head.
 AUDIT_CHAINS = 32
