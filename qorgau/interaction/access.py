@@ -15,7 +15,6 @@ from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors, NotFound
 from qorgau.core.roles import Perm, Role
 from qorgau.interaction.models import AgencyRequest
-
 from qorgau.staff.models import User
 
 if TYPE_CHECKING:
@@ -76,8 +75,11 @@ def agency_heads(user: User | AnonymousUser) -> QuerySet[User]:
     """The heads and deputy heads of the officer's own agency (the administrator marks them),
     who decide extensions of answer terms (rule 11)."""
     require(user, Perm.AGENCY_PORTAL)
+    agency_id = getattr(user, "agency_id", None)
+    if agency_id is None:
+        return User.objects.none()
     return User.objects.filter(
-        agency_id=getattr(user, "agency_id", None),
+        agency_id=agency_id,
         role=Role.AGENCY_OFFICER,
         is_agency_head=True,
         is_active=True,

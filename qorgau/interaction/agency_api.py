@@ -11,8 +11,8 @@ from qorgau.core.auth import request_user
 from qorgau.interaction import agency_actions as act
 from qorgau.interaction.access import (
     access_agency_request,
-    agency_request_content,
     agency_heads,
+    agency_request_content,
     agency_requests,
     chosen_agency,
     chosen_head,
@@ -22,9 +22,9 @@ from qorgau.interaction.schemas import (
     AgencyHeadOut,
     AgencyRequestOut,
     AnswerIn,
+    AttachmentIn,
     ClarificationIn,
     ConfirmIn,
-    AttachmentIn,
     ExtensionIn,
     PassOnIn,
     decoded_base64,

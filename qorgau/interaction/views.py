@@ -23,8 +23,8 @@ from qorgau.core.kztime import KZ_TZ
 from qorgau.interaction import agency_actions as act
 from qorgau.interaction.access import (
     access_agency_request,
-    agency_request_content,
     agency_heads,
+    agency_request_content,
     agency_requests,
     chosen_agency,
     chosen_head,
