@@ -7,20 +7,12 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-import pytest
-
 from qorgau.core.kztime import KZ_TZ
 from qorgau.interaction.models import AgencyReply, AgencyRequest
+from tests import test_browser
 from tests.test_browser import browser, sign_in  # noqa: F401 - the browser fixture
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        not os.path.exists("/usr/bin/chromium") and not os.environ.get("CI"),
-        reason="Debian's chromium is not installed",
-    ),
-]
+pytestmark = test_browser.pytestmark  # Chromium, a live server, skipped without a browser
 
 SHOTS = os.environ.get("QORGAU_SCREENSHOTS", "")  # a folder: save screenshots there
 

@@ -11,10 +11,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from qorgau.appeals.models import Appeal
 from qorgau.audit.models import AuditRecord
 from qorgau.core.kztime import KZ_TZ
-from qorgau.interaction.actions import request_send
 from qorgau.interaction.agency_actions import request_acknowledge
 from qorgau.interaction.deadlines import deadlines_on_receipt
 from qorgau.interaction.models import AgencyRequest, DeadlineNotice
@@ -32,17 +30,11 @@ def _kz(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
 
 
 @pytest.fixture
-def received(personas, make_agency, register, mail):
-    """A request to a school department, received on `BEFORE_NAURYZ` (deadlines as at receipt)."""
+def received(request_to_school):
+    """The request to a school department, as if received at `at` (deadlines as at receipt)."""
 
     def receive(at: datetime = BEFORE_NAURYZ) -> AgencyRequest:
-        agency = make_agency("almaty.education", "local", "almaty", [4], round_the_clock=True)
-        appeal = Appeal.objects.get(number=register(direction=4)["number"])
-        request = request_send(actor=personas["consultant"], appeal=appeal, agency=agency)
-        for delivery in claim("w", 10):
-            deliver_one(delivery, "w")
-        mail.messages.clear()
-        request = AgencyRequest.objects.get(pk=request.pk)
+        request = request_to_school
         for field, value in deadlines_on_receipt(request, at).items():
             setattr(request, field, value)
         request.delivered_at = at
