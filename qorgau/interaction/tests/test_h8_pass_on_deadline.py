@@ -6,9 +6,12 @@ the Kazakhstan working calendar with its holidays and the administrator's days o
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from qorgau.audit.models import AuditRecord
@@ -105,3 +108,20 @@ def test_missed_pass_on_is_on_the_supervisor_board(received, client, personas):
     board = client.get("/board/deadlines/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     overdue = board.split("<h2>")[1]
     assert request.appeal.number in overdue and "Принять или передать" in overdue
+
+
+def test_board_queries_do_not_grow_with_rows(request_to_school, client, personas):
+    late = timezone.now() - timedelta(days=1)
+    client.force_login(personas["supervisor"])
+
+    def board_queries(copies: int) -> int:
+        for _ in range(copies):
+            request_to_school.pk = None
+            request_to_school.idempotency_key = uuid.uuid4()
+            request_to_school.save()
+        AgencyRequest.objects.update(pass_on_due_at=late, answer_due_at=late)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/board/deadlines/").status_code == 200
+        return len(queries)
+
+    assert board_queries(1) == board_queries(5)
