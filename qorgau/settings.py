@@ -223,6 +223,9 @@ SOON_DUE_WORKING_DAYS = 2
 URGENT_SEND_MINUTES = int(os.environ.get("QORGAU_URGENT_SEND_MINUTES", "10"))
 # Seconds between the supervisors' pages polling the urgent-appeal alert.
 URGENT_ALERT_POLL_SECONDS = int(os.environ.get("QORGAU_URGENT_ALERT_POLL_SECONDS", "5"))
+# The agency is reminded to take up or pass on a request this many working days before the end
+# of the PASS_ON_WORKING_DAYS deadline (1: on the day before its last day).
+PASS_ON_SOON_WORKING_DAYS = int(os.environ.get("QORGAU_PASS_ON_SOON_WORKING_DAYS", "1"))
 
 # Audit chains (docs/architecture/audit.md): independent chains so writers do not queue on one head.
 AUDIT_CHAINS = 32

@@ -27,6 +27,7 @@ from qorgau.appeals.lifecycle import (
 )
 from qorgau.appeals.models import Appeal, Status, StatusLookupAttempt
 from qorgau.core.errors import NotFound, Throttled
+from qorgau.core.kztime import KZ_TZ
 from qorgau.interaction.models import AgencyReply
 
 DUMMY_DIGEST = "0" * 64
@@ -87,12 +88,20 @@ def _steps(appeal: Appeal) -> list[PublicStep]:
     return sorted(steps + _agency_steps(appeal), key=lambda step: step.at)
 
 
+def _agency_label(reply: AgencyReply) -> str:
+    """An extension names the new term (a date in Kazakhstan), nothing else (rule 11)."""
+    if reply.kind == "extension" and reply.extended_until:
+        until = reply.extended_until.astimezone(KZ_TZ).strftime("%d.%m.%Y")
+        return _("The time to answer has been extended to %(date)s") % {"date": until}
+    return str(AGENCY_STEP_LABELS[reply.kind])
+
+
 def _agency_steps(appeal: Appeal) -> list[PublicStep]:
     """Progress on the agency's side, worded without the agency or what it said (rule 6(l))."""
     replies = AgencyReply.objects.filter(request__appeal=appeal, kind__in=AGENCY_STEP_LABELS)
     return [
-        PublicStep(status=f"agency_{r.kind}", label=str(AGENCY_STEP_LABELS[r.kind]), at=r.at)
-        for r in replies.only("kind", "at")
+        PublicStep(status=f"agency_{r.kind}", label=_agency_label(r), at=r.at)
+        for r in replies.only("kind", "at", "extended_until")
     ]
 
 

@@ -52,14 +52,28 @@ class AdministratorInline(AdministratorOnly, admin.TabularInline):
 class AuditedAdmin(AdministratorOnly, admin.ModelAdmin):
     """A table the administrator edits; every add, change and delete is audited."""
 
-    def _audit(self, request: HttpRequest, obj: Model, action: str) -> None:
+    def _audit(
+        self, request: HttpRequest, obj: Model, action: str, fields: list[str] | None = None
+    ) -> None:
         audit_record(
             actor=request.user,
             action=f"admin.{action}",
             object_type=obj._meta.label_lower,
             object_ref=str(obj.pk),
             reason="administration",
+            details={"fields": fields} if fields else None,
         )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Rows edited inline (contacts, an agency's heads) are audited like the page's own."""
+        for deleted in formset.deleted_forms:  # audited first: deleting clears the pk
+            if deleted.instance.pk:
+                self._audit(request, deleted.instance, "delete")
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            self._audit(request, obj, "add")
+        for obj, fields in formset.changed_objects:
+            self._audit(request, obj, "change", list(fields))
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -6,19 +6,19 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from qorgau.agencies.models import Agency
 from qorgau.appeals.access import access_appeal
 from qorgau.audit.actions import audit_record
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors, NotFound
-from qorgau.core.roles import Perm
+from qorgau.core.roles import Perm, Role
 from qorgau.interaction.models import AgencyRequest
+from qorgau.staff.models import User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-    from qorgau.staff.models import User
 
 
 def access_request(user: User | AnonymousUser, request_id: int) -> AgencyRequest:
@@ -69,3 +69,29 @@ def agency_request_content(user: User | AnonymousUser, request: AgencyRequest) -
         reason="agency portal",
     )
     return dict(json.loads(request.content))
+
+
+def agency_heads(user: User | AnonymousUser) -> QuerySet[User]:
+    """The heads and deputy heads of the officer's own agency (the administrator marks them),
+    who decide extensions of answer terms (rule 11)."""
+    require(user, Perm.AGENCY_PORTAL)
+    agency_id = getattr(user, "agency_id", None)
+    if agency_id is None:
+        return User.objects.none()
+    return User.objects.filter(
+        agency_id=agency_id,
+        role=Role.AGENCY_OFFICER,
+        is_agency_head=True,
+        is_active=True,
+    ).order_by("last_name", "first_name", "username")
+
+
+def chosen_head(user: User | AnonymousUser, username: str) -> User | None:
+    """The head or deputy head of the officer's agency named by username; None when empty."""
+    if not username:
+        return None
+    head = agency_heads(user).filter(username=username).first()
+    if head is None:
+        message = _("Choose the head or deputy head of your agency who decided the extension.")
+        raise FieldErrors(fields={"decided_by": message})
+    return head

@@ -51,7 +51,11 @@ def _reply(
         object_type="appeal",
         object_ref=request.appeal.number,
         reason="agency reply",
-        details={"request": request.pk, "agency": request.agency_id},
+        details={
+            "request": request.pk,
+            "agency": request.agency_id,
+            **({"decided_by": reply.decided_by.username} if reply.decided_by else {}),
+        },
     )
     return reply
 
@@ -106,10 +110,33 @@ def request_ask_clarification(
     return reply
 
 
-def request_extend(
-    *, officer: User, request: AgencyRequest, until: datetime, reason: str
-) -> AgencyReply:
-    """Extend the answer term with a reason, up to two months from receipt in all."""
+DECISION_SIGNATURES = (b"%PDF-", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")  # PDF, JPEG, PNG
+
+
+def _decision_errors(
+    officer: User, decider: User | None, decision: Attachment | None
+) -> dict[str, str]:
+    """Rule 11 (administrative procedure code): the head of the agency or a deputy decides an
+    extension. A head records their own decision; anyone else records it with the signed
+    decision attached (a scan or PDF) and names the head or deputy who signed it."""
+    if decider is None and not officer.is_agency_head:
+        return {
+            "decided_by": _(
+                "Only the head or a deputy head of the agency decides an extension: choose who "
+                "decided it and attach the signed decision."
+            )
+        }
+    errors = {}
+    if decision is None and decider not in (None, officer):
+        errors["decision"] = _("Attach the signed decision (a scan or PDF).")
+    if decision and not decision.data.startswith(DECISION_SIGNATURES):
+        errors["decision"] = _("The signed decision must be a PDF, JPEG or PNG file.")
+    if decision and len(decision.data) > MAX_ATTACHMENT_BYTES:
+        errors["decision"] = _("Each attachment must be under 700 KB.")
+    return errors
+
+
+def _term_errors(request: AgencyRequest, until: datetime, reason: str) -> dict[str, str]:
     errors = {}
     if not reason.strip():
         errors["reason"] = _("Give the reason for the extension.")
@@ -118,13 +145,42 @@ def request_extend(
         errors["until"] = _("An answer term can be extended to two months after receipt at most.")
     if request.answer_due_at and until <= request.answer_due_at:
         errors["until"] = _("The new term must be later than the current one.")
+    return errors
+
+
+def request_extend(
+    *,
+    officer: User,
+    request: AgencyRequest,
+    until: datetime,
+    reason: str,
+    decided_by: User | None = None,
+    decision: Attachment | None = None,
+) -> AgencyReply:
+    """Extend the answer term with a reason, up to MAX_EXTENSION_MONTHS from receipt in all, on
+    the decision of the agency's head or deputy (`decided_by`, the officer when omitted), with
+    the signed decision attached when someone else records it. The public status shows the new
+    term at once (rule 6(l))."""
+    errors = {
+        **_term_errors(request, until, reason),
+        **_decision_errors(officer, decided_by, decision),
+    }
     if errors:
         raise FieldErrors(fields=errors)
     with transaction.atomic():
         locked = _locked_open(request)
         locked.answer_due_at = until
         locked.save(update_fields=["answer_due_at"])
-        return _reply(officer, locked, ReplyKind.EXTENSION, reason.strip(), extended_until=until)
+        reply = _reply(
+            officer,
+            locked,
+            ReplyKind.EXTENSION,
+            reason.strip(),
+            extended_until=until,
+            decided_by=decided_by or officer,
+        )
+        ReplyAttachment.objects.bulk_create(_attachment_rows(reply, [decision] if decision else []))
+    return reply
 
 
 def request_pass_on(

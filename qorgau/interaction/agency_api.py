@@ -11,14 +11,18 @@ from qorgau.core.auth import request_user
 from qorgau.interaction import agency_actions as act
 from qorgau.interaction.access import (
     access_agency_request,
+    agency_heads,
     agency_request_content,
     agency_requests,
     chosen_agency,
+    chosen_head,
 )
 from qorgau.interaction.models import AgencyReply, AgencyRequest, ReplyKind
 from qorgau.interaction.schemas import (
+    AgencyHeadOut,
     AgencyRequestOut,
     AnswerIn,
+    AttachmentIn,
     ClarificationIn,
     ConfirmIn,
     ExtensionIn,
@@ -39,6 +43,7 @@ def reply_out(reply: AgencyReply) -> dict[str, Any]:
         "by": reply.by.username,
         "at": reply.at,
         "extended_until": reply.extended_until,
+        "decided_by": reply.decided_by.username if reply.decided_by else None,
         "attachments": [
             {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size}
             for a in reply.attachments.all()
@@ -47,7 +52,7 @@ def reply_out(reply: AgencyReply) -> dict[str, Any]:
 
 
 def agency_request_out(content: dict[str, Any] | None, request: AgencyRequest) -> dict[str, Any]:
-    replies = request.replies.select_related("by").prefetch_related("attachments")
+    replies = request.replies.select_related("by", "decided_by").prefetch_related("attachments")
     return {
         "id": request.pk,
         "appeal": request.appeal.number,
@@ -120,11 +125,32 @@ def clarification(
     return _detail(request, request_id)
 
 
-@router.post("/requests/{request_id}/extension", response={200: AgencyRequestOut, **ERRORS})
+@router.get(
+    "/heads",
+    response={200: list[AgencyHeadOut], **ERRORS},
+    summary="My agency's head and deputy heads, who decide extensions (rule 11)",
+)
+def heads(request: HttpRequest) -> list[dict[str, str]]:
+    return [
+        {"username": h.username, "name": h.get_full_name() or h.username}
+        for h in agency_heads(request.user)
+    ]
+
+
+@router.post(
+    "/requests/{request_id}/extension",
+    response={200: AgencyRequestOut, **ERRORS},
+    summary="Extend the answer term on the decision of the head or a deputy head (rule 11)",
+)
 def extension(request: HttpRequest, request_id: int, payload: ExtensionIn) -> dict[str, Any]:
     found = access_agency_request(request.user, request_id)
     act.request_extend(
-        officer=request_user(request), request=found, until=payload.until, reason=payload.reason
+        officer=request_user(request),
+        request=found,
+        until=payload.until,
+        reason=payload.reason,
+        decided_by=chosen_head(request.user, payload.decided_by),
+        decision=_attachment(payload.decision, "decision") if payload.decision else None,
     )
     return _detail(request, request_id)
 
@@ -145,11 +171,12 @@ def pass_on(request: HttpRequest, request_id: int, payload: PassOnIn) -> dict[st
     return _detail(request, request_id)
 
 
+def _attachment(file: AttachmentIn, field: str) -> act.Attachment:
+    return act.Attachment(file.name, file.content_type, decoded_base64(file.data_base64, field))
+
+
 def _attachments(payload: AnswerIn) -> list[act.Attachment]:
-    return [
-        act.Attachment(a.name, a.content_type, decoded_base64(a.data_base64, "attachments"))
-        for a in payload.attachments
-    ]
+    return [_attachment(a, "attachments") for a in payload.attachments]
 
 
 @router.post(

@@ -31,7 +31,11 @@ def request_body(request: AgencyRequest, notice: DeadlineNotice | None = None) -
     return {
         "request_id": request.pk,
         "idempotency_key": f"{key}:{notice.kind}-{notice.pk}" if notice else key,
-        "reminder": {"kind": notice.kind, "due_at": notice.due_at.isoformat()} if notice else None,
+        "reminder": (
+            {"kind": notice.kind, "deadline": notice.deadline, "due_at": notice.due_at.isoformat()}
+            if notice
+            else None
+        ),
         "urgent": request.urgent,
         "agency": request.agency.key or request.agency.pk,
         "appeal": json.loads(request.content),

@@ -108,6 +108,14 @@ class AgencyReply(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     at = models.DateTimeField()
     extended_until = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Extension: the head or deputy head of the agency who decided it (rule 11).",
+    )
 
     class Meta:
         ordering = ["at", "pk"]
@@ -129,17 +137,30 @@ class NoticeKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalated to the supervisor")
 
 
+class DeadlineKind(models.TextChoices):
+    """The deadlines of a request (rule 11): each is reminded and escalated on its own."""
+
+    CONFIRMATION = "confirmation", _("Confirmation")
+    PASS_ON = "pass_on", _("Take up or pass on")
+    ANSWER = "answer", _("Answer")
+
+
 class DeadlineNotice(models.Model):
     """A reminder to the agency or an escalation to supervisors, once per deadline value."""
 
     request = models.ForeignKey(AgencyRequest, on_delete=models.CASCADE, related_name="notices")
+    deadline = models.CharField(
+        max_length=20, choices=DeadlineKind.choices, default=DeadlineKind.ANSWER
+    )
     kind = models.CharField(max_length=20, choices=NoticeKind.choices)
     due_at = models.DateTimeField(help_text="The deadline this notice is about.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["request", "kind", "due_at"], name="notice_once")
+            models.UniqueConstraint(
+                fields=["request", "deadline", "kind", "due_at"], name="notice_once_per_deadline"
+            )
         ]
 
 

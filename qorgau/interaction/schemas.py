@@ -86,6 +86,7 @@ class ReplyOut(BaseModel):
     by: str
     at: datetime
     extended_until: datetime | None
+    decided_by: str | None
     attachments: list[ReplyAttachmentOut]
 
 
@@ -129,8 +130,19 @@ class PassOnIn(StrictSchema):
 
 
 class ExtensionIn(StrictSchema):
+    """Rule 11: the head or a deputy head of the agency decides. `decided_by` is their
+    username (empty: the officer recording it, who must then be a head); when it names someone
+    else, `decision` carries the signed decision (PDF, JPEG or PNG)."""
+
     until: datetime
     reason: str = Field(min_length=1, max_length=1000)
+    decided_by: str = Field(default="", max_length=150)
+    decision: AttachmentIn | None = None
+
+
+class AgencyHeadOut(BaseModel):
+    username: str
+    name: str
 
 
 class LetterIn(StrictSchema):

@@ -1,5 +1,6 @@
-"""Reads of requests for supervisors: overdue and soon-due requests, and urgent appeals still
-waiting for their first request (rule 6(j))."""
+"""Reads of requests for supervisors: the deadlines of a request (rule 11) and which requests
+are overdue or soon due on each of them (the reminders and the supervisor's board), and urgent
+appeals still waiting for their first request (rule 6(j))."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from qorgau.interaction.models import (
     CLOSED_REQUEST_STATUSES,
     AgencyRequest,
     CallResult,
+    DeadlineKind,
     OutboundCall,
     RequestStatus,
 )
@@ -39,39 +41,76 @@ def open_requests() -> QuerySet[AgencyRequest]:
     )
 
 
-def soon_limit(now: datetime) -> datetime:
-    """The end of the SOON_DUE_WORKING_DAYS-th working day from now."""
+def soon_limit(now: datetime, days: int) -> datetime:
+    """The end of the `days`-th working day from now."""
     today = now.astimezone(KZ_TZ).date()
     calendar = working_calendar(today, today + timedelta(days=30))
-    return calendar.add_working_days_deadline(now, settings.SOON_DUE_WORKING_DAYS)
+    return calendar.add_working_days_deadline(now, days)
 
 
-def overdue(now: datetime) -> QuerySet[AgencyRequest]:
-    late_answer = Q(answer_due_at__lt=now)
-    late_confirmation = Q(urgent=True, confirm_due_at__lt=now) & ~Q(status__in=CONFIRMED)
-    return open_requests().filter(late_answer | late_confirmation)
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline of a request (rule 11): the field holding it, while when it still runs,
+    and the setting naming how many working days ahead its reminder goes (none: no reminder
+    before it is missed)."""
+
+    kind: DeadlineKind
+    field: str
+    runs: Q
+    soon_setting: str | None
+
+    def due(self, request: AgencyRequest) -> datetime:
+        return getattr(request, self.field)  # type: ignore[no-any-return]
+
+    def overdue(self, now: datetime) -> QuerySet[AgencyRequest]:
+        return open_requests().filter(self.runs, **{f"{self.field}__lt": now})
+
+    def soon_due(self, now: datetime) -> QuerySet[AgencyRequest]:
+        if self.soon_setting is None:
+            return AgencyRequest.objects.none()
+        limit = soon_limit(now, getattr(settings, self.soon_setting))
+        return open_requests().filter(
+            self.runs, **{f"{self.field}__gte": now, f"{self.field}__lte": limit}
+        )
 
 
-def soon_due(now: datetime) -> QuerySet[AgencyRequest]:
-    return open_requests().filter(answer_due_at__gte=now, answer_due_at__lte=soon_limit(now))
+DEADLINES = (
+    # Urgent requests: confirmed or not within hours (rule 13); no advance reminder.
+    Deadline(
+        DeadlineKind.CONFIRMATION,
+        "confirm_due_at",
+        Q(urgent=True) & ~Q(status__in=CONFIRMED),
+        None,
+    ),
+    # Not competent: pass on within PASS_ON_WORKING_DAYS; any reply of the agency (receipt
+    # acknowledged, confirmation, clarification, answer, passing on) means it took the request
+    # up, so the deadline runs only while the request sits delivered and untouched.
+    Deadline(
+        DeadlineKind.PASS_ON,
+        "pass_on_due_at",
+        Q(status=RequestStatus.DELIVERED),
+        "PASS_ON_SOON_WORKING_DAYS",
+    ),
+    Deadline(DeadlineKind.ANSWER, "answer_due_at", Q(), "SOON_DUE_WORKING_DAYS"),
+)
 
 
 @dataclass(frozen=True)
 class BoardRow:
     request: AgencyRequest
+    deadline: str
     due: datetime | None
 
 
-def _with_due(rows: QuerySet[AgencyRequest]) -> list[BoardRow]:
-    """Each request with the deadline that matters now: confirmation first for urgent ones."""
-    return [
-        BoardRow(
-            r,
-            (r.confirm_due_at if r.urgent and r.status not in CONFIRMED else None)
-            or r.answer_due_at,
-        )
-        for r in rows.order_by("answer_due_at")[:500]
+def _rows(pick: str, now: datetime) -> list[BoardRow]:
+    """Overdue (`pick` "overdue") or soon-due ("soon_due") requests, one row per deadline,
+    the earliest first."""
+    rows = [
+        BoardRow(r, str(d.kind.label), d.due(r))
+        for d in DEADLINES
+        for r in getattr(d, pick)(now).order_by(d.field)[:500]
     ]
+    return sorted(rows, key=lambda row: row.due or now)
 
 
 def deadline_board(user: User | AnonymousUser) -> dict[str, Any]:
@@ -83,9 +122,12 @@ def deadline_board(user: User | AnonymousUser) -> dict[str, Any]:
     )
     return {
         "sections": [
-            (_("Overdue"), _with_due(overdue(now))),
-            (_("Due within two working days"), _with_due(soon_due(now))),
-            (_("Delivery failed"), _with_due(failed)),
+            (_("Overdue"), _rows("overdue", now)),
+            (_("Due within two working days"), _rows("soon_due", now)),
+            (
+                _("Delivery failed"),
+                [BoardRow(r, "", r.answer_due_at) for r in failed.order_by("-created_at")[:500]],
+            ),
         ]
     }
 

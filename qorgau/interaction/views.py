@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
@@ -23,10 +24,13 @@ from qorgau.core.kztime import KZ_TZ
 from qorgau.interaction import agency_actions as act
 from qorgau.interaction.access import (
     access_agency_request,
+    agency_heads,
     agency_request_content,
     agency_requests,
     chosen_agency,
+    chosen_head,
 )
+from qorgau.interaction.deadlines import latest_extension
 from qorgau.interaction.selectors import deadline_board, urgent_waiting
 
 
@@ -41,10 +45,12 @@ def _detail(request: HttpRequest, request_id: int, error: str = "", status: int 
     context = {
         "req": found,
         "content": agency_request_content(request.user, found),
-        "replies": found.replies.select_related("by").prefetch_related("attachments"),
+        "replies": found.replies.select_related("by", "decided_by").prefetch_related("attachments"),
         "agencies": Agency.objects.filter(active=True)
         .exclude(pk=found.agency_id)
         .order_by("name_ru")[:400],
+        "heads": agency_heads(request.user),
+        "latest_extension": latest_extension(found.delivered_at or found.created_at),
         "error": error,
     }
     return render(request, "interaction/portal_request.html", context, status=status)
@@ -60,6 +66,12 @@ def _end_of(day_text: str) -> datetime:
     if day is None:
         raise FieldErrors(fields={"until": _("Give a date, YYYY-MM-DD.")})
     return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=KZ_TZ)
+
+
+def _uploaded(file: UploadedFile) -> act.Attachment:
+    return act.Attachment(
+        file.name or "file", file.content_type or "application/octet-stream", file.read()
+    )
 
 
 def _do(request: HttpRequest, found: Any, step: str) -> None:
@@ -78,11 +90,14 @@ def _do(request: HttpRequest, found: Any, step: str) -> None:
             officer=officer, request=found, question=post.get("question", "")[:5000]
         )
     elif step == "extension":
+        decision = request.FILES.get("decision")
         act.request_extend(
             officer=officer,
             request=found,
             until=_end_of(post.get("until", "")),
             reason=post.get("reason", "")[:1000],
+            decided_by=chosen_head(officer, post.get("decided_by", "")[:150]),
+            decision=_uploaded(decision) if decision else None,
         )
     elif step == "pass-on":
         act.request_pass_on(
@@ -92,10 +107,7 @@ def _do(request: HttpRequest, found: Any, step: str) -> None:
             reason=post.get("reason", "")[:500],
         )
     elif step == "answer":
-        files = [
-            act.Attachment(f.name or "file", f.content_type or "application/octet-stream", f.read())
-            for f in request.FILES.getlist("attachments")[:3]
-        ]
+        files = [_uploaded(f) for f in request.FILES.getlist("attachments")[:3]]
         act.request_answer(
             officer=officer, request=found, text=post.get("text", "")[:20000], attachments=files
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from qorgau.core.roles import Role
 
@@ -18,6 +19,14 @@ class User(AbstractUser):
     region = models.ForeignKey("reference.Region", null=True, blank=True, on_delete=models.PROTECT)
     extension = models.CharField(
         max_length=20, blank=True, help_text="The consultant's phone extension (screen pop)."
+    )
+    is_agency_head = models.BooleanField(
+        _("head or deputy head of the agency"),
+        default=False,
+        help_text=_(
+            "An agency officer who may decide to extend an answer term (rule 11, the "
+            "administrative procedure code); set by the administrator."
+        ),
     )
 
     class Meta:

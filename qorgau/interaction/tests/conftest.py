@@ -9,6 +9,10 @@ import pytest
 from django.test import override_settings
 
 from qorgau.agencies.models import Agency, AgencyContact, AgencyKind
+from qorgau.appeals.models import Appeal
+from qorgau.interaction.actions import request_send
+from qorgau.interaction.models import AgencyRequest
+from qorgau.interaction.outbox import claim, deliver_one
 from qorgau.interaction.testing import Inbox, WebhookReceiver, smtp_server
 from qorgau.reference.models import Direction, Region
 from qorgau.workdays.schedule import ROUND_THE_CLOCK, STANDARD_OFFICE_HOURS
@@ -64,6 +68,24 @@ def directory(make_agency: Callable[..., Agency]) -> dict[str, Agency]:
         "enbek": make_agency("central.enbek", k.CENTRAL, None, [5]),
         "national_commissioner": make_agency("commissioner.national", k.COMMISSIONER, None, [4, 1]),
     }
+
+
+@pytest.fixture
+def request_to_school(
+    personas: dict[str, Any],
+    make_agency: Callable[..., Agency],
+    register: Callable[..., dict[str, Any]],
+    mail: Inbox,
+) -> AgencyRequest:
+    """A request to a school department that works round the clock, delivered by e-mail (the
+    inbox emptied after)."""
+    agency = make_agency("almaty.education", "local", "almaty", [4], round_the_clock=True)
+    appeal = Appeal.objects.get(number=register(direction=4)["number"])
+    request = request_send(actor=personas["consultant"], appeal=appeal, agency=agency)
+    for delivery in claim("w", 10):
+        deliver_one(delivery, "w")
+    mail.messages.clear()
+    return AgencyRequest.objects.get(pk=request.pk)
 
 
 @pytest.fixture

@@ -131,7 +131,9 @@ def test_pass_on_to_competent_body(api_as, sent, directory):
     assert passed.content == AgencyRequest.objects.get(pk=sent["id"]).content
 
 
-def test_extension_up_to_two_months_with_reason(api_as, sent):
+def test_extension_up_to_two_months_with_reason(api_as, sent, personas):
+    personas["officer_a"].is_agency_head = True  # the head decides (rule 11)
+    personas["officer_a"].save(update_fields=["is_agency_head"])
     path = f"/api/v1/agency/requests/{sent['id']}/extension"
     request = AgencyRequest.objects.get(pk=sent["id"])
     too_far = latest_extension(request.delivered_at) + timedelta(days=1)

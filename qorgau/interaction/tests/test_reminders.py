@@ -7,25 +7,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from qorgau.appeals.models import Appeal
 from qorgau.audit.models import AuditRecord
-from qorgau.interaction.actions import request_send
 from qorgau.interaction.models import AgencyRequest, DeadlineNotice
 from qorgau.interaction.outbox import claim, deliver_one
 from qorgau.interaction.reminders import deadline_sweep
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def request_to_school(personas, make_agency, register, mail):
-    agency = make_agency("almaty.education", "local", "almaty", [4], round_the_clock=True)
-    appeal = Appeal.objects.get(number=register(direction=4)["number"])
-    request = request_send(actor=personas["consultant"], appeal=appeal, agency=agency)
-    for delivery in claim("w", 10):
-        deliver_one(delivery, "w")
-    mail.messages.clear()
-    return AgencyRequest.objects.get(pk=request.pk)
 
 
 def _due_in(request, delta):
