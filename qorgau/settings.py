@@ -81,6 +81,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "qorgau.urls"
 WSGI_APPLICATION = "qorgau.wsgi.application"
+ASGI_APPLICATION = "qorgau.asgi.application"  # what `qorgau serve` runs (core/serving.py)
 AUTH_USER_MODEL = "staff.User"
 LOGIN_URL = "appeals:login"
 LOGIN_REDIRECT_URL = "/"
@@ -223,9 +224,18 @@ SOON_DUE_WORKING_DAYS = 2
 # Audit chains (docs/architecture/audit.md): independent chains so writers do not queue on one head.
 AUDIT_CHAINS = 32
 
+# Records about a request name its URL pattern, not its path, and tracebacks leave exception
+# messages out: nothing a request carried reaches the log (rule 5; core/logfilters.py). Django's
+# own "django" handlers (console in DEBUG, mail to ADMINS with the whole request) are dropped:
+# its records reach the filtered console handler of the root logger.
+LOG_LEVEL = os.environ.get("QORGAU_LOG_LEVEL", "WARNING")  # of the root and "django" loggers
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("QORGAU_LOG_LEVEL", "WARNING")},
+    "filters": {"request_record": {"()": "qorgau.core.logfilters.RequestRecordFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_record"]},
+    },
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
