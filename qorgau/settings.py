@@ -119,6 +119,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Requests inside Django at once in one `qorgau serve` worker; more wait, fully read (asgi.py).
+WORKER_REQUESTS = int(os.environ.get("QORGAU_WORKER_REQUESTS", "2"))
+# PostgreSQL connections pooled per process, at most this many (0: no pool). `qorgau serve` sets
+# it: under ASGI each request runs in a thread of its own, and a persistent connection would be
+# left open by every finished request (core/serving.py).
+DB_POOL_MAX = int(os.environ.get("QORGAU_DB_POOL_MAX", "0"))
+if DB_POOL_MAX > 0 and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool replaces persistent connections
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL_MAX,
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("QORGAU_FAST_PASSWORD_HASHER") == "1":  # tests only: hashing is not under test

@@ -11,6 +11,7 @@ measured is what is shipped. In production a buffering proxy (nginx) stands in f
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from uvicorn_worker import UvicornWorker
@@ -21,6 +22,8 @@ from qorgau.core.logfilters import AccessLineFilter, RequestRecordFilter
 WORKER_TIMEOUT_SECONDS = 60
 # An idle keep-alive connection is closed after this many seconds.
 KEEPALIVE_SECONDS = 5
+# PostgreSQL connections per worker process, unless QORGAU_DB_POOL_MAX says otherwise.
+DB_POOL_MAX = 4
 
 
 class Worker(UvicornWorker):
@@ -42,7 +45,18 @@ def gunicorn_argv(host: str, port: int, workers: int, *, access_log: bool = True
     argv += ["--worker-class", f"{__name__}.Worker", "--workers", str(workers)]
     argv += ["--bind", f"{host}:{port}", "--timeout", str(WORKER_TIMEOUT_SECONDS)]
     argv += ["--keep-alive", str(KEEPALIVE_SECONDS), *_no_control_socket()]
+    argv += [f"--env={name}={value}" for name, value in database_env().items()]
     return argv + (["--access-logfile", "-"] if access_log else [])
+
+
+def database_env() -> dict[str, str]:
+    """Django runs each request of an ASGI server in a thread of its own, so a persistent
+    connection would stay open after every request: the workers pool PostgreSQL connections
+    instead (QORGAU_DB_POOL_MAX per worker, default 4) and keep none (QORGAU_CONN_MAX_AGE 0)."""
+    return {
+        "QORGAU_DB_POOL_MAX": os.environ.get("QORGAU_DB_POOL_MAX") or str(DB_POOL_MAX),
+        "QORGAU_CONN_MAX_AGE": "0",
+    }
 
 
 def _no_control_socket() -> list[str]:
