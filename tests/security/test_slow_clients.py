@@ -1,7 +1,8 @@
 """Slow clients cannot stop the service (rule 3: around the clock).
 
-A real `qorgau serve` takes 50 connections that send a request header one byte a second and
-never finish it (slow-loris; a slow client that the server closes connects again). Meanwhile
+A real `qorgau serve` takes 50 connections that send a request one byte a second and never
+finish it: 40 send the header that way (slow-loris), 10 a whole header and then the body (a
+slow client that the server closes connects again). Meanwhile
 an authenticated API call must answer in under a second, again and again, for about ten
 seconds. Before docs/decisions/00NN-h4-serving-slow-clients.md three such connections froze
 the server (3 sync gunicorn workers). Loopback only; everything stops at the end.
@@ -19,13 +20,23 @@ PROBE_SECONDS = 10.0
 LIMIT = 1.0  # seconds an answer may take
 
 
-async def slow_client(port: int, stop: asyncio.Event, sent: list[int]) -> None:
-    """Send a never-ending request header one byte a second until `stop`."""
-    header = f"GET /api/v1/appeals HTTP/1.1\r\nHost: {HOST}\r\nX-Slow: ".encode() + b"a" * 100
+SLOW_HEADER = f"GET /api/v1/appeals HTTP/1.1\r\nHost: {HOST}\r\nX-Slow: ".encode() + b"a" * 100
+# A whole header at once, then a body that never ends, one byte a second.
+SLOW_BODY = (
+    f"POST /api/v1/kb/search HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/json\r\n"
+    "Content-Length: 100000\r\n\r\n"
+).encode()
+
+
+async def slow_client(port: int, stop: asyncio.Event, sent: list[int], body: bool) -> None:
+    """Send a never-ending request one byte a second until `stop`: its header, or (`body`)
+    its body after a whole header."""
     while not stop.is_set():
         reader, writer = await asyncio.open_connection(HOST, port)
         try:
-            for byte in header:
+            if body:
+                writer.write(SLOW_BODY)
+            for byte in b"{" + b" " * 200 if body else SLOW_HEADER:
                 writer.write(bytes([byte]))
                 await writer.drain()
                 sent.append(1)
@@ -70,7 +81,8 @@ async def attack(served: Served) -> tuple[list[tuple[int, float]], int]:
         await probe(served)
     stop, sent = asyncio.Event(), []
     slow = [
-        asyncio.create_task(slow_client(served.port, stop, sent)) for _ in range(SLOW_CONNECTIONS)
+        asyncio.create_task(slow_client(served.port, stop, sent, body=n % 5 == 4))
+        for n in range(SLOW_CONNECTIONS)
     ]
     await asyncio.sleep(2.0)  # all connected, a few bytes each
     results = []
