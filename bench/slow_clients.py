@@ -13,8 +13,8 @@ What it measures
 Set-ups
   sync      gunicorn, 3 sync workers (Qorgau's `serve` before docs/decisions/0011)
   gthread   gunicorn, 3 gthread workers with 4 threads each
-  uvicorn   gunicorn with uvicorn-worker's UvicornWorker serving qorgau.asgi
-  granian   granian serving qorgau.wsgi, 3 workers
+  uvicorn   gunicorn with uvicorn-worker's UvicornWorker serving Django's own ASGI handler
+  granian   granian serving qorgau.wsgi, 3 workers (not a dependency: skipped unless installed)
   serve     `qorgau serve` as it is now
 
 Usage: .venv/bin/python bench/slow_clients.py [--server NAME ...] [--slow 50] [--seconds 15]
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import subprocess
 import sys
 import tempfile
@@ -57,7 +58,7 @@ SETUPS: dict[str, list[str]] = {
         "--worker-class", "gthread", "--threads", "4",
     ],
     "uvicorn": [
-        "-m", "gunicorn", "qorgau.asgi:application", "--workers", str(WORKERS),
+        "-m", "gunicorn", "django.core.asgi:get_asgi_application()", "--workers", str(WORKERS),
         "--worker-class", "uvicorn_worker.UvicornWorker",
     ],
     "granian": [
@@ -191,6 +192,9 @@ def main() -> None:
         qorgau(env, "collectstatic", "--no-input")
         print(f"{'set-up':<9} {'answered':>8} {'no answer':>9} {'p50 ms':>7} {'max ms':>7} closed")
         for name in args.server or list(SETUPS):
+            if name == "granian" and importlib.util.find_spec("granian") is None:
+                log("granian is not installed: skipped")
+                continue
             log(f"{name}: {args.slow} slow connections, probing for {args.seconds:.0f} s")
             r = run(name, env, args.slow, args.seconds)
             print(
