@@ -322,10 +322,16 @@ def server_start(
         sys.path.insert(0, str(PROJECT_DIR))
     from qorgau.core.serving import gunicorn_argv
 
+    return server_popen(gunicorn_argv(HOST, port, workers, access_log=False), env, log_path)
+
+
+def server_popen(argv: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """Start a server in the project folder, in a session of its own, its output (stdout and
+    stderr) in `log_path`."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as out:
         return subprocess.Popen(
-            gunicorn_argv(HOST, port, workers, access_log=False),
+            argv,
             cwd=PROJECT_DIR,
             env=env,
             stdin=subprocess.DEVNULL,

@@ -34,7 +34,6 @@ from pathlib import Path
 from common import (  # bench/common.py: the script's own folder is first on sys.path
     HOST,
     OUT_DIR,
-    PROJECT_DIR,
     SetupError,
     fmt,
     free_port,
@@ -43,6 +42,7 @@ from common import (  # bench/common.py: the script's own folder is first on sys
     percentile,
     product_env,
     qorgau,
+    server_popen,
     server_stop,
 )
 
@@ -78,16 +78,7 @@ def bind_args(name: str, port: int) -> list[str]:
 
 
 def start(name: str, env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    with log_path.open("wb") as out:
-        return subprocess.Popen(
-            [sys.executable, *SETUPS[name], *bind_args(name, port)],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    return server_popen([sys.executable, *SETUPS[name], *bind_args(name, port)], env, log_path)
 
 
 def wait_up(server: subprocess.Popen[bytes], port: int, limit: float = 60) -> None:
