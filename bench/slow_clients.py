@@ -5,7 +5,8 @@ What it measures
   For each server set-up named with --server (default: all of them), on a fresh SQLite database
   in a temporary folder, with 3 workers: the server is started on a free 127.0.0.1 port, then
   --slow connections (50) each send a GET request's header one byte a second, never finishing it,
-  while one probe client asks GET /login/ on a new connection every 0.25 s for --seconds (15).
+  while one probe client asks GET /login/ on a new connection every 0.25 s for --seconds (15)
+  (after 9 uncounted probes, so that every worker has loaded its code).
   Reported per set-up: probes answered, probes that got no answer within 2 s, and the p50 and
   max latency of the answered ones; and how many slow connections the server had closed by the
   end (a header read timeout closes them).
@@ -133,6 +134,8 @@ async def probe(port: int) -> float | None:
 
 
 async def measure(port: int, slow: int, seconds: float) -> dict[str, float]:
+    for _ in range(3 * WORKERS):  # every worker has loaded its code and templates
+        await probe(port)
     stop = asyncio.Event()
     closed: list[int] = []
     clients = [asyncio.create_task(slow_client(port, stop, closed)) for _ in range(slow)]
