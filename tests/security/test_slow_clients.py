@@ -102,3 +102,21 @@ def test_the_api_answers_while_50_clients_send_headers_one_byte_a_second(tmp_pat
     assert len(results) >= 20
     late = [(status, round(took, 2)) for status, took in results if status != 200 or took >= LIMIT]
     assert not late, f"{len(late)} of {len(results)} probes failed or were slow: {late}"
+
+
+def test_a_body_is_read_no_further_than_the_largest_allowed(settings):
+    """A client streaming an endless body fills neither memory nor disk: the handler keeps one
+    byte over the largest body any path accepts, and core/middleware.py answers 413."""
+    from qorgau.asgi import QorgauASGIHandler
+
+    settings.MAX_BODY_BYTES, settings.BODY_LIMITS = 1000, [(r"^/upload$", 5000)]
+    handler = QorgauASGIHandler(concurrent=1)
+    chunks = iter(range(10_000))
+
+    async def receive() -> dict[str, object]:
+        next(chunks)
+        return {"type": "http.request", "body": b"x" * 700, "more_body": True}
+
+    body = asyncio.run(handler.read_body(receive))
+    assert len(body.read()) == 5001
+    assert next(chunks) < 20  # it stopped receiving, too
