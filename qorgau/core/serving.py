@@ -27,8 +27,9 @@ DB_POOL_MAX = 4
 
 
 class Worker(UvicornWorker):
-    """uvicorn's worker with h11, whose header buffer is bounded (16 KB by default: a longer
-    header is refused), and with Qorgau's access-log line: path without query string."""
+    """uvicorn's worker with h11, which refuses a request whose header is still incomplete
+    after 16 KB (a slow client cannot grow its buffer without bound), and with Qorgau's
+    access-log line: path without query string."""
 
     CONFIG_KWARGS = {"loop": "asyncio", "http": "h11", "lifespan": "off"}
 
