@@ -11,9 +11,9 @@ database name, log tag and measurement; what is here is the same for all of them
 - Django set-up in the benchmark's own process;
 - logging to stderr, SIGTERM as SystemExit (so that clean-up runs);
 - CPU times from /proc, and the percentile and number format of the reports;
-- for benchmarks that load a gunicorn server over HTTP (intake.py, cti.py): the `qorgau` command,
-  starting and stopping gunicorn, a minimal asyncio HTTP/1.1 client, CPU shares and PostgreSQL
-  backend states during a phase.
+- for benchmarks that load the server over HTTP (intake.py, cti.py): the `qorgau` command,
+  starting and stopping the server as `qorgau serve` runs it (gunicorn with uvicorn workers),
+  a minimal asyncio HTTP/1.1 client, CPU shares and PostgreSQL backend states during a phase.
 """
 
 from __future__ import annotations
@@ -313,34 +313,25 @@ def worker_pids(master: int, table: dict[int, Proc] | None = None) -> list[int]:
     return sorted(pid for pid, p in table.items() if p.ppid == master)
 
 
-def gunicorn_extra_args() -> list[str]:
-    """gunicorn >= 25 opens a control socket in ~/.gunicorn by default: not needed here."""
-    try:
-        from gunicorn.config import KNOWN_SETTINGS
-    except ImportError:
-        return []
-    names = {setting.name for setting in KNOWN_SETTINGS}
-    return ["--no-control-socket"] if "control_socket_disable" in names else []
-
-
 def server_start(
     env: dict[str, str], port: int, workers: int, log_path: Path
 ) -> subprocess.Popen[bytes]:
-    """gunicorn serving qorgau.wsgi on 127.0.0.1:port, its output in `log_path`."""
+    """The product's server as `qorgau serve` starts it (qorgau/core/serving.py: gunicorn with
+    uvicorn workers) on 127.0.0.1:port, without its access log; its output in `log_path`."""
+    if str(PROJECT_DIR) not in sys.path:
+        sys.path.insert(0, str(PROJECT_DIR))
+    from qorgau.core.serving import gunicorn_argv
+
+    return server_popen(gunicorn_argv(HOST, port, workers, access_log=False), env, log_path)
+
+
+def server_popen(argv: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """Start a server in the project folder, in a session of its own, its output (stdout and
+    stderr) in `log_path`."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as out:
         return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "qorgau.wsgi:application",
-                "--bind",
-                f"{HOST}:{port}",
-                "--workers",
-                str(workers),
-                *gunicorn_extra_args(),
-            ],
+            argv,
             cwd=PROJECT_DIR,
             env=env,
             stdin=subprocess.DEVNULL,

@@ -81,6 +81,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "qorgau.urls"
 WSGI_APPLICATION = "qorgau.wsgi.application"
+ASGI_APPLICATION = "qorgau.asgi.application"  # what `qorgau serve` runs (core/serving.py)
 AUTH_USER_MODEL = "staff.User"
 LOGIN_URL = "appeals:login"
 LOGIN_REDIRECT_URL = "/"
@@ -118,6 +119,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Requests inside Django at once in one `qorgau serve` worker; more wait, fully read (asgi.py).
+WORKER_REQUESTS = int(os.environ.get("QORGAU_WORKER_REQUESTS", "2"))
+# PostgreSQL connections pooled per process, at most this many (0: no pool). `qorgau serve` sets
+# it: under ASGI each request runs in a thread of its own, and a persistent connection would be
+# left open by every finished request (core/serving.py).
+DB_POOL_MAX = int(os.environ.get("QORGAU_DB_POOL_MAX", "0"))
+if DB_POOL_MAX > 0 and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool replaces persistent connections
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL_MAX,
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("QORGAU_FAST_PASSWORD_HASHER") == "1":  # tests only: hashing is not under test
@@ -230,9 +244,18 @@ PASS_ON_SOON_WORKING_DAYS = int(os.environ.get("QORGAU_PASS_ON_SOON_WORKING_DAYS
 # Audit chains (docs/architecture/audit.md): independent chains so writers do not queue on one head.
 AUDIT_CHAINS = 32
 
+# Records about a request name its URL pattern, not its path, and tracebacks leave exception
+# messages out: nothing a request carried reaches the log (rule 5; core/logfilters.py). Django's
+# own "django" handlers (console in DEBUG, mail to ADMINS with the whole request) are dropped:
+# its records reach the filtered console handler of the root logger.
+LOG_LEVEL = os.environ.get("QORGAU_LOG_LEVEL", "WARNING")  # of the root and "django" loggers
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("QORGAU_LOG_LEVEL", "WARNING")},
+    "filters": {"request_record": {"()": "qorgau.core.logfilters.RequestRecordFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_record"]},
+    },
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

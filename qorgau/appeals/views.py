@@ -24,6 +24,7 @@ from qorgau.appeals.public import public_status
 from qorgau.appeals.public_api import client_address
 from qorgau.appeals.schemas import AppealIn
 from qorgau.appeals.selectors import appeals_filtered
+from qorgau.calls.access import access_call_caller
 from qorgau.calls.actions import call_link_appeal
 from qorgau.core.access import require
 from qorgau.core.auth import request_user
@@ -90,23 +91,29 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
                 "appeals/registered.html",
                 {"appeal": registration.appeal, "code": registration.code},
             )
+    call_id = request.POST.get("call") or request.GET.get("call", "")
     context = {
         "errors": errors,
         "values": request.POST,
         "form_key": uuid.uuid4().hex,
-        # From the screen pop: the call to link and the caller's number (issue 5).
-        "call_id": request.POST.get("call") or request.GET.get("call", ""),
-        "phone": request.POST.get("applicant.phone") or request.GET.get("phone", ""),
+        # From the screen pop: the call to link; its caller's number is filled in from the
+        # call record, never taken from the URL (rule 5).
+        "call_id": call_id,
+        "phone": request.POST.get("applicant.phone", "")
+        if request.method == "POST"
+        else access_call_caller(request.user, call_id),
         **form_choices(),
     }
     return render(request, "appeals/new.html", context, status=422 if errors else 200)
 
 
 @login_required
+@require_POST
 def caller_lookup(request: HttpRequest) -> HttpResponse:
-    """htmx: the caller's earlier appeals as soon as a valid phone or IIN is typed."""
-    iin = normalise_iin(request.GET.get("applicant.iin", ""))
-    phone = normalise_phone(request.GET.get("applicant.phone", "")) or ""
+    """htmx: the caller's earlier appeals as soon as a valid phone or IIN is typed. A POST, so
+    the IIN and phone travel in the body, never in a URL that servers and proxies log (rule 5)."""
+    iin = normalise_iin(request.POST.get("applicant.iin", ""))
+    phone = normalise_phone(request.POST.get("applicant.phone", "")) or ""
     earlier = access_earlier_appeals(
         request.user,
         iin=iin if iin_is_valid(iin) else "",

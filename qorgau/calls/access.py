@@ -15,7 +15,7 @@ from qorgau.audit.actions import audit_record
 from qorgau.calls.models import Call, DemandStatus, Recording, RecordingDemand, ReviewTask
 from qorgau.core.access import require
 from qorgau.core.errors import Forbidden, NotFound
-from qorgau.core.roles import Perm
+from qorgau.core.roles import Perm, has_perm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -36,6 +36,18 @@ def _open_review(user: User | AnonymousUser, call: Call) -> ReviewTask | None:
     if getattr(user, "role", "") != "quality":
         return None
     return ReviewTask.objects.filter(call=call, assignee_id=user.pk, closed_at__isnull=True).first()
+
+
+def access_call_caller(user: User | AnonymousUser, call_id: str) -> str:
+    """The caller's number of a call answered at this consultant's own extension, to fill in the
+    new-appeal form opened from the screen pop (which already shows them that number); "" for
+    any other call, a withheld number, or a user who may not register appeals. The screen pop's
+    link carries only the call's id, so the number is never in a URL (rule 5)."""
+    extension = getattr(user, "extension", "")
+    if not call_id.isdigit() or not extension or not has_perm(user, Perm.APPEAL_CREATE):
+        return ""
+    call = Call.objects.filter(pk=int(call_id), extension=extension).only("caller").first()
+    return call.caller if call is not None else ""
 
 
 def access_recording(user: User | AnonymousUser, call_pk: int) -> Recording:

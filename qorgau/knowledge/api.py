@@ -72,14 +72,34 @@ def hit_out(article: Article, score: float = 0.0, snippet: str = "") -> dict[str
     }
 
 
-@router.get("/search", response={200: list[HitOut], **ERRORS}, summary="Search articles")
-def search(request: HttpRequest, filters: Query[SearchFilters]) -> list[dict[str, Any]]:
+def _search(request: HttpRequest, filters: SearchFilters) -> list[dict[str, Any]]:
     require(request.user, Perm.KB_READ)
     text = filters.q.replace("\x00", " ").strip()
     hits = kb_search_logged(
         text, lang=filters.lang[:2], direction=filters.direction, limit=filters.limit
     )
     return [hit_out(h.article, h.score, h.snippet) for h in hits]
+
+
+@router.post(
+    "/search",
+    response={200: list[HitOut], **ERRORS},
+    summary="Search articles",
+    description="The search text goes in the JSON body: it may name a person or describe what "
+    "happened, and URLs are written to servers' and proxies' logs (rule 5).",
+)
+def search(request: HttpRequest, filters: SearchFilters) -> list[dict[str, Any]]:
+    return _search(request, filters)
+
+
+@router.get(
+    "/search",
+    response={200: list[HitOut], **ERRORS},
+    summary="Search articles (deprecated: use POST, which keeps the text out of URLs)",
+    deprecated=True,
+)
+def search_get(request: HttpRequest, filters: Query[SearchFilters]) -> list[dict[str, Any]]:
+    return _search(request, filters)
 
 
 @router.get("/articles/{key}", response={200: ArticleOut, **ERRORS}, summary="One article")

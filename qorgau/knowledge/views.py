@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from qorgau.appeals.access import access_appeal
 from qorgau.core.access import require
@@ -21,13 +21,16 @@ from qorgau.knowledge.search import kb_search_logged
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
-    """The search page; with htmx only the results are answered (also for the appeal panel)."""
+    """The search page; with htmx only the results are answered (also for the appeal panel).
+    The search text is POSTed: it may name a person or describe what happened, and a URL is
+    written to servers' and proxies' logs (rule 5). A GET shows the empty search box."""
     require(request.user, Perm.KB_READ)
-    text = request.GET.get("q", "").replace("\x00", " ").strip()[:500]
-    lang = request.GET.get("lang", "")[:2] or (request.LANGUAGE_CODE or "")[:2]
+    text = request.POST.get("q", "").replace("\x00", " ").strip()[:500]
+    lang = request.POST.get("lang", "")[:2] or (request.LANGUAGE_CODE or "")[:2]
     hits = kb_search_logged(text, lang=lang)
-    context = {"q": text, "lang": lang, "hits": hits, "appeal": request.GET.get("appeal", "")}
+    context = {"q": text, "lang": lang, "hits": hits, "appeal": request.POST.get("appeal", "")}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "knowledge/_results.html", context)
     return render(request, "knowledge/search.html", context)

@@ -71,11 +71,21 @@ def test_form_errors_keep_what_was_typed(consultant_client):
 
 def test_caller_lookup_shows_earlier_appeals_and_is_audited(consultant_client, register):
     earlier = register()["number"]
-    response = consultant_client.get("/appeals/caller/", {"applicant.phone": "87012345678"})
+    response = consultant_client.post("/appeals/caller/", {"applicant.phone": "87012345678"})
     assert earlier in response.content.decode()
     assert AuditRecord.objects.filter(action="appeal.lookup_caller").exists()
-    nothing = consultant_client.get("/appeals/caller/", {"applicant.phone": "87770000000"})
+    nothing = consultant_client.post("/appeals/caller/", {"applicant.phone": "87770000000"})
     assert earlier not in nothing.content.decode()
+
+
+def test_caller_lookup_takes_no_identifiers_in_the_url(consultant_client, register):
+    """Rule 5: the IIN and phone travel in a POST body; a GET with them in the query string is
+    refused and finds nothing."""
+    earlier = register()["number"]
+    response = consultant_client.get("/appeals/caller/", {"applicant.phone": "87012345678"})
+    assert response.status_code == 405 and earlier not in response.content.decode()
+    page = consultant_client.get("/appeals/new/").content.decode()
+    assert 'hx-post="/appeals/caller/"' in page and 'hx-get="/appeals/caller/' not in page
 
 
 def test_list_filters_with_htmx_returns_rows_only(consultant_client, register):

@@ -69,13 +69,25 @@ def test_another_consultants_call_does_not_pop(client, make_user):
     assert "Call in progress" not in html
 
 
+def test_another_consultants_call_fills_in_no_number(client, make_user):
+    """The form fills the phone only from a call answered at the user's own extension."""
+    _ring("c-5", "87012345678", "202")
+    call = Call.objects.get(call_id="c-5")
+    client.force_login(make_user("aigerim", "consultant", extension="201"))
+    form = client.get(f"/appeals/new/?call={call.pk}").content.decode()
+    assert "+77012345678" not in form and "7012345678" not in form
+
+
 def test_appeal_registered_from_the_call_is_linked_to_it(client, make_user):
     consultant = make_user("aigerim", "consultant", extension="201")
     client.force_login(consultant)
     _ring("c-4", "87012345678", "201")
     call = Call.objects.get(call_id="c-4")
-    form = client.get(f"/appeals/new/?call={call.pk}&phone=%2B77012345678").content.decode()
-    assert 'value="+77012345678"' in form
+    pop = client.get("/calls/screen-pop/").content.decode()
+    link = f"/appeals/new/?call={call.pk}&amp;language="
+    assert link in pop and "phone=" not in pop  # rule 5: the link carries the call, no number
+    form = client.get(f"/appeals/new/?call={call.pk}").content.decode()
+    assert 'value="+77012345678"' in form  # filled in from the call record
     client.post(
         "/appeals/new/",
         {

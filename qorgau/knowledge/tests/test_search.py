@@ -93,19 +93,19 @@ def test_export_then_import_round_trips(starter):
     ],
 )
 def test_search_finds_word_forms_typos_and_plain_words(api_as, starter, query, lang, expected):
-    found = keys(api_as("consultant").get("/api/v1/kb/search", q=query, lang=lang))
+    found = keys(api_as("consultant").post("/api/v1/kb/search", {"q": query, "lang": lang}))
     assert any(k.startswith(expected) for k in found[:3]), found[:5]
 
 
 def test_titles_weigh_more_and_snippets_are_marked(api_as, starter):
-    hits = api_as("consultant").get("/api/v1/kb/search", q="алименты", lang="ru").json()
+    hits = api_as("consultant").post("/api/v1/kb/search", {"q": "алименты", "lang": "ru"}).json()
     assert hits[0]["id"] == "kb-alimony-ru"
     assert "<mark>" in hits[0]["snippet"]
     assert hits[0]["score"] > hits[-1]["score"]
 
 
 def test_direction_filter(api_as, starter):
-    found = api_as("consultant").get("/api/v1/kb/search", q="бала", direction=5).json()
+    found = api_as("consultant").post("/api/v1/kb/search", {"q": "бала", "direction": 5}).json()
     assert found and all(
         "5" in api_as("consultant").get(f"/api/v1/kb/articles/{h['id']}").json()["directions"]
         for h in found
@@ -139,7 +139,7 @@ def test_direction_filter(api_as, starter):
 )
 def test_odd_queries_never_fail(api_as, db, query):
     kb_import([line(body="Бала мектепке барады. Title: бала."), line(id="x-ru", lang="ru")])
-    response = api_as("consultant").get("/api/v1/kb/search", q=query)
+    response = api_as("consultant").post("/api/v1/kb/search", {"q": query})
     assert response.status_code in (200, 422)
     if len(query) <= 10_000:
         assert response.status_code == 200
@@ -147,16 +147,24 @@ def test_odd_queries_never_fail(api_as, db, query):
 
 def test_searches_that_find_nothing_are_logged_masked(api_as, starter):
     query = "Айгүл 870112345678 +7 701 234 56 78 зззззз"
-    assert api_as("consultant").get("/api/v1/kb/search", q=query).json() == []
+    assert api_as("consultant").post("/api/v1/kb/search", {"q": query}).json() == []
     gap = SearchGap.objects.get()
     assert "870112345678" not in gap.query and "234 56 78" not in gap.query
     assert api_as("quality").get("/api/v1/kb/gaps").json()[0]["query"] == gap.query
     assert api_as("consultant").get("/api/v1/kb/gaps").status_code == 403
 
 
+def test_the_deprecated_get_answers_as_the_post(api_as, starter):
+    """GET /api/v1/kb/search is kept for older clients (the pages POST, rule 5)."""
+    consultant = api_as("consultant")
+    by_get = consultant.get("/api/v1/kb/search", q="алименты", lang="ru").json()
+    by_post = consultant.post("/api/v1/kb/search", {"q": "алименты", "lang": "ru"}).json()
+    assert by_get and by_get == by_post
+
+
 def test_only_staff_who_need_it_search(api_as, starter):
     for persona in ["officer_a", "commissioner", "auditor", "admin", "outsider"]:
-        assert api_as(persona).get("/api/v1/kb/search", q="бала").status_code == 403
+        assert api_as(persona).post("/api/v1/kb/search", {"q": "бала"}).status_code == 403
 
 
 def test_attaching_an_article_counts_its_use_once_per_appeal(api_as, starter, register):
@@ -167,7 +175,7 @@ def test_attaching_an_article_counts_its_use_once_per_appeal(api_as, starter, re
     assert first.status_code == 201 and first.json()["used"] == 1
     assert consultant.post(path, {"article": "kb-school-bullying-kk"}).json()["used"] == 1
     assert consultant.post(path, {"article": "nope"}).status_code == 404
-    hit = consultant.get("/api/v1/kb/search", q="буллинг мектепте", lang="kk").json()
+    hit = consultant.post("/api/v1/kb/search", {"q": "буллинг мектепте", "lang": "kk"}).json()
     assert {h["id"]: h["used"] for h in hit}["kb-school-bullying-kk"] == 1
 
 
