@@ -11,23 +11,11 @@ from typing import Any
 import pytest
 
 from qorgau.audit.models import AuditRecord
-from qorgau.core.testing import signed_in
+from qorgau.core.testing import PERSONA_NAMES, signed_in
 from qorgau.interaction.models import Letter, ReplyAttachment
 
 pytestmark = pytest.mark.django_db
 
-ALL = [
-    "consultant",
-    "supervisor",
-    "quality",
-    "officer_a",
-    "officer_b",
-    "commissioner",
-    "national_commissioner",
-    "auditor",
-    "admin",
-    "outsider",
-]
 PERSONAL = {"consultant", "supervisor"}  # Perm.APPEAL_VIEW_PERSONAL
 METADATA_ONLY = {"quality", "commissioner", "national_commissioner", "auditor"}
 REPLY_SECRET = "Инспектор Қасымов үйге барды"
@@ -99,7 +87,7 @@ def _assert_no_secret(content: bytes) -> None:
         assert secret not in text
 
 
-@pytest.mark.parametrize("persona", ALL)
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
 def test_appeal_page_panel(personas, exchanged, persona):
     number = exchanged["number"]
     response = signed_in(personas[persona]).get(f"/appeals/{number}/requests/")
@@ -129,7 +117,7 @@ def test_appeal_page_panel(personas, exchanged, persona):
         assert response.status_code in (403, 404)
 
 
-@pytest.mark.parametrize("persona", ALL)
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
 def test_requests_api(api_as, exchanged, persona):
     number, request_id = exchanged["number"], exchanged["request"]
     client = api_as(persona)
@@ -156,7 +144,7 @@ def test_requests_api(api_as, exchanged, persona):
         assert views == []
 
 
-@pytest.mark.parametrize("persona", ALL)
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
 def test_correspondence_api(api_as, exchanged, persona):
     number = exchanged["number"]
     response = api_as(persona).get(f"/api/v1/appeals/{number}/correspondence")
@@ -177,7 +165,7 @@ def test_correspondence_api(api_as, exchanged, persona):
         assert views == []
 
 
-@pytest.mark.parametrize("persona", ALL)
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
 def test_reply_file_letter_pdf_and_scan(api_as, exchanged, persona):
     number, client = exchanged["number"], api_as(persona)
     file = client.get(
@@ -248,3 +236,7 @@ def test_officers_keep_their_own_agency_replies(personas, exchanged):
     other = signed_in(personas["officer_b"]).get(path)
     assert other.status_code == 404
     _assert_no_secret(other.content)
+
+
+def test_every_persona_is_tried(personas):
+    assert set(personas) == set(PERSONA_NAMES)
