@@ -8,7 +8,7 @@ and writes an audit record of the view (rule 5).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qorgau.appeals.models import Appeal
 from qorgau.appeals.selectors import appeals_visible_to, earlier_appeals_by_index
@@ -92,9 +92,17 @@ def access_earlier_appeals(
     return found
 
 
-def access_history_comments(user: User | AnonymousUser, appeal: Appeal, *, reason: str) -> bool:
-    """Whether the user may read the free-text comments of the status history; reading them
-    is a view of personal data and is audited like one."""
+def access_personal_text(
+    user: User | AnonymousUser,
+    appeal: Appeal,
+    *,
+    reason: str,
+    details: dict[str, Any] | None = None,
+) -> bool:
+    """Whether the user may read free text about the appeal that can hold personal data: the
+    comments of the status history, agencies' replies and their attachments, letters and
+    outbound-call notes (rule 5). Reading it is a view of personal data and is audited like
+    one; `details` names what was shown."""
     if not has_perm(user, Perm.APPEAL_VIEW_PERSONAL):
         return False
     audit_record(
@@ -103,5 +111,6 @@ def access_history_comments(user: User | AnonymousUser, appeal: Appeal, *, reaso
         object_type="appeal",
         object_ref=appeal.number,
         reason=reason,
+        details=details,
     )
     return True

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from ninja import Header, Query, Router
 from ninja import Status as HttpStatus
 
-from qorgau.appeals.access import access_appeal, access_history_comments, access_personal_data
+from qorgau.appeals.access import access_appeal, access_personal_data, access_personal_text
 from qorgau.appeals.actions import appeal_lower_urgency, appeal_register, appeal_transition
 from qorgau.appeals.models import Appeal, Status
 from qorgau.appeals.schemas import (
@@ -144,7 +144,7 @@ def lower_urgency(request: HttpRequest, number: str, payload: UrgencyLowerIn) ->
 def history(request: HttpRequest, number: str) -> list[dict[str, object]]:
     appeal = access_appeal(request.user, number)
     # Comments are free text and may name people: only roles that see personal data read them.
-    with_comments = access_history_comments(request.user, appeal, reason="api: history")
+    with_comments = access_personal_text(request.user, appeal, reason="api: history")
     return [
         {
             "from_status": c.from_status,

@@ -15,6 +15,18 @@ from django.test import Client
 from qorgau.core.roles import Role
 
 VALID_IIN = "900101300027"  # checked in appeals/tests/test_identifiers.py
+PERSONA_NAMES = (  # every key of the `personas` fixture, for tests parametrised by persona
+    "consultant",
+    "supervisor",
+    "quality",
+    "officer_a",
+    "officer_b",
+    "commissioner",
+    "national_commissioner",
+    "auditor",
+    "admin",
+    "outsider",
+)
 
 
 class ApiClient:

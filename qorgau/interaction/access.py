@@ -1,24 +1,27 @@
-"""Fetching requests and agencies for the centre's staff (deny by default)."""
+"""Fetching requests and agencies for the centre's staff (deny by default), and deciding who
+reads what agencies and the centre wrote about an appeal (rule 5)."""
 
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from qorgau.agencies.models import Agency
-from qorgau.appeals.access import access_appeal
+from qorgau.appeals.access import access_appeal, access_personal_text
 from qorgau.audit.actions import audit_record
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors, NotFound
 from qorgau.core.roles import Perm, Role
-from qorgau.interaction.models import AgencyRequest
+from qorgau.interaction.models import AgencyRequest, Letter, LetterDirection, ReplyAttachment
 from qorgau.staff.models import User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+
+    from qorgau.appeals.models import Appeal
 
 
 def access_request(user: User | AnonymousUser, request_id: int) -> AgencyRequest:
@@ -95,3 +98,49 @@ def chosen_head(user: User | AnonymousUser, username: str) -> User | None:
         message = _("Choose the head or deputy head of your agency who decided the extension.")
         raise FieldErrors(fields={"decided_by": message})
     return head
+def access_texts(
+    user: User | AnonymousUser, appeal: Appeal, shown: dict[str, list[int]], *, reason: str
+) -> bool:
+    """Whether the texts named in `shown` (reply text and attachments, letter bodies and scans,
+    call notes: ids by kind) may be shown to the user. Only roles that see personal data may,
+    and each such view is audited naming the items (rule 5). Nothing to show: nothing audited."""
+    if not any(shown.values()):
+        return False
+    return access_personal_text(user, appeal, reason=reason, details=shown)
+
+
+def access_reply_attachment(
+    user: User | AnonymousUser, request_id: int, attachment_id: int
+) -> ReplyAttachment:
+    """A file an agency sent with its answer, for a role that sees personal data; the view is
+    audited. 404 for everyone else, as if it did not exist."""
+    request = access_request(user, request_id)
+    attachment = ReplyAttachment.objects.filter(pk=attachment_id, reply__request=request).first()
+    shown = {"attachments": [attachment.pk] if attachment else []}
+    if attachment is None or not access_texts(user, request.appeal, shown, reason="reply file"):
+        raise NotFound()
+    return attachment
+
+
+LETTER_PARTS = {
+    "pdf": (Q(direction=LetterDirection.OUTGOING), "letter PDF"),
+    "scan": (~Q(scan=""), "letter scan"),
+}
+
+
+def access_letter(user: User | AnonymousUser, letter_id: int, *, part: str) -> Letter:
+    """A letter for its `part` (an outgoing letter's PDF, an incoming letter's scan), for a role
+    that sees personal data; the view is audited. 404 for everyone else who may see the appeal,
+    and for a letter without that part."""
+    condition, reason = LETTER_PARTS[part]
+    letter = (
+        Letter.objects.select_related("appeal", "agency", "by")
+        .filter(condition, pk=letter_id)
+        .first()
+    )
+    if letter is None:
+        raise NotFound()
+    appeal = access_appeal(user, letter.appeal.number)
+    if not access_texts(user, appeal, {"letters": [letter.pk]}, reason=reason):
+        raise NotFound()
+    return letter

@@ -1,7 +1,9 @@
 """Agencies and requests API: the directory, routing proposals, preview and sending of requests
 (rule 15), and their delivery status. Thin: parse → access → action → answer."""
 
+import base64
 import json
+from pathlib import PurePath
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -16,13 +18,25 @@ from qorgau.appeals.schemas import ErrorOut
 from qorgau.audit.actions import audit_record
 from qorgau.core.access import require
 from qorgau.core.auth import request_user
-from qorgau.core.errors import NotFound
 from qorgau.core.roles import Perm, has_perm
-from qorgau.interaction.access import access_request, chosen_agency
+from qorgau.interaction.access import (
+    access_letter,
+    access_reply_attachment,
+    access_request,
+    access_texts,
+    chosen_agency,
+)
 from qorgau.interaction.actions import request_send
+from qorgau.interaction.agency_actions import attachment_bytes
 from qorgau.interaction.disclosure import compose_request
 from qorgau.interaction.letters import call_log, letter_pdf, letter_receive, letter_write
-from qorgau.interaction.models import AgencyRequest, Letter, LetterDirection, OutboundCall
+from qorgau.interaction.models import (
+    AgencyReply,
+    AgencyRequest,
+    Letter,
+    OutboundCall,
+    ReplyKind,
+)
 from qorgau.interaction.schemas import (
     AgencyOut,
     CallIn,
@@ -35,6 +49,7 @@ from qorgau.interaction.schemas import (
     RequestOut,
     decoded_base64,
 )
+from qorgau.interaction.selectors import appeal_correspondence, reply_ids_with_text, with_replies
 
 router = Router(tags=["agencies and requests"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -60,7 +75,41 @@ def agency_out(agency: Agency) -> dict[str, Any]:
     }
 
 
-def request_out(request: HttpRequest, agency_request: AgencyRequest) -> dict[str, Any]:
+def reply_out(reply: AgencyReply, texts: bool) -> dict[str, Any]:
+    """A reply for the centre's staff: its text and files only when `texts` (rule 5)."""
+    files = list(reply.attachments.all())
+    return {
+        "id": reply.pk,
+        "kind": reply.kind,
+        "kind_label": str(ReplyKind(reply.kind).label),
+        "at": reply.at,
+        "extended_until": reply.extended_until,
+        "text": reply.text if texts else None,
+        "attachments": [
+            {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size}
+            for a in files
+        ]
+        if texts
+        else None,
+        "attachment_count": len(files),
+    }
+
+
+def requests_out(
+    request: HttpRequest, requests: list[AgencyRequest], *, reason: str
+) -> list[dict[str, Any]]:
+    """Requests of one appeal with their replies; the replies' texts are shown, and their view
+    audited, only for roles that see personal data (access_texts)."""
+    found = with_replies(requests)
+    texts = bool(found) and access_texts(
+        request.user, found[0].appeal, {"replies": reply_ids_with_text(found)}, reason=reason
+    )
+    return [request_out(request, r, texts) for r in found]
+
+
+def request_out(
+    request: HttpRequest, agency_request: AgencyRequest, texts: bool = False
+) -> dict[str, Any]:
     personal = has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL)
     if personal:
         audit_record(
@@ -87,6 +136,7 @@ def request_out(request: HttpRequest, agency_request: AgencyRequest) -> dict[str
                 "channel", "status", "due_at", "attempts", "delivered_at", "last_error"
             )
         ),
+        "replies": [reply_out(r, texts) for r in agency_request.replies.all()],
     }
 
 
@@ -162,7 +212,7 @@ def send(request: HttpRequest, number: str, payload: RequestIn) -> HttpStatus:
 def appeal_requests(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     appeal = access_appeal(request.user, number)
     found = appeal.requests.select_related("appeal", "agency__region")
-    return [request_out(request, r) for r in found]
+    return requests_out(request, list(found), reason="api: requests of an appeal")
 
 
 @router.get(
@@ -171,7 +221,8 @@ def appeal_requests(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     summary="One request and its deliveries",
 )
 def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
-    return request_out(request, access_request(request.user, request_id))
+    found = [access_request(request.user, request_id)]
+    return requests_out(request, found, reason="api: request detail")[0]
 
 
 def correspondence_out(item: Letter | OutboundCall, personal: bool) -> dict[str, Any]:
@@ -260,36 +311,53 @@ def log_call(request: HttpRequest, number: str, payload: CallIn) -> HttpStatus:
 )
 def correspondence(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     appeal = access_appeal(request.user, number)
-    personal = has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL)
-    items: list[Letter | OutboundCall] = [
-        *appeal.letters.select_related("agency", "by"),
-        *appeal.outbound_calls.select_related("agency", "by"),
-    ]
-    return [correspondence_out(i, personal) for i in sorted(items, key=lambda i: i.at)]
+    found = appeal_correspondence(appeal)
+    shown = {"letters": found.with_text()["letters"], "calls": found.with_text()["calls"]}
+    texts = access_texts(request.user, appeal, shown, reason="api: correspondence")
+    items: list[Letter | OutboundCall] = [*found.letters, *found.calls]
+    return [correspondence_out(i, texts) for i in sorted(items, key=lambda i: i.at)]
 
 
 @router.get(
     "/letters/{letter_id}/pdf",
     response={200: None, **ERRORS},
-    summary="An outgoing letter as PDF (the view is audited)",
+    summary="An outgoing letter as PDF (personal-data roles; the view is audited)",
 )
 def letter_download(request: HttpRequest, letter_id: int) -> HttpResponse:
-    letter = (
-        Letter.objects.select_related("appeal", "agency", "by")
-        .filter(pk=letter_id, direction=LetterDirection.OUTGOING)
-        .first()
-    )
-    if letter is None:
-        raise NotFound()
-    access_appeal(request.user, letter.appeal.number)
-    require(request.user, Perm.APPEAL_VIEW_PERSONAL)
-    audit_record(
-        actor=request.user,
-        action="letter.view",
-        object_type="appeal",
-        object_ref=letter.appeal.number,
-        reason="letter PDF",
-    )
+    letter = access_letter(request.user, letter_id, part="pdf")
     response = HttpResponse(letter_pdf(letter), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="letter-{letter.pk}.pdf"'
     return response
+
+
+def file_response(data: bytes, content_type: str, name: str, stem: str) -> HttpResponse:
+    """A stored file as a download, never rendered by the browser; the name keeps only a safe
+    extension (names may carry personal data and stay out of headers that proxies log)."""
+    suffix = PurePath(name).suffix.lower()
+    extension = suffix if suffix[1:].isalnum() and len(suffix) <= 6 else ""
+    response = HttpResponse(data, content_type=content_type or "application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{stem}{extension}"'
+    return response
+
+
+@router.get(
+    "/requests/{request_id}/attachments/{attachment_id}",
+    response={200: None, **ERRORS},
+    summary="A file an agency sent with its answer (personal-data roles; the view is audited)",
+)
+def reply_attachment(request: HttpRequest, request_id: int, attachment_id: int) -> HttpResponse:
+    found = access_reply_attachment(request.user, request_id, attachment_id)
+    return file_response(
+        attachment_bytes(found), found.content_type, found.name, f"reply-file-{found.pk}"
+    )
+
+
+@router.get(
+    "/letters/{letter_id}/scan",
+    response={200: None, **ERRORS},
+    summary="The scan of an incoming letter (personal-data roles; the view is audited)",
+)
+def letter_scan(request: HttpRequest, letter_id: int) -> HttpResponse:
+    letter = access_letter(request.user, letter_id, part="scan")
+    data = base64.b64decode(letter.scan)
+    return file_response(data, "application/octet-stream", letter.scan_name, f"scan-{letter.pk}")

@@ -55,23 +55,6 @@ class DeliveryOut(BaseModel):
     last_error: str
 
 
-class RequestOut(BaseModel):
-    id: int
-    appeal: str
-    agency: AgencyOut
-    urgent: bool
-    status: str
-    proposed: bool
-    choice_reason: str
-    created_at: datetime
-    delivered_at: datetime | None
-    withheld: dict[str, Any]
-    content: dict[str, Any] | None = Field(
-        default=None, description="What was sent; only for roles that see personal data."
-    )
-    deliveries: list[DeliveryOut]
-
-
 class ReplyAttachmentOut(BaseModel):
     id: int
     name: str
@@ -88,6 +71,40 @@ class ReplyOut(BaseModel):
     extended_until: datetime | None
     decided_by: str | None
     attachments: list[ReplyAttachmentOut]
+
+
+class RequestReplyOut(BaseModel):
+    """A reply as the centre's staff see it: text and files only for roles that see personal
+    data (rule 5); everyone else gets what happened and when."""
+
+    id: int
+    kind: str
+    kind_label: str
+    at: datetime
+    extended_until: datetime | None
+    text: str | None
+    attachments: list[ReplyAttachmentOut] | None
+    attachment_count: int
+
+
+class RequestOut(BaseModel):
+    id: int
+    appeal: str
+    agency: AgencyOut
+    urgent: bool
+    status: str
+    proposed: bool
+    choice_reason: str
+    created_at: datetime
+    delivered_at: datetime | None
+    withheld: dict[str, Any]
+    content: dict[str, Any] | None = Field(
+        default=None, description="What was sent; only for roles that see personal data."
+    )
+    deliveries: list[DeliveryOut]
+    replies: list[RequestReplyOut] = Field(
+        default_factory=list, description="The agency's replies, oldest first."
+    )
 
 
 class AgencyRequestOut(BaseModel):

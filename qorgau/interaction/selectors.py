@@ -1,15 +1,17 @@
-"""Reads of requests for supervisors: the deadlines of a request (rule 11) and which requests
-are overdue or soon due on each of them (the reminders and the supervisor's board), and urgent
-appeals still waiting for their first request (rule 6(j))."""
+"""Reads of requests: the deadlines of a request (rule 11) and which requests are overdue or
+soon due on each of them (the reminders and the supervisor's board), urgent appeals still
+waiting for their first request (rule 6(j)), and everything exchanged with agencies about one
+appeal (requests, replies, letters, outbound calls)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,9 +21,11 @@ from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm
 from qorgau.interaction.models import (
     CLOSED_REQUEST_STATUSES,
+    AgencyReply,
     AgencyRequest,
     CallResult,
     DeadlineKind,
+    Letter,
     OutboundCall,
     RequestStatus,
 )
@@ -30,6 +34,7 @@ from qorgau.workdays.selectors import working_calendar
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from qorgau.appeals.models import Appeal
     from qorgau.staff.models import User
 
 CONFIRMED = (RequestStatus.CONFIRMED, RequestStatus.NOT_CONFIRMED)
@@ -162,3 +167,56 @@ def urgent_waiting(user: User | AnonymousUser) -> list[UrgentWaiting]:
         .order_by("created_at")[:URGENT_ALERT_LIMIT]
     )
     return [UrgentWaiting(a, int((now - a.created_at).total_seconds() // 60)) for a in waiting]
+@dataclass(frozen=True)
+class Correspondence:
+    """An appeal's requests with the agencies' replies, its letters and outbound calls, oldest
+    letter and call first. Whether their texts may be shown is decided in access.py."""
+
+    requests: list[AgencyRequest]
+    letters: list[Letter]
+    calls: list[OutboundCall]
+
+    def with_text(self) -> dict[str, list[int]]:
+        """Ids of the items that carry text or files (rule 5): what a view would reveal."""
+        return {
+            "replies": reply_ids_with_text(self.requests),
+            "letters": [letter.pk for letter in self.letters if letter.body or letter.scan],
+            "calls": [call.pk for call in self.calls if call.summary],
+        }
+
+    def fingerprint(self) -> str:
+        """Changes whenever anything the panel shows changes; carries no personal data."""
+        parts = [
+            *(f"q{r.pk}:{r.status}:{r.answer_due_at}:{r.confirm_due_at}" for r in self.requests),
+            *(f"r{pk}" for r in self.requests for pk in (x.pk for x in r.replies.all())),
+            *(f"l{letter.pk}" for letter in self.letters),
+            *(f"c{call.pk}" for call in self.calls),
+        ]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def reply_ids_with_text(requests: list[AgencyRequest]) -> list[int]:
+    """Ids of the replies (prefetched with their attachments) that carry text or files."""
+    return [
+        reply.pk
+        for request in requests
+        for reply in request.replies.all()
+        if reply.text or reply.attachments.all()
+    ]
+
+
+def with_replies(requests: list[AgencyRequest]) -> list[AgencyRequest]:
+    """The requests with their replies, their authors and attachments fetched in two queries."""
+    replies = AgencyReply.objects.select_related("by").prefetch_related("attachments")
+    prefetch_related_objects(requests, Prefetch("replies", replies))
+    return requests
+
+
+def appeal_correspondence(appeal: Appeal) -> Correspondence:
+    """Everything the centre exchanged with agencies about one appeal, in six queries."""
+    requests = appeal.requests.select_related("appeal", "agency__region")
+    return Correspondence(
+        requests=with_replies(list(requests)),
+        letters=list(appeal.letters.select_related("agency", "by")),
+        calls=list(appeal.outbound_calls.select_related("agency", "by")),
+    )

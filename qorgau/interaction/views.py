@@ -1,6 +1,6 @@
-"""Pages of the agency portal (an officer's own agency's requests and replies), the requests
-panel on the consultant's appeal page, and the supervisor's deadline board. Thin: the same
-access helpers and actions as the API."""
+"""Pages of the agency portal (an officer's own agency's requests and replies), the panel of
+requests, replies, letters and calls on the appeal page, and the supervisor's deadline board.
+Thin: the same access helpers and actions as the API."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from qorgau.core.kztime import KZ_TZ
 from qorgau.interaction import agency_actions as act
 from qorgau.interaction.access import (
     access_agency_request,
+    access_texts,
     agency_heads,
     agency_request_content,
     agency_requests,
@@ -31,7 +32,7 @@ from qorgau.interaction.access import (
     chosen_head,
 )
 from qorgau.interaction.deadlines import latest_extension
-from qorgau.interaction.selectors import deadline_board, urgent_waiting
+from qorgau.interaction.selectors import appeal_correspondence, deadline_board, urgent_waiting
 
 
 @login_required
@@ -129,12 +130,16 @@ def portal_step(request: HttpRequest, request_id: int, step: str) -> HttpRespons
 
 @login_required
 def appeal_requests_panel(request: HttpRequest, number: str) -> HttpResponse:
-    """htmx: the requests of an appeal and the agencies' replies, refreshed while open."""
+    """htmx: the appeal's requests with the agencies' replies, its letters and outbound calls,
+    refreshed while open. The texts only for roles that see personal data, each view audited
+    (rule 5); a refresh that would show nothing new answers 204 and is not a new view."""
     appeal = access_appeal(request.user, number)
-    found = appeal.requests.select_related("agency").prefetch_related("replies")
-    return render(
-        request, "interaction/_appeal_requests.html", {"appeal": appeal, "requests": found}
-    )
+    found = appeal_correspondence(appeal)
+    if request.GET.get("seen") == found.fingerprint():
+        return HttpResponse(status=204)
+    texts = access_texts(request.user, appeal, found.with_text(), reason="appeal page")
+    context = {"appeal": appeal, "found": found, "texts": texts}
+    return render(request, "interaction/_appeal_requests.html", context)
 
 
 @login_required

@@ -52,7 +52,9 @@ def test_outgoing_letter_in_kazakh_as_pdf(api_as, directory, register, tmp_path)
     text = _pdf_text(response.content, tmp_path)
     assert "«111» байланыс орталығы" in text and "Мектептегі қорлау туралы" in text
     assert "Құрметпен" in text and number in text
-    assert AuditRecord.objects.filter(action="letter.view", object_ref=number).exists()
+    assert AuditRecord.objects.filter(
+        action="appeal.view_personal", object_ref=number, reason="letter PDF"
+    ).exists()
 
 
 def test_russian_letter_wording(api_as, directory, register, tmp_path):
@@ -134,7 +136,7 @@ def test_letter_pdf_is_refused_to_roles_without_personal_data(api_as, directory,
         )
         .json()
     )
-    assert api_as("quality").get(f"/api/v1/letters/{letter['id']}/pdf").status_code == 403
+    assert api_as("quality").get(f"/api/v1/letters/{letter['id']}/pdf").status_code == 404
     assert api_as("officer_a").get(f"/api/v1/letters/{letter['id']}/pdf").status_code == 403
 
 
