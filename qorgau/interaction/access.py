@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 
 def access_request(user: User | AnonymousUser, request_id: int) -> AgencyRequest:
-    """A request whose appeal the user may see; 404 otherwise."""
+    """A request whose appeal the user may see; 404 otherwise, as for one that does not exist
+    (the right is checked first, so a role without it gets 403 either way)."""
+    require(user, Perm.APPEAL_VIEW)
     request = (
         AgencyRequest.objects.select_related("appeal", "agency__region")
         .filter(pk=request_id)
