@@ -8,6 +8,7 @@ Variables:
   QORGAU_DEBUG            "1" for development
   QORGAU_TLS              "1" when served over HTTPS: secure cookies, HSTS, redirect to HTTPS
   QORGAU_PROXY_SSL_HEADER the header a TLS-terminating proxy sets, e.g. X-Forwarded-Proto
+  QORGAU_HSTS_SECONDS     HSTS max-age under TLS (default one year)
 The `qorgau` command loads var/qorgau.env (written by `qorgau demo`) before these are read.
 """
 
@@ -193,7 +194,9 @@ SECURE_REFERRER_POLICY = "same-origin"  # an appeal number in a URL never leaves
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Over TLS (QORGAU_TLS=1): cookies only over HTTPS, HSTS for a year, plain HTTP redirected.
-TLS = os.environ.get("QORGAU_TLS", "0") == "1"
+TLS = os.environ.get("QORGAU_TLS", "0").strip() == "1"
+if os.environ.get("QORGAU_TLS", "0").strip() not in ("0", "1", ""):
+    raise ImproperlyConfigured("QORGAU_TLS must be 1 (served over HTTPS) or 0.")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = TLS
 SECURE_HSTS_SECONDS = int(os.environ.get("QORGAU_HSTS_SECONDS", 365 * 24 * 3600)) if TLS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = TLS  # the centre's host is HTTPS-only
