@@ -188,6 +188,7 @@ DEMAND_WARNING_DAYS = 3
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600  # one shift
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken
+CSRF_FAILURE_VIEW = "qorgau.core.views.csrf_failure"  # a failed check explained in kk / ru
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"  # an appeal number in a URL never leaves the site

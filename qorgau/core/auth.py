@@ -37,7 +37,7 @@ class StaffSessionAuth(SessionAuth):
         if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
             raise Forbidden(
                 _("The page's security token is missing or out of date. Reload the page.")
-            )
+            )  # the same words as core/views.py: csrf_failure, for pages
         return request.COOKIES.get(self.param_name)
 
 

@@ -56,3 +56,11 @@ def test_a_session_post_with_its_csrf_token_is_served(personas) -> None:
         headers={"X-CSRFToken": token},
     )
     assert response.status_code == 201, response.content
+
+
+def test_a_page_form_failing_its_csrf_check_is_explained_in_kazakh(personas) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="kk", enforce_csrf_checks=True)
+    client.force_login(personas["supervisor"])
+    response = client.post("/kb/new/", {"key": "x"})
+    assert response.status_code == 403
+    assert _in("kk", CSRF) in response.content.decode()
