@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger
 
 from qorgau.appeals.api import router as appeals_router
 from qorgau.appeals.public_api import router as public_router
@@ -31,6 +33,8 @@ api = NinjaAPI(
     description="API of the 111 contact centre (rules: ../shared/RULES.md).",
     auth=API_AUTH,
     urls_namespace="api",
+    docs=Swagger(),
+    docs_url=None,  # served by api_docs below: staff only; the schema itself stays public
 )
 api.add_router("/appeals", appeals_router)
 api.add_router("/public", public_router)
@@ -87,3 +91,14 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:  # Ninja's "cannot parse request body"
         return _error(request, 400, _("The body is not valid JSON."))
     return _error(request, exc.status_code, str(exc))
+
+
+def _is_staff(user: object) -> bool:
+    return bool(getattr(user, "is_active", False) and getattr(user, "role", ""))
+
+
+@user_passes_test(_is_staff)
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """Swagger UI at /api/v1/docs for signed-in staff (others are sent to sign in); its script
+    and style come from our own static files ('ninja' is an installed app), never a CDN."""
+    return api.docs.render_page(request, api)

@@ -6,6 +6,9 @@ Variables:
   QORGAU_FIELD_KEYS       comma-separated Fernet keys; the first encrypts, all decrypt (rule 5)
   QORGAU_BLIND_INDEX_KEY  secret for the keyed hashes that find a caller's earlier appeals
   QORGAU_DEBUG            "1" for development
+  QORGAU_TLS              "1" when served over HTTPS: secure cookies, HSTS, redirect to HTTPS
+  QORGAU_PROXY_SSL_HEADER the header a TLS-terminating proxy sets, e.g. X-Forwarded-Proto
+  QORGAU_HSTS_SECONDS     HSTS max-age under TLS (default one year)
 The `qorgau` command loads var/qorgau.env (written by `qorgau demo`) before these are read.
 """
 
@@ -51,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # Swagger UI's files served from our own static, never a CDN (api.py: api_docs)
+    "csp",
     "qorgau.core",
     "qorgau.reference",
     "qorgau.agencies",
@@ -67,6 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "qorgau.core.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -196,8 +202,39 @@ DEMAND_WARNING_DAYS = 3
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600  # one shift
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken
+CSRF_FAILURE_VIEW = "qorgau.core.views.csrf_failure"  # a failed check explained in kk / ru
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # an appeal number in a URL never leaves the site
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Over TLS (QORGAU_TLS=1): cookies only over HTTPS, HSTS for a year, plain HTTP redirected.
+TLS = os.environ.get("QORGAU_TLS", "0").strip() == "1"
+if os.environ.get("QORGAU_TLS", "0").strip() not in ("0", "1", ""):
+    raise ImproperlyConfigured("QORGAU_TLS must be 1 (served over HTTPS) or 0.")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = TLS
+SECURE_HSTS_SECONDS = int(os.environ.get("QORGAU_HSTS_SECONDS", 365 * 24 * 3600)) if TLS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = TLS  # the centre's host is HTTPS-only
+# Behind a proxy that terminates TLS: the header it sets (e.g. X-Forwarded-Proto) means https.
+_PROXY_SSL_HEADER = os.environ.get("QORGAU_PROXY_SSL_HEADER", "").strip()
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+
+# Content-Security-Policy (django-csp, docs/decisions/0011): no inline script or style anywhere,
+# everything from our own origin; htmx's indicator style is in qorgau.css (base.html's meta).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Swagger UI's icons are data: URLs
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Public status look-ups (rule 6(l)): failures allowed per client address and per number.
 STATUS_LOOKUP_MAX_FAILURES = 5

@@ -24,8 +24,13 @@ if TYPE_CHECKING:
     from qorgau.staff.models import User
 
 
-def access_appeal(user: User | AnonymousUser, number: str) -> Appeal:
+def access_appeal(user: User | AnonymousUser, number: str, *, then: Perm | None = None) -> Appeal:
+    """The appeal, if the user may see it; 404 otherwise. `then` names the right the caller is
+    about to use on it: checked before the look-up, so a role without it gets the same 403
+    whether or not the appeal exists ("not yours" answers as "not there", rule 5)."""
     require(user, Perm.APPEAL_VIEW)
+    if then is not None:
+        require(user, then)
     appeal = (
         appeals_visible_to(user)
         .select_related("channel", "region", "direction", "outcome", "assigned_consultant")

@@ -115,7 +115,7 @@ def get_appeal(request: HttpRequest, number: str) -> dict[str, object]:
     summary="Move an appeal along its lifecycle",
 )
 def transition(request: HttpRequest, number: str, payload: TransitionIn) -> dict[str, object]:
-    appeal = access_appeal(request.user, number)
+    appeal = access_appeal(request.user, number, then=Perm.APPEAL_TRANSITION)
     appeal = appeal_transition(
         actor=request_user(request),
         appeal=appeal,

@@ -160,7 +160,7 @@ def _detail_context(request: HttpRequest, appeal: Any, personal: Any) -> dict[st
 @login_required
 @require_POST
 def appeal_transition_view(request: HtmxHttpRequest, number: str) -> HttpResponse:
-    appeal = access_appeal(request.user, number)
+    appeal = access_appeal(request.user, number, then=Perm.APPEAL_TRANSITION)
     error = ""
     try:
         appeal = appeal_transition(

@@ -1,7 +1,8 @@
 """Who may hear a recording (rules 5 and 6(p)). No role may by default: only the recipient of an
 approved written demand that names the call, until the demand's access ends, or the quality
 officer with an open review task for the call. Every granted access is audited; a refusal
-names no reason beyond the rule, and a call the user may not reach answers 404."""
+names no reason beyond the rule, and the same refusal answers whether or not the call or its
+recording exists (docs/permissions.md: "not yours" and "not there" answer alike)."""
 
 from __future__ import annotations
 
@@ -23,19 +24,21 @@ if TYPE_CHECKING:
     from qorgau.staff.models import User
 
 
-def _open_demand(user: User | AnonymousUser, call: Call) -> RecordingDemand | None:
+def _open_demand(user: User | AnonymousUser, call_pk: int) -> RecordingDemand | None:
     return RecordingDemand.objects.filter(
-        calls=call,
+        calls__pk=call_pk,
         recipient_id=user.pk,
         status=DemandStatus.APPROVED,
         access_until__gt=timezone.now(),
     ).first()
 
 
-def _open_review(user: User | AnonymousUser, call: Call) -> ReviewTask | None:
+def _open_review(user: User | AnonymousUser, call_pk: int) -> ReviewTask | None:
     if getattr(user, "role", "") != "quality":
         return None
-    return ReviewTask.objects.filter(call=call, assignee_id=user.pk, closed_at__isnull=True).first()
+    return ReviewTask.objects.filter(
+        call_id=call_pk, assignee_id=user.pk, closed_at__isnull=True
+    ).first()
 
 
 def access_call_caller(user: User | AnonymousUser, call_id: str) -> str:
@@ -54,11 +57,8 @@ def access_recording(user: User | AnonymousUser, call_pk: int) -> Recording:
     """The call's recording if a demand or a review task gives this user access (audited)."""
     if not user.is_authenticated or not user.is_active:
         raise Forbidden()
-    recording = Recording.objects.select_related("call").filter(call_id=call_pk).first()
-    if recording is None:
-        raise NotFound()
-    demand = _open_demand(user, recording.call)
-    review = None if demand else _open_review(user, recording.call)
+    demand = _open_demand(user, call_pk)
+    review = None if demand else _open_review(user, call_pk)
     if demand is None and review is None:
         raise Forbidden(
             _(
@@ -66,6 +66,9 @@ def access_recording(user: User | AnonymousUser, call_pk: int) -> Recording:
                 "(rule 6(p)) or to the quality officer reviewing the call."
             )
         )
+    recording = Recording.objects.select_related("call").filter(call_id=call_pk).first()
+    if recording is None:  # only someone entitled to the call learns that it has no recording
+        raise NotFound()
     audit_record(
         actor=user,
         action="recording.downloaded" if demand else "recording.listened",

@@ -27,6 +27,7 @@ from qorgau.calls.selectors import current_call, live_board
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors
 from qorgau.core.roles import Perm, has_perm
+from qorgau.core.validation import form_int
 
 
 @login_required
@@ -55,7 +56,7 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
             call_pk=pk,
             kind=request.POST.get("kind", ""),
             note=request.POST.get("note", ""),
-            referral_body_id=int(request.POST.get("referral_body") or 0) or None,
+            referral_body_id=form_int(request.POST, "referral_body"),
         )
     except FieldErrors as exc:
         errors = exc.fields

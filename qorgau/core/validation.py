@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from qorgau.core.errors import FieldErrors
+
 SKIP_LOC = {"body", "payload", "query", "path", "filters", "data", "form"}
 
 
@@ -72,3 +74,15 @@ def field_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     for error in errors:
         result.setdefault(field_name(error.get("loc", ())) or "_", _message(error))
     return result
+
+
+def form_int(data: Mapping[str, str], name: str) -> int | None:
+    """A whole number from a page form's field, None when empty; anything else (a word, a
+    decimal, a number too big for the database) is a field error in the user's language, as
+    the API answers it, never a 500."""
+    text = (data.get(name) or "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise FieldErrors(fields={name: _("Must be a whole number.")})
+    return int(text)

@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 
 def access_request(user: User | AnonymousUser, request_id: int) -> AgencyRequest:
-    """A request whose appeal the user may see; 404 otherwise."""
+    """A request whose appeal the user may see; 404 otherwise, as for one that does not exist
+    (the right is checked first, so a role without it gets 403 either way)."""
+    require(user, Perm.APPEAL_VIEW)
     request = (
         AgencyRequest.objects.select_related("appeal", "agency__region")
         .filter(pk=request_id)
@@ -132,6 +134,7 @@ def access_letter(user: User | AnonymousUser, letter_id: int, *, part: str) -> L
     """A letter for its `part` (an outgoing letter's PDF, an incoming letter's scan), for a role
     that sees personal data; the view is audited. 404 for everyone else who may see the appeal,
     and for a letter without that part."""
+    require(user, Perm.APPEAL_VIEW)  # first: a role without it gets 403 whether or not it exists
     condition, reason = LETTER_PARTS[part]
     letter = (
         Letter.objects.select_related("appeal", "agency", "by")

@@ -170,8 +170,7 @@ def routing(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     summary="Exactly what a request would carry, and what would be withheld",
 )
 def preview(request: HttpRequest, number: str, payload: RequestIn) -> dict[str, Any]:
-    appeal = access_appeal(request.user, number)
-    require(request.user, Perm.REQUEST_SEND)
+    appeal = access_appeal(request.user, number, then=Perm.REQUEST_SEND)
     agency = chosen_agency(payload.agency)
     composition = compose_request(appeal, agency)
     audit_record(
@@ -194,7 +193,7 @@ def preview(request: HttpRequest, number: str, payload: RequestIn) -> dict[str, 
     summary="Send a request to an agency",
 )
 def send(request: HttpRequest, number: str, payload: RequestIn) -> HttpStatus:
-    appeal = access_appeal(request.user, number)
+    appeal = access_appeal(request.user, number, then=Perm.REQUEST_SEND)
     sent = request_send(
         actor=request_user(request),
         appeal=appeal,
@@ -255,7 +254,7 @@ def correspondence_out(item: Letter | OutboundCall, personal: bool) -> dict[str,
     summary="Write an outgoing letter (masked under the disclosure policy)",
 )
 def write_letter(request: HttpRequest, number: str, payload: LetterIn) -> HttpStatus:
-    appeal = access_appeal(request.user, number)
+    appeal = access_appeal(request.user, number, then=Perm.REQUEST_SEND)
     letter = letter_write(
         actor=request_user(request),
         appeal=appeal,
@@ -273,7 +272,7 @@ def write_letter(request: HttpRequest, number: str, payload: LetterIn) -> HttpSt
     summary="Register an incoming letter with its scan",
 )
 def receive_letter(request: HttpRequest, number: str, payload: IncomingLetterIn) -> HttpStatus:
-    appeal = access_appeal(request.user, number)
+    appeal = access_appeal(request.user, number, then=Perm.REQUEST_SEND)
     letter = letter_receive(
         actor=request_user(request),
         appeal=appeal,
@@ -292,7 +291,7 @@ def receive_letter(request: HttpRequest, number: str, payload: IncomingLetterIn)
     summary="Log an outbound call to an agency",
 )
 def log_call(request: HttpRequest, number: str, payload: CallIn) -> HttpStatus:
-    appeal = access_appeal(request.user, number)
+    appeal = access_appeal(request.user, number, then=Perm.REQUEST_SEND)
     call = call_log(
         actor=request_user(request),
         appeal=appeal,

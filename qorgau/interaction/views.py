@@ -21,6 +21,7 @@ from qorgau.appeals.access import access_appeal
 from qorgau.core.auth import request_user
 from qorgau.core.errors import ApplicationError, FieldErrors
 from qorgau.core.kztime import KZ_TZ
+from qorgau.core.validation import form_int
 from qorgau.interaction import agency_actions as act
 from qorgau.interaction.access import (
     access_agency_request,
@@ -63,7 +64,10 @@ def portal_request(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 def _end_of(day_text: str) -> datetime:
-    day = parse_date(day_text)
+    try:
+        day = parse_date(day_text)
+    except ValueError:  # well formed but not a date, e.g. 2026-02-31
+        day = None
     if day is None:
         raise FieldErrors(fields={"until": _("Give a date, YYYY-MM-DD.")})
     return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=KZ_TZ)
@@ -104,7 +108,7 @@ def _do(request: HttpRequest, found: Any, step: str) -> None:
         act.request_pass_on(
             officer=officer,
             request=found,
-            to=chosen_agency(int(post.get("agency") or 0)),
+            to=chosen_agency(form_int(post, "agency") or 0),
             reason=post.get("reason", "")[:500],
         )
     elif step == "answer":
@@ -120,10 +124,8 @@ def portal_step(request: HttpRequest, request_id: int, step: str) -> HttpRespons
     found = access_agency_request(request.user, request_id)
     try:
         _do(request, found, step)
-    except (ApplicationError, ValueError) as exc:
-        message = getattr(exc, "message", str(exc))
-        fields = getattr(exc, "fields", {})
-        text = "; ".join([message, *[str(v) for v in fields.values()]])
+    except ApplicationError as exc:
+        text = "; ".join([exc.message, *[str(v) for v in exc.fields.values()]])
         return _detail(request, request_id, error=text, status=422)
     return redirect("interaction:portal_request", request_id=request_id)
 

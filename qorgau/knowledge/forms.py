@@ -21,6 +21,7 @@ class ArticleForm(forms.Form):
     directions = forms.ModelMultipleChoiceField(
         label=_("Directions"),
         queryset=Direction.objects.all(),
+        to_field_name="code",  # posted codes are text: a huge number is "not a choice", not a crash
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -1,0 +1,251 @@
+""" "Not yours" answers exactly as "not there" (rule 5; docs/permissions.md).
+
+Every URL with a parameter, pages and API alike, is enumerated from the URL resolver (Ninja's
+routes are URL patterns too), so a new endpoint cannot be forgotten: `test_every_route_with_an_id_
+is_covered` fails until it is added to ROUTES. For each route and each persona (and nobody signed
+in), the answer for an existing object the persona is refused equals, in status and body, the
+answer for an id that does not exist. A persona the route serves (any other answer) has nothing
+to hide from and is not compared.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import wave
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from qorgau.agencies.models import AgencyContact
+from qorgau.calls import release
+from qorgau.calls.auth import phone_system_register
+from qorgau.calls.models import Call
+from qorgau.core.testing import signed_in
+from qorgau.knowledge.actions import kb_import
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [None, "consultant", "supervisor", "quality", "officer_a", "officer_b"]
+PERSONAS += ["commissioner", "national_commissioner", "auditor", "admin", "outsider"]
+
+MISSING = {
+    "number": "111-2000-999999",
+    "request_id": "999999",
+    "letter_id": "999999",
+    "call_id": "999999",
+    "pk": "999999",
+    "demand_id": "999999",
+    "task_id": "999999",
+    "key": "no-such-article",
+}
+
+OUTCOME = {"kind": "transfer_1414", "note": "Told to call 1414."}
+REQUEST = {"agency": "@agency", "reason": "parity check"}
+LETTER = {"agency": "@agency", "language": "kk", "subject": "Сұрау", "body": "Мәтін"}
+# route → [(method, body)]; bodies are valid, so the answer comes from the access check.
+ROUTES: dict[str, list[tuple[str, Any]]] = {
+    "api/v1/appeals/<number>": [("get", None)],
+    "api/v1/appeals/<number>/transitions": [("post", {"to": "in_progress"})],
+    "api/v1/appeals/<number>/history": [("get", None)],
+    "api/v1/appeals/<number>/routing": [("get", None)],
+    "api/v1/appeals/<number>/requests/preview": [("post", REQUEST)],
+    "api/v1/appeals/<number>/requests": [("get", None), ("post", REQUEST)],
+    "api/v1/requests/<request_id>": [("get", None)],
+    "api/v1/appeals/<number>/letters": [("post", LETTER)],
+    "api/v1/appeals/<number>/letters/incoming": [("post", {"agency": "@agency", "subject": "Ж"})],
+    "api/v1/appeals/<number>/calls": [
+        ("post", {"agency": "@agency", "number": "102", "summary": "S", "result": "busy"})
+    ],
+    "api/v1/appeals/<number>/correspondence": [("get", None)],
+    "api/v1/letters/<letter_id>/pdf": [("get", None)],
+    "api/v1/agency/requests/<request_id>": [("get", None)],
+    "api/v1/agency/requests/<request_id>/acknowledge": [("post", {})],
+    "api/v1/agency/requests/<request_id>/confirmation": [("post", {"confirmed": True})],
+    "api/v1/agency/requests/<request_id>/clarification": [("post", {"question": "Q?"})],
+    "api/v1/agency/requests/<request_id>/extension": [
+        ("post", {"until": "2099-01-01T12:00:00+05:00", "reason": "R"})
+    ],
+    "api/v1/agency/requests/<request_id>/pass-on": [("post", {"agency": "@agency", "reason": "R"})],
+    "api/v1/agency/requests/<request_id>/answer": [("post", {"text": "Answer."})],
+    "api/v1/calls/<call_id>/recording": [("get", None)],
+    "api/v1/calls/<int:pk>": [("get", None)],
+    "api/v1/calls/<int:pk>/outcome": [("post", OUTCOME)],
+    "api/v1/demands/<int:demand_id>/decision": [("post", {"approve": False})],
+    "api/v1/review-tasks/<int:task_id>/close": [("post", {})],
+    "api/v1/kb/articles/<key>": [("get", None)],
+    "api/v1/kb/appeals/<number>/articles": [("post", {"article": "@key"})],
+    "agency/requests/<int:request_id>/": [("get", None)],
+    "agency/requests/<int:request_id>/<slug:step>/": [("form", {})],
+    "appeals/<str:number>/requests/": [("get", None)],
+    "calls/<int:pk>/outcome/": [("form", OUTCOME)],
+    "calls/demands/<int:demand_id>/decide/": [("form", {"approve": "0"})],
+    "kb/appeals/<str:number>/used/": [("get", None)],
+    "kb/appeals/<str:number>/use/<slug:key>/": [("form", {})],
+    "kb/<slug:key>/": [("get", None)],
+    "kb/<slug:key>/edit/": [("get", None)],
+    "kb/<slug:key>/status/": [("form", {"status": "archived"})],
+    "appeals/<str:number>/": [("get", None)],
+    "appeals/<str:number>/transition/": [("form", {"to": "in_progress"})],
+}
+# The administrator's pages: one role and no scope inside them, so nothing there is "another's";
+# every other role is refused by the site before any look-up (core/admin_site.py).
+EXEMPT_PREFIXES = ("admin/",)
+NOT_IDS = {"step": "acknowledge"}  # parameters that name an action, not an object
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def routes_with_parameters() -> set[str]:
+    return {r for r in _walk(get_resolver().url_patterns) if "<" in r}
+
+
+def test_every_route_with_an_id_is_covered() -> None:
+    uncovered = {
+        r for r in routes_with_parameters() - set(ROUTES) if not r.startswith(EXEMPT_PREFIXES)
+    }
+    assert not uncovered, f"add these routes to ROUTES: {sorted(uncovered)}"
+    assert not set(ROUTES) - routes_with_parameters(), "ROUTES names a route that is gone"
+
+
+def _wav() -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(bytes(1600))
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def world(personas, agencies, register, api_as, settings, tmp_path) -> dict[str, str]:
+    """One of everything, made by the people who make it, outside every other persona's scope."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "recordings": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    agency_a = agencies[0]
+    AgencyContact.objects.create(agency=agency_a, channel="email", address="a@demo-gov.invalid")
+    number = register()["number"]
+    consultant = api_as("consultant")
+    sent = consultant.post(f"/api/v1/appeals/{number}/requests", _fill(REQUEST, agency_a.pk, ""))
+    assert sent.status_code == 201, sent.content
+    letter = consultant.post(f"/api/v1/appeals/{number}/letters", _fill(LETTER, agency_a.pk, ""))
+    assert letter.status_code == 201, letter.content
+    system, token = phone_system_register(name="PBX")
+    call = Call.objects.create(
+        phone_system=system, call_id="c-1", line="kk", state="ended", extension="299"
+    )
+    uploaded = Client().put(
+        "/api/v1/calls/c-1/recording",
+        _wav(),
+        content_type="audio/wav",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert uploaded.status_code == 201, uploaded.content
+    demand = release.demand_register(
+        user=personas["auditor"],
+        data=release.DemandIn(
+            number="D-1",
+            dated=date.today(),
+            signer="Minister",
+            deadline=date.today() + timedelta(days=30),
+            call_ids=[call.pk],
+            recipient="",
+            scan=b"%PDF-1.4 scan",
+            scan_name="scan.pdf",
+        ),
+    )
+    task = release.review_task_assign(
+        user=personas["supervisor"], call_id=call.pk, assignee="quality"
+    )
+    line = {"id": "parity-kb", "lang": "ru", "title": "Алименты", "body": "Суд.", "tags": []}
+    kb_import([json.dumps({**line, "direction": "4", "status": "draft"}, ensure_ascii=False)])
+    return {
+        "number": number,
+        "request_id": str(sent.json()["id"]),
+        "letter_id": str(letter.json()["id"]),
+        "call_id": str(call.pk),
+        "pk": str(call.pk),
+        "demand_id": str(demand.pk),
+        "task_id": str(task.pk),
+        "key": "parity-kb",
+        "agency": str(agency_a.pk),
+    }
+
+
+def _fill(body: Any, agency: Any, key: str) -> Any:
+    if not isinstance(body, dict):
+        return body
+    swap = {"@agency": int(agency), "@key": key}
+    return {k: swap.get(v, v) if isinstance(v, str) else v for k, v in body.items()}
+
+
+def _url(route: str, values: dict[str, str]) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1).split(":")[-1]
+        return NOT_IDS.get(name) or values[name]
+
+    return "/" + re.sub(r"<([^>]+)>", value, route)
+
+
+def _answer(client: Client, method: str, url: str, body: Any) -> Any:
+    if method == "get":
+        return client.get(url)
+    if method == "form":
+        return client.post(url, body)
+    return client.post(url, body, content_type="application/json")
+
+
+def _refused(response: Any) -> bool:
+    if response.status_code == 302:
+        return "/login/" in response["Location"]
+    return response.status_code in (401, 403, 404)
+
+
+def _normal(response: Any, url: str) -> str:
+    """The body with the request's own path (echoed in the language form) and CSRF tokens
+    blanked: those differ between any two requests."""
+    text = response.content.decode().replace(url, "<url>")
+    return re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+', r"\1", text)
+
+
+def _client(personas: dict[str, Any], name: str | None) -> Client:
+    return signed_in(personas[name], "kk") if name else Client(HTTP_ACCEPT_LANGUAGE="kk")
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_not_yours_answers_as_not_there(route: str, world, personas) -> None:
+    missing = {**MISSING, "agency": world["agency"]}
+    compared = 0
+    for name in PERSONAS:
+        client = _client(personas, name)
+        for method, template in ROUTES[route]:
+            body = _fill(template, world["agency"], "parity-kb")
+            here_url, gone_url = _url(route, world), _url(route, missing)
+            here = _answer(client, method, here_url, body)
+            if not _refused(here):
+                continue
+            gone = _answer(client, method, gone_url, body)
+            where = f"{name or 'nobody'} {method.upper()} {route}"
+            assert (gone.status_code, _normal(gone, gone_url)) == (
+                here.status_code,
+                _normal(here, here_url),
+            ), where
+            compared += 1
+    assert compared, "no persona was refused: the table compares nothing"
