@@ -131,7 +131,7 @@ def transition(request: HttpRequest, number: str, payload: TransitionIn) -> dict
     summary="Make an urgent appeal normal (supervisors, with a reason)",
 )
 def lower_urgency(request: HttpRequest, number: str, payload: UrgencyLowerIn) -> dict[str, object]:
-    appeal = access_appeal(request.user, number)
+    appeal = access_appeal(request.user, number, then=Perm.APPEAL_LOWER_URGENCY)
     appeal = appeal_lower_urgency(actor=request_user(request), appeal=appeal, reason=payload.reason)
     return appeal_list_item(appeal)
 

@@ -181,7 +181,7 @@ def appeal_transition_view(request: HtmxHttpRequest, number: str) -> HttpRespons
 @require_POST
 def appeal_lower_urgency_view(request: HttpRequest, number: str) -> HttpResponse:
     """A supervisor makes an urgent appeal normal, with a reason (rule 6(j))."""
-    appeal = access_appeal(request.user, number)
+    appeal = access_appeal(request.user, number, then=Perm.APPEAL_LOWER_URGENCY)
     try:
         appeal_lower_urgency(
             actor=request_user(request), appeal=appeal, reason=request.POST.get("reason", "")[:300]

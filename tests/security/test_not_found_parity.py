@@ -10,6 +10,7 @@ to hide from and is not compared.
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -21,12 +22,14 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from qorgau.agencies.models import AgencyContact
 from qorgau.calls import release
 from qorgau.calls.auth import phone_system_register
 from qorgau.calls.models import Call
 from qorgau.core.testing import signed_in
+from qorgau.interaction.models import AgencyReply, ReplyAttachment, ReplyKind
 from qorgau.knowledge.actions import kb_import
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +41,7 @@ MISSING = {
     "number": "111-2000-999999",
     "request_id": "999999",
     "letter_id": "999999",
+    "attachment_id": "999999",
     "call_id": "999999",
     "pk": "999999",
     "demand_id": "999999",
@@ -64,6 +68,10 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
     ],
     "api/v1/appeals/<number>/correspondence": [("get", None)],
     "api/v1/letters/<letter_id>/pdf": [("get", None)],
+    "api/v1/letters/<letter_id>/scan": [("get", None)],
+    "api/v1/requests/<request_id>/attachments/<attachment_id>": [("get", None)],
+    "api/v1/appeals/<number>/lower-urgency": [("post", {"reason": "parity check"})],
+    "appeals/<str:number>/lower-urgency/": [("form", {"reason": "parity check"})],
     "api/v1/agency/requests/<request_id>": [("get", None)],
     "api/v1/agency/requests/<request_id>/acknowledge": [("post", {})],
     "api/v1/agency/requests/<request_id>/confirmation": [("post", {"confirmed": True})],
@@ -96,6 +104,8 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
 # The administrator's pages: one role and no scope inside them, so nothing there is "another's";
 # every other role is refused by the site before any look-up (core/admin_site.py).
 EXEMPT_PREFIXES = ("admin/",)
+# a route whose parameter names another object of the world than its name says
+WORLD_KEYS = {"api/v1/letters/<letter_id>/scan": {"letter_id": "scan_id"}}
 NOT_IDS = {"step": "acknowledge"}  # parameters that name an action, not an object
 
 
@@ -147,6 +157,26 @@ def world(personas, agencies, register, api_as, settings, tmp_path) -> dict[str,
     assert sent.status_code == 201, sent.content
     letter = consultant.post(f"/api/v1/appeals/{number}/letters", _fill(LETTER, agency_a.pk, ""))
     assert letter.status_code == 201, letter.content
+    incoming = consultant.post(
+        f"/api/v1/appeals/{number}/letters/incoming",
+        {
+            "agency": agency_a.pk,
+            "subject": "Жауап",
+            "scan_name": "s.pdf",
+            "scan_base64": base64.b64encode(b"%PDF-1.4 scan").decode(),
+        },
+    )
+    assert incoming.status_code == 201, incoming.content
+    reply = AgencyReply.objects.create(
+        request_id=sent.json()["id"],
+        kind=ReplyKind.ANSWER,
+        by=personas["officer_a"],
+        at=timezone.now(),
+        text="Жауап мәтіні",
+    )
+    attachment = ReplyAttachment.objects.create(
+        reply=reply, name="a.pdf", content_type="application/pdf", size=4, data="JVBERg=="
+    )
     system, token = phone_system_register(name="PBX")
     call = Call.objects.create(
         phone_system=system, call_id="c-1", line="kk", state="ended", extension="299"
@@ -180,6 +210,8 @@ def world(personas, agencies, register, api_as, settings, tmp_path) -> dict[str,
         "number": number,
         "request_id": str(sent.json()["id"]),
         "letter_id": str(letter.json()["id"]),
+        "scan_id": str(incoming.json()["id"]),
+        "attachment_id": str(attachment.pk),
         "call_id": str(call.pk),
         "pk": str(call.pk),
         "demand_id": str(demand.pk),
@@ -237,7 +269,8 @@ def test_not_yours_answers_as_not_there(route: str, world, personas) -> None:
         client = _client(personas, name)
         for method, template in ROUTES[route]:
             body = _fill(template, world["agency"], "parity-kb")
-            here_url, gone_url = _url(route, world), _url(route, missing)
+            aliases = {k: world[v] for k, v in WORLD_KEYS.get(route, {}).items()}
+            here_url, gone_url = _url(route, {**world, **aliases}), _url(route, missing)
             here = _answer(client, method, here_url, body)
             if not _refused(here):
                 continue
