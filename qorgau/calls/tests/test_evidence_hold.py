@@ -14,17 +14,13 @@ from django.utils import timezone
 from qorgau.audit.models import AuditRecord
 from qorgau.calls.models import Recording, RecordingDemand
 from qorgau.calls.recordings import recording_expire_due
-from qorgau.calls.tests.test_recordings import (  # noqa: F401 (fixtures)
-    call,
-    pbx,
-    recorded,
-    recordings_dir,
-    register_demand,
-    wav,
-)
+from qorgau.calls.tests import test_recordings as base
+from qorgau.calls.tests.test_recordings import register_demand, wav
 from qorgau.core.kztime import KZ_TZ, kz_today
 
 pytestmark = pytest.mark.django_db
+# The recordings' fixtures: a phone system, a call of it with a stored recording, a storage.
+pbx, call, recorded, recordings_dir = base.pbx, base.call, base.recorded, base.recordings_dir
 
 
 def _expire_now() -> None:
