@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qorgau.calls.access import demands_overdue
 from qorgau.core.access import require
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm
@@ -67,16 +68,18 @@ def _with_due(rows: QuerySet[AgencyRequest]) -> list[BoardRow]:
 
 
 def deadline_board(user: User | AnonymousUser) -> dict[str, Any]:
-    """Sections of the supervisor's board: overdue, due soon, failed deliveries."""
+    """Sections of the supervisor's board: overdue, due soon, failed deliveries; above them,
+    written demands for recordings past their deadline and still undecided (rule 6(p))."""
     require(user, Perm.DEADLINE_BOARD)
     now = timezone.now()
     failed = AgencyRequest.objects.filter(status=RequestStatus.FAILED).select_related(
         "appeal", "agency"
     )
     return {
+        "overdue": list(demands_overdue(user)),
         "sections": [
             (_("Overdue"), _with_due(overdue(now))),
             (_("Due within two working days"), _with_due(soon_due(now))),
             (_("Delivery failed"), _with_due(failed)),
-        ]
+        ],
     }
