@@ -198,6 +198,7 @@ def demand_out(demand: RecordingDemand) -> dict[str, Any]:
         "recipient": demand.recipient.username,
         "access_until": demand.access_until,
         "near_deadline": release.demand_is_urgent(demand),
+        "overdue": release.demand_is_overdue(demand),
     }
 
 

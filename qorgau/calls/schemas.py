@@ -105,6 +105,7 @@ class DemandOut(BaseModel):
     status: str
     access_until: datetime | None
     near_deadline: bool
+    overdue: bool = Field(description="Not decided and its deadline has passed (escalated).")
 
 
 class DecisionIn(StrictSchema):

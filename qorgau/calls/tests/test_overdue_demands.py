@@ -72,3 +72,13 @@ def test_deciding_a_late_demand_takes_it_off_the_board(personas, demands, api_as
     api_as("supervisor").post(f"/api/v1/demands/{demands['late']}/decision", {"approve": True})
     html = signed_in(personas["supervisor"]).get("/board/deadlines/").content.decode()
     assert SECTION not in html
+
+
+def test_the_api_says_which_demands_are_overdue(api_as, demands):
+    listed = {d["id"]: d["overdue"] for d in api_as("auditor").get("/api/v1/demands").json()}
+    assert listed == {
+        demands["late"]: True,
+        demands["today"]: False,
+        demands["approved"]: False,
+        demands["rejected"]: False,
+    }
