@@ -129,7 +129,8 @@ def recording_audio(recording: Recording) -> bytes:
 def _due(now: datetime) -> QuerySet[Recording]:
     """Recordings past their retention period that no written demand holds (rule 6(p)): a call
     named in an undecided demand, or in an approved one whose access is open, keeps its file."""
-    held = RecordingDemand.objects.holding_evidence(now).values("calls")
+    # No NULL in the list: `NOT IN` a list with a NULL would keep every recording.
+    held = RecordingDemand.objects.holding_evidence(now).filter(calls__isnull=False).values("calls")
     return Recording.objects.filter(deleted_at__isnull=True, delete_after__lte=now).exclude(
         call_id__in=held
     )

@@ -107,3 +107,10 @@ def test_access_runs_the_configured_days_when_the_deadline_is_sooner(api_as, rec
     before = timezone.now()
     until = datetime.fromisoformat(_decide(api_as, demand_id, approve=True)["access_until"])
     assert before + timedelta(days=14) <= until <= timezone.now() + timedelta(days=14)
+
+
+def test_a_demand_for_other_calls_holds_nothing_here(api_as, recorded):
+    demand_id = register_demand(api_as, str(recorded.pk)).json()["id"]
+    RecordingDemand.objects.get(pk=demand_id).calls.clear()  # an undecided demand naming none
+    _expire_now()
+    assert recording_expire_due() == 1
