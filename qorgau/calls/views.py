@@ -112,6 +112,7 @@ def demands(request: HttpRequest) -> HttpResponse:
         "form": form if can_register else None,
         "search_form": CallSearchForm() if can_register else None,
         "can_decide": can_decide,
+        "can_search": has_perm(request.user, Perm.CALL_SEARCH),
         "overdue": list(demands_overdue(request.user)) if can_decide else [],
     }
     return render(request, "calls/demands.html", context)

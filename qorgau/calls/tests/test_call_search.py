@@ -73,6 +73,12 @@ def test_the_api_refuses_a_stranger(api_as, calls):
     assert search(api_as, None).status_code == 401
 
 
+@pytest.mark.parametrize("persona", ["auditor", "supervisor"])
+def test_the_demands_page_links_to_the_search(personas, persona):
+    page = signed_in(personas[persona]).get("/calls/demands/").content.decode()
+    assert 'href="/calls/search/"' in page
+
+
 @pytest.mark.parametrize("persona", ALL)
 def test_only_auditors_and_supervisors_open_the_search_page(personas, calls, persona):
     client = signed_in(personas[persona])
