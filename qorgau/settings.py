@@ -191,10 +191,11 @@ BODY_LIMITS = [
 ]
 
 # Recordings are kept this many days, then deleted automatically and the deletion audited
-# (`qorgau recordings expire`, run by the worker's sweep). A recording under an approved
-# written demand whose access has not expired is kept until then.
+# (`qorgau recordings expire`, run by the worker's sweep). A recording named in an undecided
+# written demand, or in an approved one whose access is open, is kept until then (rule 6(p)).
 RECORDING_RETENTION_DAYS = int(os.environ.get("QORGAU_RECORDING_RETENTION_DAYS", "365"))
-# How long the recipient of an approved written demand may download its recordings.
+# How long the recipient of an approved written demand may download its recordings (at least
+# until the end of the demand's own deadline day, if that is later).
 DEMAND_ACCESS_DAYS = int(os.environ.get("QORGAU_DEMAND_ACCESS_DAYS", "14"))
 # A demand not yet approved is flagged when its deadline is this many days away or less.
 DEMAND_WARNING_DAYS = 3

@@ -2,20 +2,26 @@
 approved written demand that names the call, until the demand's access ends, or the quality
 officer with an open review task for the call. Every granted access is audited; a refusal
 names no reason beyond the rule, and the same refusal answers whether or not the call or its
-recording exists (docs/permissions.md: "not yours" and "not there" answer alike)."""
+recording exists (docs/permissions.md: "not yours" and "not there" answer alike). Also the call
+search by which auditors and supervisors name calls in a demand (audited by phone)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qorgau.appeals.identifiers import normalise_phone
 from qorgau.audit.actions import audit_record
 from qorgau.calls.models import Call, DemandStatus, Recording, RecordingDemand, ReviewTask
+from qorgau.calls.selectors import CallSearch, FoundCall, calls_matching
+from qorgau.core import crypto
 from qorgau.core.access import require
-from qorgau.core.errors import Forbidden, NotFound
+from qorgau.core.errors import FieldErrors, Forbidden, NotFound
+from qorgau.core.kztime import kz_today
 from qorgau.core.roles import Perm, has_perm
 
 if TYPE_CHECKING:
@@ -85,6 +91,54 @@ def demands_visible(user: User | AnonymousUser) -> QuerySet[RecordingDemand]:
     return RecordingDemand.objects.select_related("recipient", "registered_by").prefetch_related(
         "calls"
     )
+
+
+def demands_overdue(user: User | AnonymousUser) -> QuerySet[RecordingDemand]:
+    """Undecided demands past their deadline, escalated on the supervisors' boards."""
+    require(user, Perm.DEMAND_DECIDE)
+    return demands_visible(user).filter(status=DemandStatus.REGISTERED, deadline__lt=kz_today())
+
+
+def _phone_index(phone: str) -> str:
+    normalised = normalise_phone(phone)
+    if normalised is None:
+        raise FieldErrors(fields={"phone": _("This is not a phone number.")})
+    return crypto.blind_index("phone", normalised)
+
+
+def access_call_search(
+    user: User | AnonymousUser,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    line: str = "",
+    phone: str = "",
+    appeal: str = "",
+) -> list[FoundCall]:
+    """Auditors and supervisors find calls to name in a written demand (rule 6(p)). A caller's
+    phone is matched through its blind index, and every search by phone is audited (it tells
+    the user which calls that person made), whether or not it finds anything."""
+    require(user, Perm.CALL_SEARCH)
+    if date_from and date_to and date_to < date_from:
+        raise FieldErrors(fields={"date_to": _("The end of the period is before its start.")})
+    search = CallSearch(
+        date_from=date_from,
+        date_to=date_to,
+        line=line,
+        phone_index=_phone_index(phone) if phone.strip() else "",
+        appeal=appeal.strip(),
+    )
+    found = calls_matching(search)
+    if search.phone_index:
+        audit_record(
+            actor=user,
+            action="call.search_by_phone",
+            object_type="user",
+            object_ref=str(user.pk),
+            reason="call search by the caller's phone",
+            details={"calls": [c.id for c in found]},
+        )
+    return found
 
 
 def review_tasks_of(user: User | AnonymousUser) -> QuerySet[ReviewTask]:

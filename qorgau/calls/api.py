@@ -1,7 +1,7 @@
 """Calls API. `/cti`: the phone system reports call events and uploads recordings (its own
 token). `/calls`, `/referral-bodies`, `/demands`, `/review-tasks`: staff (token or session) —
-call outcomes (rules 6(n), 6(o)), the live board, written demands for recordings (rule 6(p))
-and quality reviews. Thin: parse → access → action → answer."""
+call outcomes (rules 6(n), 6(o)), the live board, the call search, written demands for
+recordings (rule 6(p)) and quality reviews. Thin: parse → access → action → answer."""
 
 from __future__ import annotations
 
@@ -17,13 +17,20 @@ from ninja.files import UploadedFile
 
 from qorgau.appeals.schemas import ErrorOut
 from qorgau.calls import release
-from qorgau.calls.access import access_recording, demands_visible, review_tasks_of
+from qorgau.calls.access import (
+    access_call_search,
+    access_recording,
+    demands_visible,
+    review_tasks_of,
+)
 from qorgau.calls.actions import call_for_staff, call_outcome_record, cti_event_ingest
 from qorgau.calls.auth import PhoneSystemAuth
 from qorgau.calls.models import Call, RecordingDemand, ReferralBody, ReviewTask
 from qorgau.calls.recordings import recording_audio, recording_upload
 from qorgau.calls.schemas import (
     CallOut,
+    CallSearchIn,
+    CallSearchOut,
     CtiEventIn,
     CtiEventOut,
     DecisionIn,
@@ -35,7 +42,7 @@ from qorgau.calls.schemas import (
     ReviewTaskIn,
     ReviewTaskOut,
 )
-from qorgau.calls.selectors import call_timeline, live_board
+from qorgau.calls.selectors import SEARCH_LIMIT, call_timeline, live_board
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors, NotFound
 from qorgau.core.roles import Perm
@@ -95,6 +102,19 @@ def board(request: HttpRequest) -> dict[str, Any]:
     for line in data["lines"]:
         line["label"] = str(line["label"])
     return data
+
+
+@staff.post(
+    "/calls/search",
+    response={200: CallSearchOut, **ERRORS},
+    summary="Auditors and supervisors find calls to name in a written demand (rule 6(p))",
+    description="Filters: Kazakhstan dates (both included), line, the caller's phone (matched "
+    "by its blind index; every search by phone is audited), a linked appeal's number. Newest "
+    f"first, at most {SEARCH_LIMIT}. The caller's phone is never in the answer.",
+)
+def search_calls(request: HttpRequest, payload: CallSearchIn) -> dict[str, Any]:
+    found = access_call_search(request.user, **payload.model_dump())
+    return {"calls": found[:SEARCH_LIMIT], "more": len(found) > SEARCH_LIMIT}
 
 
 CALL_FIELDS = ["call_id", "line", "state", "extension", "started_at", "answered_at", "ended_at"]
@@ -178,6 +198,7 @@ def demand_out(demand: RecordingDemand) -> dict[str, Any]:
         "recipient": demand.recipient.username,
         "access_until": demand.access_until,
         "near_deadline": release.demand_is_urgent(demand),
+        "overdue": release.demand_is_overdue(demand),
     }
 
 

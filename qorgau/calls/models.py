@@ -4,6 +4,8 @@ events that arrive twice or out of order still give the right call."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -157,6 +159,16 @@ class DemandStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class DemandQuerySet(models.QuerySet["RecordingDemand"]):
+    def holding_evidence(self, now: datetime) -> DemandQuerySet:
+        """Demands that keep their calls' recordings from deletion (rule 6(p)): undecided ones,
+        and approved ones whose access is still open. A rejected demand holds nothing."""
+        return self.filter(
+            models.Q(status=DemandStatus.REGISTERED)
+            | models.Q(status=DemandStatus.APPROVED, access_until__gt=now)
+        )
+
+
 class RecordingDemand(models.Model):
     """A written demand of the authorised body for call recordings (rule 6(p)). Registered by a
     ministry auditor, approved by a supervisor; then only `recipient` downloads the recordings
@@ -184,6 +196,8 @@ class RecordingDemand(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     access_until = models.DateTimeField(null=True, blank=True)
+
+    objects = DemandQuerySet.as_manager()
 
     class Meta:
         ordering = ["deadline", "pk"]

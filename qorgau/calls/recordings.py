@@ -2,7 +2,8 @@
 be WAV, OGG or MP3, encrypted, stored through Django's `recordings` storage (disk by default;
 an S3-compatible backend takes over by configuration), with a SHA-256 checksum of the audio
 kept on the row and checked again on every read. Expired recordings are deleted by
-`recording_expire_due`, and each deletion is audited."""
+`recording_expire_due`, and each deletion is audited; a recording named in a written demand
+that is undecided, or approved with its access open, is evidence and is kept (rule 6(p))."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgau.audit.actions import audit_record
-from qorgau.calls.models import Call, DemandStatus, PhoneSystem, Recording, RecordingDemand
+from qorgau.calls.models import Call, PhoneSystem, Recording, RecordingDemand
 from qorgau.core import crypto
 from qorgau.core.errors import Conflict, FieldErrors, NotFound
 
@@ -125,27 +126,26 @@ def recording_audio(recording: Recording) -> bytes:
     return data
 
 
-def _held_for_demand(now: datetime) -> Q:
-    return Q(call__demands__status=DemandStatus.APPROVED, call__demands__access_until__gt=now)
+def _due(now: datetime) -> QuerySet[Recording]:
+    """Recordings past their retention period that no written demand holds (rule 6(p)): a call
+    named in an undecided demand, or in an approved one whose access is open, keeps its file."""
+    # No NULL in the list: `NOT IN` a list with a NULL would keep every recording.
+    held = RecordingDemand.objects.holding_evidence(now).filter(calls__isnull=False).values("calls")
+    return Recording.objects.filter(deleted_at__isnull=True, delete_after__lte=now).exclude(
+        call_id__in=held
+    )
 
 
 def recording_expire_due() -> int:
-    """Delete every recording past its retention period (unless an approved written demand
-    still gives access to it); each deletion is audited. Returns how many were deleted."""
+    """Delete every recording past its retention period unless a written demand holds it;
+    each deletion is audited. Returns how many were deleted. The hold is checked again under
+    the row lock, which `demand_register` also takes, so a demand registered while the sweep
+    runs is never missed."""
     now = timezone.now()
-    due = (
-        Recording.objects.filter(deleted_at__isnull=True, delete_after__lte=now)
-        .exclude(_held_for_demand(now))
-        .values_list("pk", flat=True)
-    )
     deleted = 0
-    for pk in list(due[:1000]):
+    for pk in list(_due(now).values_list("pk", flat=True)[:1000]):
         with transaction.atomic():
-            recording = (
-                Recording.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, deleted_at__isnull=True)
-                .first()
-            )
+            recording = _due(now).select_for_update(skip_locked=True).filter(pk=pk).first()
             if recording is None:
                 continue
             recording.deleted_at = now

@@ -6,7 +6,7 @@ access.py; these are the state changes, each audited."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgau.audit.actions import audit_record
-from qorgau.calls.models import Call, DemandStatus, RecordingDemand, ReviewTask
+from qorgau.calls.models import Call, DemandStatus, Recording, RecordingDemand, ReviewTask
 from qorgau.calls.recordings import store_encrypted
 from qorgau.core.access import require
 from qorgau.core.errors import Conflict, FieldErrors, NotFound
-from qorgau.core.kztime import kz_today
+from qorgau.core.kztime import KZ_TZ, kz_today
 from qorgau.core.roles import Perm, Role
 from qorgau.staff.models import User
 
@@ -81,6 +81,9 @@ def demand_register(*, user: User | AnonymousUser, data: DemandIn) -> RecordingD
     recipient = _recipient(data.recipient, user)
     scan_key = store_encrypted(data.scan, "demands")
     with transaction.atomic():
+        # Taken before the demand exists, as the retention sweep takes it: the sweep either
+        # deletes first (the file was due before the demand arrived) or sees the demand.
+        list(Recording.objects.select_for_update().filter(call__in=calls).values_list("pk"))
         demand = RecordingDemand.objects.create(
             number=data.number,
             dated=data.dated,
@@ -104,8 +107,16 @@ def demand_register(*, user: User | AnonymousUser, data: DemandIn) -> RecordingD
     return demand
 
 
+def demand_access_until(*, decided_at: datetime, deadline: date) -> datetime:
+    """When an approved demand's access ends: DEMAND_ACCESS_DAYS after the approval, or at the
+    end of the demand's deadline day (Kazakhstan time) if that is later (rule 6(p))."""
+    end_of_deadline = datetime.combine(deadline + timedelta(days=1), time.min, tzinfo=KZ_TZ)
+    return max(decided_at + timedelta(days=settings.DEMAND_ACCESS_DAYS), end_of_deadline)
+
+
 def demand_decide(*, user: User | AnonymousUser, demand_id: int, approve: bool) -> RecordingDemand:
-    """A supervisor approves (access opens for DEMAND_ACCESS_DAYS) or rejects a demand."""
+    """A supervisor approves (access opens until `demand_access_until`) or rejects a demand;
+    a rejected demand no longer keeps its recordings from deletion."""
     require(user, Perm.DEMAND_DECIDE)
     with transaction.atomic():
         demand = RecordingDemand.objects.select_for_update().filter(pk=demand_id).first()
@@ -117,7 +128,7 @@ def demand_decide(*, user: User | AnonymousUser, demand_id: int, approve: bool) 
         demand.status = DemandStatus.APPROVED if approve else DemandStatus.REJECTED
         demand.decided_by, demand.decided_at = user, now  # type: ignore[assignment]
         if approve:
-            demand.access_until = now + timedelta(days=settings.DEMAND_ACCESS_DAYS)
+            demand.access_until = demand_access_until(decided_at=now, deadline=demand.deadline)
         demand.save()
         audit_record(
             actor=user,
@@ -133,6 +144,11 @@ def demand_is_urgent(demand: RecordingDemand) -> bool:
     """Not yet decided and its deadline is close (or passed): flagged on the list."""
     warn_from = demand.deadline - timedelta(days=settings.DEMAND_WARNING_DAYS)
     return demand.status == DemandStatus.REGISTERED and kz_today() >= warn_from
+
+
+def demand_is_overdue(demand: RecordingDemand) -> bool:
+    """Not yet decided and its deadline has passed: escalated on the supervisors' boards."""
+    return demand.status == DemandStatus.REGISTERED and demand.deadline < kz_today()
 
 
 def review_task_assign(*, user: User | AnonymousUser, call_id: int, assignee: str) -> ReviewTask:

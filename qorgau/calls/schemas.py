@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
+from ninja import Schema
 from pydantic import BaseModel, Field
 
 from qorgau.appeals.schemas import StrictSchema
@@ -104,6 +105,7 @@ class DemandOut(BaseModel):
     status: str
     access_until: datetime | None
     near_deadline: bool
+    overdue: bool = Field(description="Not decided and its deadline has passed (escalated).")
 
 
 class DecisionIn(StrictSchema):
@@ -121,3 +123,29 @@ class ReviewTaskOut(BaseModel):
     assignee: str
     assigned_at: datetime
     closed_at: datetime | None
+
+
+class CallSearchIn(StrictSchema):
+    """Posted, never a query string: it may carry a caller's phone (rule 6(p))."""
+
+    date_from: date | None = Field(default=None, description="Kazakhstan date, included.")
+    date_to: date | None = Field(default=None, description="Kazakhstan date, included.")
+    line: Literal["kk", "ru", ""] = ""
+    phone: str = Field(default="", max_length=40, description="Matched by its blind index.")
+    appeal: str = Field(default="", max_length=20, description="A linked appeal's number.")
+
+
+class FoundCallOut(Schema):
+    """A call found (read from the search's results), without the caller's phone."""
+
+    id: int = Field(description="The centre's call id: name it in a written demand.")
+    started_at: datetime | None
+    line: str
+    duration_seconds: int | None
+    has_recording: bool
+    appeal: str | None
+
+
+class CallSearchOut(BaseModel):
+    calls: list[FoundCallOut]
+    more: bool = Field(description="More calls match than are listed: narrow the search.")

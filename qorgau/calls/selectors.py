@@ -1,17 +1,19 @@
-"""Reads of calls: the consultant's current call (screen pop), a call's timeline, and the
-supervisors' live board (issue 5, item 7), all computed from the stored calls and events."""
+"""Reads of calls: the consultant's current call (screen pop), a call's timeline, the
+supervisors' live board (issue 5, item 7), all computed from the stored calls and events, and
+the call search auditors and supervisors use to name calls in a written demand (rule 6(p))."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
-from qorgau.calls.models import Call, CallEvent, CallState, EventKind, Line
+from qorgau.calls.models import Call, CallEvent, CallState, EventKind, Line, Recording
+from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Role
 from qorgau.staff.models import User
 
@@ -109,3 +111,75 @@ def live_board(now: datetime | None = None) -> dict[str, Any]:
             {"hour": h, "calls": hours.get(h, 0)} for h in range(timezone.localtime(now).hour + 1)
         ],
     }
+
+
+# The search shows at most this many calls, newest first; narrower filters find the rest.
+SEARCH_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class CallSearch:
+    """What the call search filters by; empty fields do not filter. `phone_index` is the
+    blind index of the caller's normalised phone (the phone itself never reaches a query)."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    line: str = ""
+    phone_index: str = ""
+    appeal: str = ""
+
+
+@dataclass(frozen=True)
+class FoundCall:
+    """One search result, without the caller's phone (auditors have no personal-data right)."""
+
+    id: int
+    started_at: datetime | None
+    line: str
+    line_label: str
+    duration_seconds: int | None
+    has_recording: bool
+    appeal: str | None
+
+    @property
+    def duration(self) -> str:
+        """The length as minutes:seconds, for people; empty while the call has not ended."""
+        if self.duration_seconds is None:
+            return ""
+        minutes, seconds = divmod(self.duration_seconds, 60)
+        return f"{minutes}:{seconds:02d}"
+
+
+def _kz_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=KZ_TZ)
+
+
+def _found(call: Call) -> FoundCall:
+    ended, started = call.ended_at, call.started_at
+    return FoundCall(
+        id=call.pk,
+        started_at=started,
+        line=call.line,
+        line_label=str(call.get_line_display()) if call.line else "",
+        duration_seconds=int((ended - started).total_seconds()) if ended and started else None,
+        has_recording=call.recording_kept,  # type: ignore[attr-defined]
+        appeal=call.appeal.number if call.appeal else None,
+    )
+
+
+def calls_matching(search: CallSearch) -> list[FoundCall]:
+    """Calls matching every given filter, newest first, at most SEARCH_LIMIT + 1 (so the page
+    can say that there are more). Dates are Kazakhstan calendar days, both ends included."""
+    kept = Recording.objects.filter(call=OuterRef("pk"), deleted_at__isnull=True)
+    calls = Call.objects.select_related("appeal").annotate(recording_kept=Exists(kept))
+    if search.date_from:
+        calls = calls.filter(started_at__gte=_kz_midnight(search.date_from))
+    if search.date_to:
+        calls = calls.filter(started_at__lt=_kz_midnight(search.date_to + timedelta(days=1)))
+    if search.line:
+        calls = calls.filter(line=search.line)
+    if search.phone_index:
+        calls = calls.filter(caller_index=search.phone_index)
+    if search.appeal:
+        calls = calls.filter(appeal__number=search.appeal)
+    return [_found(c) for c in calls.order_by("-started_at", "-pk")[: SEARCH_LIMIT + 1]]

@@ -12,5 +12,6 @@ urlpatterns = [
     path("calls/board/", views.board, name="board"),
     path("calls/demands/", views.demands, name="demands"),
     path("calls/demands/<int:demand_id>/decide/", views.decide, name="decide"),
+    path("calls/search/", views.search, name="search"),
     path("calls/reviews/", views.reviews, name="reviews"),
 ]

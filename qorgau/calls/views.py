@@ -5,13 +5,16 @@
   appeals, found through the phone's blind index (never when the number is withheld), a link
   that opens the new-appeal form with the phone filled in, and the outcome form (item 3).
 - The live board for supervisors (item 7), refreshed every three seconds.
-- Written demands (item 5) and the quality officer's review tasks with the player (item 6).
+- Written demands (item 5), with undecided ones past their deadline escalated at the top for
+  supervisors, and the call search by which auditors tick the calls a demand names (rule 6(p));
+  the quality officer's review tasks with the player (item 6).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,11 +22,16 @@ from django.views.decorators.http import require_POST
 
 from qorgau.appeals.access import access_earlier_appeals
 from qorgau.calls import release
-from qorgau.calls.access import demands_visible, review_tasks_of
+from qorgau.calls.access import (
+    access_call_search,
+    demands_overdue,
+    demands_visible,
+    review_tasks_of,
+)
 from qorgau.calls.actions import call_outcome_record
-from qorgau.calls.forms import DemandPageForm
+from qorgau.calls.forms import CallSearchForm, DemandPageForm
 from qorgau.calls.models import ReferralBody
-from qorgau.calls.selectors import current_call, live_board
+from qorgau.calls.selectors import SEARCH_LIMIT, current_call, live_board
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors
 from qorgau.core.roles import Perm, has_perm
@@ -76,10 +84,19 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, template, _board_context())
 
 
+def _add_errors(form: forms.Form, exc: FieldErrors) -> None:
+    for field, message in exc.fields.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
 @login_required
 def demands(request: HttpRequest) -> HttpResponse:
-    """Written demands: auditors register, supervisors decide, the recipient downloads."""
-    rows = [(d, release.demand_is_urgent(d)) for d in demands_visible(request.user)]
+    """Written demands: auditors register, supervisors decide, the recipient downloads.
+    Undecided demands past their deadline head the page for supervisors (rule 6(p))."""
+    rows = [
+        (d, release.demand_is_urgent(d), release.demand_is_overdue(d))
+        for d in demands_visible(request.user)
+    ]
     form = DemandPageForm()
     if request.method == "POST":
         form = DemandPageForm(request.POST, request.FILES)
@@ -88,14 +105,41 @@ def demands(request: HttpRequest) -> HttpResponse:
                 release.demand_register(user=request.user, data=form.demand())
                 return redirect("calls:demands")
             except FieldErrors as exc:
-                for field, message in exc.fields.items():
-                    form.add_error(field if field in form.fields else None, message)
+                _add_errors(form, exc)
+    can_register = has_perm(request.user, Perm.DEMAND_REGISTER)
+    can_decide = has_perm(request.user, Perm.DEMAND_DECIDE)
     context = {
         "rows": rows,
-        "form": form if has_perm(request.user, Perm.DEMAND_REGISTER) else None,
-        "can_decide": has_perm(request.user, Perm.DEMAND_DECIDE),
+        "form": form if can_register else None,
+        "search_form": CallSearchForm() if can_register else None,
+        "can_decide": can_decide,
+        "can_search": has_perm(request.user, Perm.CALL_SEARCH),
+        "overdue": list(demands_overdue(request.user)) if can_decide else [],
     }
     return render(request, "calls/demands.html", context)
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """The call search (auditors and supervisors). Posted, because it may carry a phone; on
+    the demands page (htmx, `pick`) each result has a box that ticks it into the demand."""
+    require(request.user, Perm.CALL_SEARCH)
+    form = CallSearchForm(request.POST if request.method == "POST" else None)
+    found = None
+    if form.is_bound and form.is_valid():
+        try:
+            found = access_call_search(request.user, **form.cleaned_data)
+        except FieldErrors as exc:
+            _add_errors(form, exc)
+    context = {
+        "form": form,
+        "found": None if found is None else found[:SEARCH_LIMIT],
+        "more": found is not None and len(found) > SEARCH_LIMIT,
+        "limit": SEARCH_LIMIT,
+        "pick": request.POST.get("pick") == "1",
+    }
+    template = "calls/_search_results.html" if request.htmx else "calls/search.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
 
 
 @login_required

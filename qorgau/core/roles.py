@@ -46,6 +46,7 @@ class Perm(StrEnum):
     DEMAND_REGISTER = "demand.register"  # register a written demand for recordings (rule 6(p))
     DEMAND_DECIDE = "demand.decide"  # approve or reject a written demand
     DEMAND_VIEW = "demand.view"  # the list of written demands and their deadlines
+    CALL_SEARCH = "call.search"  # find calls by date, line, caller's phone, appeal (rule 6(p))
     REVIEW_ASSIGN = "review.assign"  # assign a call's quality review to a quality officer
     REVIEW_TASKS = "review.tasks"  # one's own review tasks
     KB_READ = "kb.read"  # search and read the knowledge base; attach articles to appeals
@@ -74,6 +75,7 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.DEMAND_REGISTER: frozenset({R.AUDITOR}),
     Perm.DEMAND_DECIDE: frozenset({R.SUPERVISOR}),
     Perm.DEMAND_VIEW: frozenset({R.AUDITOR, R.SUPERVISOR}),
+    Perm.CALL_SEARCH: frozenset({R.AUDITOR, R.SUPERVISOR}),
     Perm.REVIEW_ASSIGN: frozenset({R.SUPERVISOR}),
     Perm.REVIEW_TASKS: frozenset({R.QUALITY}),
     Perm.KB_READ: frozenset({R.CONSULTANT, R.SUPERVISOR, R.QUALITY}),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.appeals.models import Appeal, Status, Urgency
+from qorgau.calls.access import demands_overdue
 from qorgau.core.access import require
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm
@@ -119,13 +120,15 @@ def _rows(pick: str, now: datetime) -> list[BoardRow]:
 
 
 def deadline_board(user: User | AnonymousUser) -> dict[str, Any]:
-    """Sections of the supervisor's board: overdue, due soon, failed deliveries."""
+    """Sections of the supervisor's board: overdue, due soon, failed deliveries; above them,
+    written demands for recordings past their deadline and still undecided (rule 6(p))."""
     require(user, Perm.DEADLINE_BOARD)
     now = timezone.now()
     failed = AgencyRequest.objects.filter(status=RequestStatus.FAILED).select_related(
         "appeal", "agency"
     )
     return {
+        "overdue": list(demands_overdue(user)),
         "sections": [
             (_("Overdue"), _rows("overdue", now)),
             (_("Due within two working days"), _rows("soon_due", now)),
@@ -133,7 +136,7 @@ def deadline_board(user: User | AnonymousUser) -> dict[str, Any]:
                 _("Delivery failed"),
                 [BoardRow(r, "", r.answer_due_at) for r in failed.order_by("-created_at")[:500]],
             ),
-        ]
+        ],
     }
 
 
@@ -167,6 +170,8 @@ def urgent_waiting(user: User | AnonymousUser) -> list[UrgentWaiting]:
         .order_by("created_at")[:URGENT_ALERT_LIMIT]
     )
     return [UrgentWaiting(a, int((now - a.created_at).total_seconds() // 60)) for a in waiting]
+
+
 @dataclass(frozen=True)
 class Correspondence:
     """An appeal's requests with the agencies' replies, its letters and outbound calls, oldest
