@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qorgau.appeals.lookup_throttle import guessing_volume
 from qorgau.core.access import require
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm
@@ -67,7 +68,8 @@ def _with_due(rows: QuerySet[AgencyRequest]) -> list[BoardRow]:
 
 
 def deadline_board(user: User | AnonymousUser) -> dict[str, Any]:
-    """Sections of the supervisor's board: overdue, due soon, failed deliveries."""
+    """Sections of the supervisor's board: overdue, due soon, failed deliveries; and the volume
+    of failed public status look-ups (someone guessing codes, rule 6(l))."""
     require(user, Perm.DEADLINE_BOARD)
     now = timezone.now()
     failed = AgencyRequest.objects.filter(status=RequestStatus.FAILED).select_related(
@@ -78,5 +80,6 @@ def deadline_board(user: User | AnonymousUser) -> dict[str, Any]:
             (_("Overdue"), _with_due(overdue(now))),
             (_("Due within two working days"), _with_due(soon_due(now))),
             (_("Delivery failed"), _with_due(failed)),
-        ]
+        ],
+        "guessing": guessing_volume(),
     }
