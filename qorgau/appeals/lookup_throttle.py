@@ -16,7 +16,7 @@ app processes. A right code gives its failure back (`lookup_succeeded`). A windo
 first look-up after the last one expired and lasts STATUS_LOOKUP_WINDOW_SECONDS.
 
 Failed look-ups are also kept as rows (`StatusLookupAttempt`: address, number, time) for a day,
-for the board; nothing shows an address's full number or a code.
+for the board, which shows counts only: no address, number or code.
 """
 
 from __future__ import annotations
