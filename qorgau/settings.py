@@ -237,10 +237,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Public status look-ups (rule 6(l)): failures allowed per client address and per number.
+# Public status look-ups (rule 6(l)): failures allowed per client address (an IPv6 /64), never
+# per number, so a right code always works (appeals/lookup_throttle.py; arithmetic in
+# docs/architecture/appeals.md).
 STATUS_LOOKUP_MAX_FAILURES = 5
 STATUS_LOOKUP_MAX_ATTEMPTS = 30  # all look-ups per client address, right codes included
 STATUS_LOOKUP_WINDOW_SECONDS = 15 * 60
+# Failed look-ups per hour, from all addresses together, at which the supervisors' board warns.
+STATUS_LOOKUP_ALERT_PER_HOUR = int(os.environ.get("QORGAU_STATUS_LOOKUP_ALERT_PER_HOUR", "100"))
 
 # Delivery of requests to agencies (interaction/outbox.py).
 QORGAU_SMTP_HOST = os.environ.get("QORGAU_SMTP_HOST", "127.0.0.1")

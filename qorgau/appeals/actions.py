@@ -35,7 +35,8 @@ from qorgau.reference.selectors import reference_by_code, references_by_codes
 from qorgau.staff.models import User
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read out over the phone
-CODE_LENGTH = 8
+CODE_LENGTH = 12  # 31**12 ≈ 7.9e17: guessing arithmetic in docs/architecture/appeals.md
+CODE_GROUP = 4  # read out in groups: ABCD-EFGH-JKMN
 CODE_PURPOSE = "status-code"
 
 
@@ -48,7 +49,7 @@ class Registration:
 
 def status_code_new() -> str:
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return f"{raw[:4]}-{raw[4:]}"
+    return "-".join(raw[i : i + CODE_GROUP] for i in range(0, CODE_LENGTH, CODE_GROUP))
 
 
 def status_code_digest(code: str) -> str:

@@ -182,12 +182,19 @@ class IdempotentRequest(models.Model):
 
 
 class StatusLookupAttempt(models.Model):
-    """A public status look-up, for throttling per address and per number (rule 6(l))."""
+    """A failed public status look-up, kept a day for the supervisors' board (rule 6(l);
+    appeals/lookup_throttle.py). `client` is the address as throttling counts it."""
 
     client = models.CharField(max_length=64)
     number = models.CharField(max_length=40)
-    at = models.DateTimeField()
-    failed = models.BooleanField(default=True)
+    at = models.DateTimeField(db_index=True)
 
-    class Meta:
-        indexes = [models.Index(fields=["client", "at"]), models.Index(fields=["number", "at"])]
+
+class StatusLookupCounter(models.Model):
+    """Look-ups and failures of one client address in its current window, updated atomically
+    (appeals/lookup_throttle.py): parallel guesses cannot pass the limit."""
+
+    client = models.CharField(max_length=64, unique=True)
+    started = models.DateTimeField(db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)

@@ -1,21 +1,17 @@
 """What an applicant may learn without signing in (rule 6(l)): the status and progress of
 their appeal, given its number and secret code — never names, content or the agency.
 
-A wrong code and an unknown number get the same answer. Failures are counted in the database
-(so every app process agrees) per client address and per number; after
-STATUS_LOOKUP_MAX_FAILURES in STATUS_LOOKUP_WINDOW_SECONDS both are refused with 429, and so
-is an address after STATUS_LOOKUP_MAX_ATTEMPTS look-ups of any kind in that window.
+A wrong code and an unknown number get the same answer. Look-ups are throttled per client
+address only (lookup_throttle.py): a right code always works for its holder, whatever others
+tried on that number.
 """
 
 from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgau.appeals.actions import status_code_digest
@@ -25,7 +21,13 @@ from qorgau.appeals.lifecycle import (
     REOPEN_LABEL,
     is_reopen,
 )
-from qorgau.appeals.models import Appeal, Status, StatusLookupAttempt
+from qorgau.appeals.lookup_throttle import (
+    client_key,
+    lookup_failed,
+    lookup_reserve,
+    lookup_succeeded,
+)
+from qorgau.appeals.models import Appeal, Status
 from qorgau.core.errors import NotFound, Throttled
 from qorgau.core.kztime import KZ_TZ
 from qorgau.interaction.models import AgencyReply
@@ -48,32 +50,6 @@ class PublicStatus:
     registered_at: datetime
     updated_at: datetime
     steps: list[PublicStep]
-
-
-def _window_start() -> datetime:
-    return timezone.now() - timedelta(seconds=settings.STATUS_LOOKUP_WINDOW_SECONDS)
-
-
-def _throttled(client: str, number: str) -> bool:
-    """Too many failures from this address or on this number, or too many look-ups at all
-    from this address (the public endpoint is rate-limited even for right codes)."""
-    recent = StatusLookupAttempt.objects.filter(at__gte=_window_start())
-    failures = recent.filter(failed=True)
-    limit = settings.STATUS_LOOKUP_MAX_FAILURES
-    return (
-        failures.filter(client=client).count() >= limit
-        or failures.filter(number=number).count() >= limit
-        or recent.filter(client=client).count() >= settings.STATUS_LOOKUP_MAX_ATTEMPTS
-    )
-
-
-def _record(client: str, number: str, *, failed: bool) -> None:
-    StatusLookupAttempt.objects.filter(
-        Q(client=client) | Q(number=number), at__lt=_window_start()
-    ).delete()
-    StatusLookupAttempt.objects.create(
-        client=client, number=number, at=timezone.now(), failed=failed
-    )
 
 
 def _steps(appeal: Appeal) -> list[PublicStep]:
@@ -108,7 +84,8 @@ def _agency_steps(appeal: Appeal) -> list[PublicStep]:
 def public_status(*, client: str, number: str, code: str) -> PublicStatus:
     """The applicant's view of an appeal, or NotFound / Throttled."""
     number = number.strip().upper()[:40]
-    if _throttled(client, number):
+    client = client_key(client)
+    if not lookup_reserve(client):
         raise Throttled()
     appeal = (
         Appeal.objects.filter(number=number)
@@ -117,9 +94,9 @@ def public_status(*, client: str, number: str, code: str) -> PublicStatus:
     )
     expected = appeal.status_code_digest if appeal else DUMMY_DIGEST
     if not hmac.compare_digest(expected, status_code_digest(code)) or appeal is None:
-        _record(client, number, failed=True)
+        lookup_failed(client, number)
         raise NotFound(_("No appeal matches this number and code."))
-    _record(client, number, failed=False)
+    lookup_succeeded(client)
     steps = _steps(appeal)
     return PublicStatus(
         number=appeal.number,

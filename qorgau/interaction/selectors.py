@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_r
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qorgau.appeals.lookup_throttle import guessing_volume
 from qorgau.appeals.models import Appeal, Status, Urgency
 from qorgau.calls.access import demands_overdue
 from qorgau.core.access import require
@@ -121,7 +122,8 @@ def _rows(pick: str, now: datetime) -> list[BoardRow]:
 
 def deadline_board(user: User | AnonymousUser) -> dict[str, Any]:
     """Sections of the supervisor's board: overdue, due soon, failed deliveries; above them,
-    written demands for recordings past their deadline and still undecided (rule 6(p))."""
+    written demands for recordings past their deadline and still undecided (rule 6(p)), and the
+    volume of failed public status look-ups (someone guessing codes, rule 6(l))."""
     require(user, Perm.DEADLINE_BOARD)
     now = timezone.now()
     failed = AgencyRequest.objects.filter(status=RequestStatus.FAILED).select_related(
@@ -137,6 +139,7 @@ def deadline_board(user: User | AnonymousUser) -> dict[str, Any]:
                 [BoardRow(r, "", r.answer_due_at) for r in failed.order_by("-created_at")[:500]],
             ),
         ],
+        "guessing": guessing_volume(),
     }
 
 

@@ -7,9 +7,10 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja import Status as HttpStatus
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from qorgau.appeals.access import access_appeal
 from qorgau.appeals.schemas import ErrorOut
@@ -18,6 +19,7 @@ from qorgau.core.errors import NotFound
 from qorgau.core.kztime import kz_today
 from qorgau.core.roles import Perm
 from qorgau.knowledge.actions import article_use
+from qorgau.knowledge.gaps import LANGUAGES
 from qorgau.knowledge.models import Article, ArticleStatus, SearchGap
 from qorgau.knowledge.render import render_markdown
 from qorgau.knowledge.search import kb_search_logged
@@ -28,9 +30,16 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: Error
 
 class SearchFilters(BaseModel):
     q: str = Field(default="", max_length=10_000)
-    lang: str = Field(default="", max_length=5, description="The consultant's language: kk / ru.")
+    lang: str = Field(default="", description="The consultant's language: kk, ru or en.")
     direction: int | None = Field(default=None, ge=1, le=13)
     limit: int = Field(default=10, ge=1, le=50)
+
+    @field_validator("lang")
+    @classmethod
+    def known_language(cls, value: str) -> str:
+        if value and value not in LANGUAGES:
+            raise ValueError(_("The language must be kk, ru or en."))
+        return value
 
 
 class HitOut(BaseModel):
@@ -76,7 +85,7 @@ def _search(request: HttpRequest, filters: SearchFilters) -> list[dict[str, Any]
     require(request.user, Perm.KB_READ)
     text = filters.q.replace("\x00", " ").strip()
     hits = kb_search_logged(
-        text, lang=filters.lang[:2], direction=filters.direction, limit=filters.limit
+        text, lang=filters.lang, direction=filters.direction, limit=filters.limit
     )
     return [hit_out(h.article, h.score, h.snippet) for h in hits]
 

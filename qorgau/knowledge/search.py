@@ -13,7 +13,7 @@
    consultant's language come first on a tie; the other language's articles are found too.
 4. Each result gets a snippet: the body's sentence with most query words, marked up safely.
 
-Searches that find nothing are stored with personal data masked (SearchGap).
+Searches that find nothing are stored with personal data masked (gaps.py).
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ from qorgau.knowledge.analysis import (
     word_terms,
     words,
 )
-from qorgau.knowledge.models import Article, ArticleStatus, SearchGap, SearchTerm
+from qorgau.knowledge.gaps import gap_record
+from qorgau.knowledge.models import Article, ArticleStatus, SearchTerm
 from qorgau.knowledge.postings import (
     SATURATION,
     Known,
@@ -300,12 +301,5 @@ def kb_search_logged(
     """kb_search for a consultant's query: a query that finds nothing is kept for the editors."""
     hits = kb_search(text, lang=lang, direction=direction, limit=limit) if text else []
     if text and not hits:
-        gap_record(text, lang)
+        gap_record(text[:MAX_QUERY_CHARS], lang)
     return hits
-
-
-def gap_record(text: str, lang: str) -> None:
-    """Keep a search that found nothing, with personal data masked (issue 4, item 6)."""
-    from qorgau.interaction.masking import mask_text
-
-    SearchGap.objects.create(query=mask_text(text[:MAX_QUERY_CHARS]).text[:300], lang=lang[:2])

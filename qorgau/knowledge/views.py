@@ -15,6 +15,7 @@ from qorgau.core.kztime import kz_today
 from qorgau.core.roles import Perm, has_perm
 from qorgau.knowledge.actions import article_edit, article_transition, article_use
 from qorgau.knowledge.forms import ArticleForm
+from qorgau.knowledge.gaps import LANGUAGES
 from qorgau.knowledge.models import Article, ArticleStatus, ArticleUse, SearchGap
 from qorgau.knowledge.render import render_markdown
 from qorgau.knowledge.search import kb_search_logged
@@ -28,7 +29,9 @@ def search(request: HttpRequest) -> HttpResponse:
     written to servers' and proxies' logs (rule 5). A GET shows the empty search box."""
     require(request.user, Perm.KB_READ)
     text = request.POST.get("q", "").replace("\x00", " ").strip()[:500]
-    lang = request.POST.get("lang", "")[:2] or (request.LANGUAGE_CODE or "")[:2]
+    lang = request.POST.get("lang", "")
+    if lang not in LANGUAGES:  # a hand-edited form: the page's own language instead
+        lang = (request.LANGUAGE_CODE or "")[:2]
     hits = kb_search_logged(text, lang=lang)
     context = {"q": text, "lang": lang, "hits": hits, "appeal": request.POST.get("appeal", "")}
     if request.htmx:  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ def test_register_returns_number_and_code_and_stores_appeal(api_as, personas):
     assert response.status_code == 201
     body = response.json()
     assert NUMBER.match(body["number"])
-    assert re.match(r"^[A-Z2-9]{4}-[A-Z2-9]{4}$", body["code"])
+    assert re.match(r"^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$", body["code"])
     appeal = Appeal.objects.get(number=body["number"])
     assert appeal.status == "registered"
     assert appeal.applicant_name == "Айгүл Серікова"
