@@ -76,4 +76,5 @@ class SignInFailure(models.Model):
             models.Index(fields=["account", "address", "at"], name="signin_pair"),
             models.Index(fields=["address", "at"], name="signin_address"),
             models.Index(fields=["account", "at"], name="signin_account"),
+            models.Index(fields=["at"], name="signin_at"),  # forgetting old failures
         ]

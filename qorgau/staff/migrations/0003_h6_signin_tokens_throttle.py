@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('at', models.DateTimeField()),
             ],
             options={
-                'indexes': [models.Index(fields=['account', 'address', 'at'], name='signin_pair'), models.Index(fields=['address', 'at'], name='signin_address'), models.Index(fields=['account', 'at'], name='signin_account')],
+                'indexes': [models.Index(fields=['account', 'address', 'at'], name='signin_pair'), models.Index(fields=['address', 'at'], name='signin_address'), models.Index(fields=['account', 'at'], name='signin_account'), models.Index(fields=['at'], name='signin_at')],
             },
         ),
     ]
