@@ -3,14 +3,11 @@ the code at every sign-in after that; one who does not signs in with the passwor
 
 from __future__ import annotations
 
-import time
-from base64 import b32decode
-
 import pytest
 from django.test import Client
-from django_otp.oath import TOTP
 
 from qorgau.audit.models import AuditRecord
+from qorgau.core.testing import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +17,6 @@ def _sign_in(client: Client, username: str, next_url: str = "") -> object:
         "/login/", {"username": username, "password": f"pw-{username}", "next": next_url}
     )
 
-
-def _code(secret: str, ahead: int = 0) -> str:
-    totp = TOTP(b32decode(secret))
-    totp.time = time.time() + 30 * ahead
-    return f"{totp.token():06d}"
 
 
 def test_consultant_without_an_authenticator_signs_in_with_the_password(personas):
@@ -39,7 +31,7 @@ def test_consultant_who_enrols_gives_the_code_at_the_next_sign_in(personas):
     page = client.get("/login/enrol/")
     assert "Отсканируйте".encode() in page.content and b"<svg" in page.content
     secret = page.context["secret"]
-    assert client.post("/login/enrol/", {"code": _code(secret)}).status_code == 302
+    assert client.post("/login/enrol/", {"code": totp_code(secret)}).status_code == 302
     assert AuditRecord.objects.filter(action="second_factor.enrol").count() == 1
     assert "подключён".encode() in client.get("/login/enrol/").content
 
@@ -48,7 +40,7 @@ def test_consultant_who_enrols_gives_the_code_at_the_next_sign_in(personas):
     assert asked["Location"] == "/login/code/?next=%2Fappeals%2F"
     assert later.get("/appeals/")["Location"].startswith("/login/code/")
     assert later.get("/api/v1/appeals").status_code == 401
-    done = later.post("/login/code/", {"code": _code(secret, ahead=1), "next": "/appeals/"})
+    done = later.post("/login/code/", {"code": totp_code(secret, 1), "next": "/appeals/"})
     assert done["Location"] == "/appeals/"
     assert later.get("/api/v1/appeals").status_code == 200
 
