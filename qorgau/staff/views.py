@@ -16,6 +16,7 @@ from django_otp import login as otp_login
 
 from qorgau.core.auth import request_user
 from qorgau.staff.actions import second_factor_check, second_factor_enrol
+from qorgau.staff.models import User
 from qorgau.staff.second_factor import (
     ENROLLED_SESSION_KEY,
     device_qr_svg,
@@ -66,7 +67,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return render(request, "login.html", context)
     username = request.POST.get("username", "")[:150]
     attempt = sign_in_begin(
-        username=username, address=str(request.META.get("REMOTE_ADDR") or "unknown")
+        username=username, address=str(request.META.get("REMOTE_ADDR") or "unknown")[:45]
     )
     if attempt.wait:
         context["error"] = _wait_message(attempt.wait)
@@ -77,12 +78,17 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return render(request, "login.html", context)
     sign_in_succeeded(attempt)
     login(request, user)
+    return _after_password(request, user, context["next"])
+
+
+def _after_password(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    """On to the code if the user has an authenticator, to enrolment if the role needs one."""
     enrolled = second_factor_enrolled(user)
     if enrolled:
         request.session[ENROLLED_SESSION_KEY] = True
     if enrolled or second_factor_required(user):
-        return _to("staff:second_factor" if enrolled else "staff:enrol", context["next"])
-    return redirect(context["next"])
+        return _to("staff:second_factor" if enrolled else "staff:enrol", next_url)
+    return redirect(next_url)
 
 
 @login_required
