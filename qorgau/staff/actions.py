@@ -22,20 +22,12 @@ def token_issue(*, user: User, label: str = "", days: int | None = None) -> str:
     cannot be shown again."""
     days = settings.API_TOKEN_DAYS if days is None else days
     token = "qg_" + secrets.token_urlsafe(32)
-    with transaction.atomic():
-        row = ApiToken.objects.create(
-            user=user,
-            digest=secret_digest(TOKEN_PURPOSE, token),
-            label=label,
-            expires_at=timezone.now() + timedelta(days=days),
-        )
-        audit_record(
-            actor=None,
-            action="token.issue",
-            object_type="staff.apitoken",
-            object_ref=str(row.pk),
-            details={"user": user.username, "days": days},
-        )
+    ApiToken.objects.create(
+        user=user,
+        digest=secret_digest(TOKEN_PURPOSE, token),
+        label=label,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
     return token
 
 
