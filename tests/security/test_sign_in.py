@@ -89,7 +89,7 @@ def test_an_unknown_user_name_is_throttled_like_a_real_one(db):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_failures_counted_in_another_process_slow_this_one(personas):
     """Several app processes: a failure recorded by another process counts here too."""
     for _ in range(settings.SIGN_IN_FREE_FAILURES - 1):
