@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # Swagger UI's files served from our own static, never a CDN (api.py: api_docs)
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "qorgau.core",
     "qorgau.reference",
     "qorgau.agencies",
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "qorgau.staff.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -146,9 +150,33 @@ if os.environ.get("QORGAU_FAST_PASSWORD_HASHER") == "1":  # tests only: hashing 
 # The benchmark floor (bench/intake.py): a minimal endpoint inserting one row, off by default.
 BENCH_FLOOR = os.environ.get("QORGAU_BENCH_FLOOR") == "1"
 
+# Run by createsuperuser, changepassword and every password form (rule 5); the demo alone keeps
+# its printed password.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
+
+# Sign-in guessing (staff/throttle.py; decision 00NN-h6-sign-in): failures are database rows.
+# Failures of one account from one address allowed before each next try must wait.
+SIGN_IN_FREE_FAILURES = int(os.environ.get("QORGAU_SIGN_IN_FREE_FAILURES", "3"))
+# Failures from one address over all accounts before that address waits (password spraying).
+SIGN_IN_ADDRESS_FREE_FAILURES = int(os.environ.get("QORGAU_SIGN_IN_ADDRESS_FREE_FAILURES", "20"))
+# Failures of one account over all addresses before addresses that failed for it wait too.
+SIGN_IN_ACCOUNT_FREE_FAILURES = int(os.environ.get("QORGAU_SIGN_IN_ACCOUNT_FREE_FAILURES", "10"))
+# The first wait in seconds; it doubles with each further failure, up to the cap.
+SIGN_IN_FIRST_WAIT_SECONDS = float(os.environ.get("QORGAU_SIGN_IN_FIRST_WAIT_SECONDS", "2"))
+SIGN_IN_MAX_WAIT_SECONDS = float(os.environ.get("QORGAU_SIGN_IN_MAX_WAIT_SECONDS", "900"))
+# Failures older than this are forgotten.
+SIGN_IN_WINDOW_SECONDS = int(os.environ.get("QORGAU_SIGN_IN_WINDOW_SECONDS", str(24 * 3600)))
+# The issuer an authenticator app shows beside the six-digit code.
+OTP_TOTP_ISSUER = "Qorgau 111"
+# Days an API token from `qorgau token` lasts unless --days says otherwise.
+API_TOKEN_DAYS = int(os.environ.get("QORGAU_API_TOKEN_DAYS", "90"))
 
 # Kazakh first, then Russian (rule 6(a)); English for developers.
 LANGUAGE_CODE = "kk"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
+    path("", include("qorgau.staff.urls")),
     path("", include("qorgau.interaction.urls")),
     path("", include("qorgau.calls.urls")),
     path("", include("qorgau.knowledge.urls")),

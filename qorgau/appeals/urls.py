@@ -4,12 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from qorgau.appeals import views
+from qorgau.staff import views as staff_views
 
 app_name = "appeals"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
+    path("login/", staff_views.sign_in, name="login"),  # rule 5: throttled, then the code
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("appeals/", views.appeal_list, name="list"),
     path("appeals/new/", views.appeal_new, name="new"),

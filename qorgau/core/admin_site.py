@@ -1,13 +1,16 @@
-"""The administrator's pages (Django admin at /admin/): only the administrator role may enter,
-and every change made there is audited. Apps register their editable tables on `site`."""
+"""The administrator's pages (Django admin at /admin/): only the administrator role, with the
+second factor verified in this session (rule 5), may enter, and every change made there is
+audited. Apps register their editable tables on `site`. Signing in is the product's own sign-in
+page (throttled), never the admin's form."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from qorgau.audit.actions import audit_record
 from qorgau.core.roles import Role
@@ -15,7 +18,8 @@ from qorgau.core.roles import Role
 
 def _is_administrator(request: HttpRequest) -> bool:
     user = request.user
-    return bool(user.is_active and getattr(user, "role", "") == Role.ADMIN)
+    verified = getattr(user, "is_verified", lambda: False)()
+    return bool(user.is_active and getattr(user, "role", "") == Role.ADMIN and verified)
 
 
 class AdministratorSite(admin.AdminSite):
@@ -24,6 +28,10 @@ class AdministratorSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return _is_administrator(request)
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """The product's sign-in page, with its throttle and second factor."""
+        return redirect_to_login(request.GET.get("next", "/admin/"), "appeals:login")
 
 
 class AdministratorOnly:

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qorgau.agencies.loader import load_directory
 from qorgau.agencies.models import Agency
@@ -24,10 +25,14 @@ from qorgau.demo import content
 from qorgau.interaction.actions import request_send
 from qorgau.reference.models import Region
 from qorgau.staff.models import User
+from qorgau.staff.second_factor import second_factor_required
 
 T = TypeVar("T")
 
 DEMO_PASSWORD = "qorgau-111"  # noqa: S105 - printed for the local demo; demo users only
+# The administrator's and the auditor's authenticator (rule 5): `qorgau demo-code USERNAME`
+# prints its current code; only devices of this name, which only the demo makes.
+DEMO_DEVICE = "demo"
 DEMO_APPEALS = 300
 DEMO_OFFICER_AGENCY = "almaty.akimat.education"
 DEMO_USERS: list[tuple[str, Role]] = [
@@ -84,6 +89,8 @@ def demo_users() -> dict[str, User]:
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
+        if second_factor_required(user):
+            TOTPDevice.objects.get_or_create(user=user, name=DEMO_DEVICE, confirmed=True)
         users[username] = user
     return users
 

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.password_validation import validate_password
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.core.roles import Role
+
+
+class StaffUserManager(UserManager["User"]):
+    """`create_superuser` (the createsuperuser command, also non-interactive) runs the password
+    validators and makes the administrator role; `create_user` is for code that sets test or
+    random passwords."""
+
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        if password is not None:
+            validate_password(password, self.model(username=username, email=email or ""))
+        extra.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra)
 
 
 class User(AbstractUser):
@@ -29,6 +46,8 @@ class User(AbstractUser):
         ),
     )
 
+    objects = StaffUserManager()  # type: ignore[misc]
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -39,9 +58,32 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A bearer token for integrations; only its keyed digest is stored."""
+    """A bearer token for integrations; only its keyed digest is stored. It stops working at
+    `expires_at` or when revoked (rule 5)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
     label = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user.username}: {self.label or self.pk}"
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in, or one still being checked (staff/throttle.py). Rows, not
+    in-memory counters, so every app process counts the same failures."""
+
+    account = models.CharField(max_length=64)  # keyed digest of the lower-cased user name
+    address = models.CharField(max_length=45)  # the client's REMOTE_ADDR
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "address", "at"], name="signin_pair"),
+            models.Index(fields=["address", "at"], name="signin_address"),
+            models.Index(fields=["account", "at"], name="signin_account"),
+            models.Index(fields=["at"], name="signin_at"),  # forgetting old failures
+        ]

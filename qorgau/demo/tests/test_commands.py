@@ -5,7 +5,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from qorgau.appeals.models import Appeal, StatusChange
 from qorgau.audit.models import AuditRecord
@@ -49,3 +49,26 @@ def test_token_prints_a_working_token_on_the_last_line(client, personas):
     token = out.getvalue().strip().splitlines()[-1]
     response = client.get("/api/v1/appeals", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
+
+
+def test_demo_administrator_signs_in_with_the_printed_password_and_code():
+    """Rule 5 in the demo: the administrator and the auditor have an authenticator that
+    `qorgau demo-code` reads, so the README's first command still lets a person in."""
+    from django.test import Client
+
+    from qorgau.demo.loader import DEMO_PASSWORD, demo_users
+
+    demo_users()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    asked = client.post(
+        "/login/", {"username": "admin", "password": DEMO_PASSWORD, "next": "/admin/"}
+    )
+    assert asked["Location"] == "/login/code/?next=%2Fadmin%2F"
+    out, err = StringIO(), StringIO()
+    call_command("demo-code", "admin", stdout=out, stderr=err)
+    assert "Key for an authenticator app" in err.getvalue()
+    code = out.getvalue().strip().splitlines()[-1]
+    assert client.post("/login/code/", {"code": code, "next": "/admin/"})["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    with pytest.raises(CommandError):
+        call_command("demo-code", "consultant", stdout=StringIO(), stderr=StringIO())

@@ -8,6 +8,7 @@ import pytest
 
 from qorgau.audit.models import AuditRecord
 from qorgau.core.kztime import KZ_TZ
+from qorgau.core.testing import signed_in
 from qorgau.workdays.models import DayOverride
 from qorgau.workdays.schedule import STANDARD_OFFICE_HOURS
 from qorgau.workdays.selectors import working_calendar
@@ -15,8 +16,8 @@ from qorgau.workdays.selectors import working_calendar
 pytestmark = pytest.mark.django_db
 
 
-def test_administrator_adds_a_moved_working_day(client, personas):
-    client.force_login(personas["admin"])
+def test_administrator_adds_a_moved_working_day(personas):
+    client = signed_in(personas["admin"])
     response = client.post(
         "/admin/workdays/dayoverride/add/",
         {
@@ -36,14 +37,14 @@ def test_administrator_adds_a_moved_working_day(client, personas):
 
 
 @pytest.mark.parametrize("persona", ["consultant", "supervisor", "auditor", "officer_a"])
-def test_only_the_administrator_enters_the_admin(client, personas, persona):
-    client.force_login(personas[persona])
+def test_only_the_administrator_enters_the_admin(personas, persona):
+    client = signed_in(personas[persona])
     response = client.get("/admin/workdays/dayoverride/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_administrator_edits_the_directory_and_policy_pages(client, personas, agencies):
-    client.force_login(personas["admin"])
+def test_administrator_edits_the_directory_and_policy_pages(personas, agencies):
+    client = signed_in(personas["admin"])
     assert client.get("/admin/agencies/agency/").status_code == 200
     assert client.get(f"/admin/agencies/agency/{agencies[0].pk}/change/").status_code == 200
     assert client.get("/admin/interaction/disclosurerule/").status_code == 200

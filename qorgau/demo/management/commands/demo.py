@@ -10,6 +10,7 @@ from django.utils import translation
 
 from qorgau.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
 from qorgau.demo.management.commands.serve import DEFAULT_PORT, serve
+from qorgau.staff.second_factor import second_factor_required
 
 
 class Command(BaseCommand):
@@ -52,4 +53,10 @@ def _role_lines() -> list[str]:
 
     users = User.objects.filter(username__in=[name for name, _role in DEMO_USERS]).order_by("id")
     with translation.override("en"):
-        return [f"{u.username:<16} {u.get_role_display()}" for u in users]
+        return [f"{u.username:<16} {u.get_role_display()}{_code_hint(u)}" for u in users]
+
+
+def _code_hint(user: Any) -> str:
+    if not second_factor_required(user):
+        return ""
+    return f" (second factor: the code from `.venv/bin/qorgau demo-code {user.username}`)"
