@@ -12,7 +12,7 @@ What it measures
   end (a header read timeout closes them).
 
 Set-ups
-  sync      gunicorn, 3 sync workers (Qorgau's `serve` before docs/decisions/0011)
+  sync      gunicorn, 3 sync workers (Qorgau's `serve` before docs/decisions/0015)
   gthread   gunicorn, 3 gthread workers with 4 threads each
   uvicorn   gunicorn with uvicorn-worker's UvicornWorker serving Django's own ASGI handler
   granian   granian serving qorgau.wsgi, 3 workers (not a dependency: skipped unless installed)

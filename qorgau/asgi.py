@@ -1,4 +1,4 @@
-"""ASGI entry point for `qorgau serve` (core/serving.py; docs/decisions/00NN-h4-serving-slow-
+"""ASGI entry point for `qorgau serve` (core/serving.py; docs/decisions/0015-serving-slow-
 clients.md): Django's ASGI handler with two bounds of its own.
 
 - A request's body is read on the event loop, so a slow sender costs no thread, but never more

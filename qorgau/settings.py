@@ -161,7 +161,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 
-# Sign-in guessing (staff/throttle.py; decision 00NN-h6-sign-in): failures are database rows.
+# Sign-in guessing (staff/throttle.py; decision 0014-sign-in): failures are database rows.
 # Failures of one account from one address allowed before each next try must wait.
 SIGN_IN_FREE_FAILURES = int(os.environ.get("QORGAU_SIGN_IN_FREE_FAILURES", "3"))
 # Failures from one address over all accounts before that address waits (password spraying).
@@ -249,7 +249,7 @@ _PROXY_SSL_HEADER = os.environ.get("QORGAU_PROXY_SSL_HEADER", "").strip()
 if _PROXY_SSL_HEADER:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
 
-# Content-Security-Policy (django-csp, docs/decisions/0011): no inline script or style anywhere,
+# Content-Security-Policy (django-csp, docs/decisions/0016): no inline script or style anywhere,
 # everything from our own origin; htmx's indicator style is in qorgau.css (base.html's meta).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

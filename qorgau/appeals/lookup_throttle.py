@@ -1,5 +1,5 @@
 """Throttling of the public status look-up (rule 6(l)) per client address, counted atomically in
-the database (docs/decisions/0004 and 00NN-h5-status-searchlog-status-guessing.md).
+the database (docs/decisions/0004 and 0013-status-guessing.md).
 
 Only addresses are limited, never a number: a right code always works for its holder, however
 many wrong codes others sent for that number. What keeps guessing infeasible is the code's

@@ -1,5 +1,5 @@
 """How Qorgau is served: gunicorn managing uvicorn workers that run Django's ASGI application
-(docs/decisions/00NN-h4-serving-slow-clients.md).
+(docs/decisions/0015-serving-slow-clients.md).
 
 An asynchronous worker reads a request's headers and body on its event loop, so a client that
 sends them slowly costs a few kilobytes, not a worker or a thread; only a whole request reaches

@@ -1,4 +1,4 @@
-"""Sign-in guessing (rule 5): a growing wait, never a lock-out (docs/decisions/00NN-h6-sign-in.md).
+"""Sign-in guessing (rule 5): a growing wait, never a lock-out (docs/decisions/0014-sign-in.md).
 
 Every attempt first writes a `SignInFailure` row, then counts the failures written before it
 (lower id) within the window. Three counts can each ask for a wait:

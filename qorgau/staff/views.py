@@ -65,7 +65,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     context = {"next": _next(request), "error": ""}
     if request.method == "GET":
         return render(request, "login.html", context)
-    username = request.POST.get("username", "")[:150]
+    username = request.POST.get("username", "").replace("\x00", "\ufffd")[:150]  # no user has it
     attempt = sign_in_begin(
         username=username, address=str(request.META.get("REMOTE_ADDR") or "unknown")[:45]
     )

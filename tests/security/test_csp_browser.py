@@ -22,9 +22,6 @@ def test_pages_and_api_docs_run_under_the_policy(live_server, browser, make_user
     test_browser.sign_in(page, live_server.url, "lead", "appeals")
     page.goto(f"{live_server.url}/calls/board/")
     page.wait_for_timeout(3500)  # the board refreshes itself through htmx every three seconds
-    page.screenshot(path="/tmp/h7-board-390.png", full_page=True)
     page.goto(f"{live_server.url}/api/v1/docs")
     page.wait_for_selector(".opblock", timeout=20000)  # Swagger UI rendered the operations
-    page.set_viewport_size({"width": 1280, "height": 800})
-    page.screenshot(path="/tmp/h7-docs-1280.png")
     assert not violations, violations

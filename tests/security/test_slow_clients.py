@@ -4,7 +4,7 @@ A real `qorgau serve` takes 50 connections that send a request one byte a second
 finish it: 40 send the header that way (slow-loris), 10 a whole header and then the body (a
 slow client that the server closes connects again). Meanwhile
 an authenticated API call must answer in under a second, again and again, for about ten
-seconds. Before docs/decisions/00NN-h4-serving-slow-clients.md three such connections froze
+seconds. Before docs/decisions/0015-serving-slow-clients.md three such connections froze
 the server (3 sync gunicorn workers). Loopback only; everything stops at the end.
 """
 
