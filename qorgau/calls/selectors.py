@@ -1,5 +1,5 @@
 """Reads of calls: the consultant's current call (screen pop), a call's timeline, the
-supervisors' live board (issue 5, item 7), all computed from the stored calls and events, and
+supervisors' live board, all computed from the stored calls and events, and
 the call search auditors and supervisors use to name calls in a written demand (rule 6(p))."""
 
 from __future__ import annotations

@@ -65,10 +65,10 @@ def test_demo_administrator_signs_in_with_the_printed_password_and_code():
     )
     assert asked["Location"] == "/login/code/?next=%2Fadmin%2F"
     out, err = StringIO(), StringIO()
-    call_command("demo-code", "admin", stdout=out, stderr=err)
+    call_command("demo_code", "admin", stdout=out, stderr=err)
     assert "Key for an authenticator app" in err.getvalue()
     code = out.getvalue().strip().splitlines()[-1]
     assert client.post("/login/code/", {"code": code, "next": "/admin/"})["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
     with pytest.raises(CommandError):
-        call_command("demo-code", "consultant", stdout=StringIO(), stderr=StringIO())
+        call_command("demo_code", "consultant", stdout=StringIO(), stderr=StringIO())
