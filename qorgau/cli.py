@@ -39,6 +39,11 @@ def write_demo_env_file(path: Path = ENV_FILE) -> None:
     path.chmod(0o600)
 
 
+def command_name(typed: str) -> str:
+    """The Django command behind a name as the docs spell it (`qorgau simulate-calls`)."""
+    return typed if typed.startswith("-") else typed.replace("-", "_")
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "demo":
         write_demo_env_file()
@@ -46,8 +51,8 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qorgau.settings")
     from django.core.management import execute_from_command_line
 
-    if len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
-        sys.argv[1] = sys.argv[1].replace("-", "_")  # `qorgau simulate-calls` as in the docs
+    if len(sys.argv) > 1:
+        sys.argv[1] = command_name(sys.argv[1])
     execute_from_command_line(sys.argv)
 
 

@@ -56,6 +56,7 @@ def test_demo_administrator_signs_in_with_the_printed_password_and_code():
     `qorgau demo-code` reads, so the README's first command still lets a person in."""
     from django.test import Client
 
+    from qorgau.cli import command_name
     from qorgau.demo.loader import DEMO_PASSWORD, demo_users
 
     demo_users()
@@ -65,7 +66,7 @@ def test_demo_administrator_signs_in_with_the_printed_password_and_code():
     )
     assert asked["Location"] == "/login/code/?next=%2Fadmin%2F"
     out, err = StringIO(), StringIO()
-    call_command("demo_code", "admin", stdout=out, stderr=err)
+    call_command(command_name("demo-code"), "admin", stdout=out, stderr=err)
     assert "Key for an authenticator app" in err.getvalue()
     code = out.getvalue().strip().splitlines()[-1]
     assert client.post("/login/code/", {"code": code, "next": "/admin/"})["Location"] == "/admin/"
