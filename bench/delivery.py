@@ -31,7 +31,7 @@ How
   appeals registered with `appeal_register` (five normal, five urgent with violence now).
   The receiver runs in its own process so that it does not share a GIL with the injector:
   by default a small asyncio HTTP/1.1 server (--receiver asyncio), or the product's
-  `qorgau.interaction.testing.WebhookReceiver` (--receiver stdlib, http.server with a thread per
+  `qorgau.agency_requests.testing.WebhookReceiver` (--receiver stdlib, http.server with a thread per
   connection; receipt times are taken when it stores a 200). The K worker processes are
   started with `[python, -c, "from qorgau.cli import main; main()", "deliver", ...]` and the
   same environment, and are warm (listening on qorgau_outbox) before anything is queued.
@@ -303,7 +303,7 @@ async def serve_asyncio(
 
 def serve_stdlib(config: ReceiverConfig, ready: Queue[int | str], stop: Event) -> ReceiverResult:
     """The product's WebhookReceiver; its list of 200s is wrapped to stamp receipt times."""
-    from qorgau.interaction.testing import Received, WebhookReceiver
+    from qorgau.agency_requests.testing import Received, WebhookReceiver
 
     class Stamped(list[tuple[float, Received]]):
         def append(self, item: Any) -> None:
@@ -613,9 +613,9 @@ def insert_backlog(world: World, count: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from qorgau.interaction.actions import wake_outbox_workers
-    from qorgau.interaction.disclosure import compose_request
-    from qorgau.interaction.models import AgencyRequest, Delivery
+    from qorgau.agency_requests.actions.send import wake_outbox_workers
+    from qorgau.agency_requests.disclosure import compose_request
+    from qorgau.agency_requests.models import AgencyRequest, Delivery
 
     composed = []
     for appeal in world.normal_appeals:
@@ -674,9 +674,9 @@ def inject_urgent(
     """`count` urgent requests through request_send, one every `interval` s (start to start)."""
     from django.db import DatabaseError
 
+    from qorgau.agency_requests.actions.send import request_send
     from qorgau.appeals.models import Appeal
     from qorgau.core.errors import Conflict, FieldErrors
-    from qorgau.interaction.actions import request_send
 
     rng = random.Random(seed + 1)
     result = Injection()

@@ -14,6 +14,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
+from qorgau.agency_requests.api.agency import router as agency_side_router
+from qorgau.agency_requests.api.staff import router as agency_requests_staff_router
 from qorgau.appeals.api import router as appeals_router
 from qorgau.appeals.public_api import router as public_router
 from qorgau.calls.api import router as cti_router
@@ -21,8 +23,6 @@ from qorgau.calls.api import staff as calls_router
 from qorgau.core.auth import API_AUTH
 from qorgau.core.errors import ApplicationError
 from qorgau.core.validation import field_errors
-from qorgau.interaction.agency_api import router as agency_router
-from qorgau.interaction.api import router as interaction_router
 from qorgau.knowledge.api import router as kb_router
 
 log = logging.getLogger(__name__)
@@ -38,8 +38,8 @@ api = NinjaAPI(
 )
 api.add_router("/appeals", appeals_router)
 api.add_router("/public", public_router)
-api.add_router("", interaction_router)
-api.add_router("/agency", agency_router)
+api.add_router("", agency_requests_staff_router)
+api.add_router("/agency", agency_side_router)
 api.add_router("/cti", cti_router)
 api.add_router("", calls_router)
 api.add_router("/kb", kb_router)

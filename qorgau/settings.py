@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "qorgau.audit",
     "qorgau.appeals",
     "qorgau.workdays",
-    "qorgau.interaction",
+    "qorgau.agency_requests",
     "qorgau.calls",
     "qorgau.knowledge",
     "qorgau.demo",
@@ -274,7 +274,7 @@ STATUS_LOOKUP_WINDOW_SECONDS = 15 * 60
 # Failed look-ups per hour, from all addresses together, at which the supervisors' board warns.
 STATUS_LOOKUP_ALERT_PER_HOUR = int(os.environ.get("QORGAU_STATUS_LOOKUP_ALERT_PER_HOUR", "100"))
 
-# Delivery of requests to agencies (interaction/outbox.py).
+# Delivery of requests to agencies (agency_requests/outbox.py).
 QORGAU_SMTP_HOST = os.environ.get("QORGAU_SMTP_HOST", "127.0.0.1")
 QORGAU_SMTP_PORT = int(os.environ.get("QORGAU_SMTP_PORT", "25"))
 QORGAU_MAIL_FROM = os.environ.get("QORGAU_MAIL_FROM", "111@qorgau.invalid")
@@ -297,7 +297,7 @@ QORGAU_PDF_FONT = os.environ.get(
     "QORGAU_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 )
 
-# Deadlines of requests (rule 11; interaction/deadlines.py).
+# Deadlines of requests (rule 11; agency_requests/deadlines.py).
 ANSWER_WORKING_DAYS = int(os.environ.get("QORGAU_ANSWER_WORKING_DAYS", "15"))
 PASS_ON_WORKING_DAYS = 3
 URGENT_CONFIRM_HOURS = int(os.environ.get("QORGAU_URGENT_CONFIRM_HOURS", "3"))

@@ -14,7 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("", include("qorgau.staff.urls")),
-    path("", include("qorgau.interaction.urls")),
+    path("", include("qorgau.agency_requests.urls")),
     path("", include("qorgau.calls.urls")),
     path("", include("qorgau.knowledge.urls")),
     path("", include("qorgau.appeals.urls")),

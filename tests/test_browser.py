@@ -85,9 +85,9 @@ def test_register_by_form_then_look_up_publicly(live_server, browser, make_user,
 
 def test_agency_officer_replies_in_the_portal(live_server, browser, make_user, register):
     from qorgau.agencies.models import Agency, AgencyContact
+    from qorgau.agency_requests.actions.send import request_send
+    from qorgau.agency_requests.models import AgencyRequest
     from qorgau.appeals.models import Appeal
-    from qorgau.interaction.actions import request_send
-    from qorgau.interaction.models import AgencyRequest
     from qorgau.reference.models import Direction, Region
 
     agency = Agency.objects.create(

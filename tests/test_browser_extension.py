@@ -7,8 +7,8 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
+from qorgau.agency_requests.models import AgencyReply, AgencyRequest
 from qorgau.core.kztime import KZ_TZ
-from qorgau.interaction.models import AgencyReply, AgencyRequest
 from tests import test_browser
 from tests.test_browser import browser, sign_in  # noqa: F401 - the browser fixture
 

@@ -37,7 +37,7 @@ PUBLIC_STEP_LABELS = {
 }
 REOPEN_LABEL = _("Your appeal has been reopened")
 
-# Steps on the agency's side as the applicant sees them (keys: interaction.models.ReplyKind).
+# Steps on the agency's side as the applicant sees them (keys: agency_requests.models.ReplyKind).
 AGENCY_STEP_LABELS = {
     "acknowledged": _("The competent body has received your appeal"),
     "confirmed": _("The competent body has checked the information and is taking measures"),

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from qorgau.agency_requests.models import AgencyReply
 from qorgau.appeals.actions import status_code_digest
 from qorgau.appeals.lifecycle import (
     AGENCY_STEP_LABELS,
@@ -30,7 +31,6 @@ from qorgau.appeals.lookup_throttle import (
 from qorgau.appeals.models import Appeal, Status
 from qorgau.core.errors import NotFound, Throttled
 from qorgau.core.kztime import KZ_TZ
-from qorgau.interaction.models import AgencyReply
 
 DUMMY_DIGEST = "0" * 64
 

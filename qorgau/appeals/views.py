@@ -42,7 +42,7 @@ class HtmxHttpRequest(HttpRequest):
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's start page: an agency officer's is their agency's requests."""
     if getattr(request.user, "role", "") == Role.AGENCY_OFFICER:
-        return redirect("interaction:portal")
+        return redirect("agency_requests:portal")
     return redirect("appeals:list")
 
 

@@ -15,14 +15,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qorgau.agencies.loader import load_directory
 from qorgau.agencies.models import Agency
-from qorgau.agencies.routing import propose_agencies
+from qorgau.agency_requests.actions.send import request_send
+from qorgau.agency_requests.routing import propose_agencies
 from qorgau.appeals.actions import appeal_register, appeal_transition
 from qorgau.appeals.models import Appeal, IdempotentRequest, Status
 from qorgau.appeals.schemas import AppealIn
 from qorgau.calls.models import ReferralBody
 from qorgau.core.roles import Role
 from qorgau.demo import content
-from qorgau.interaction.actions import request_send
 from qorgau.reference.models import Region
 from qorgau.staff.models import User
 from qorgau.staff.second_factor import second_factor_required

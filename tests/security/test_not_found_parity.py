@@ -25,11 +25,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from qorgau.agencies.models import AgencyContact
+from qorgau.agency_requests.models import AgencyReply, ReplyAttachment, ReplyKind
 from qorgau.calls import release
 from qorgau.calls.auth import phone_system_register
 from qorgau.calls.models import Call
 from qorgau.core.testing import signed_in
-from qorgau.interaction.models import AgencyReply, ReplyAttachment, ReplyKind
 from qorgau.knowledge.actions import kb_import
 
 pytestmark = pytest.mark.django_db

@@ -155,7 +155,6 @@ def code_wait_passes() -> None:
     )
 
 
-
 def test_administrator_without_the_second_factor_cannot_reach_admin(personas):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(personas["admin"])  # the password alone
@@ -174,9 +173,7 @@ def test_auditor_pages_and_session_api_need_the_second_factor(personas):
 
 def test_administrator_enrols_at_first_sign_in_then_gives_a_code_each_time(personas):
     client = Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR=VICTIM_DESK)
-    first = client.post(
-        "/login/", {"username": "admin", "password": "pw-admin", "next": "/admin/"}
-    )
+    first = client.post("/login/", {"username": "admin", "password": "pw-admin", "next": "/admin/"})
     assert first.status_code == 302 and first["Location"].startswith("/login/enrol/")
     page = client.get(first["Location"])
     assert b"<svg" in page.content

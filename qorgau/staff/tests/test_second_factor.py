@@ -18,7 +18,6 @@ def _sign_in(client: Client, username: str, next_url: str = "") -> object:
     )
 
 
-
 def test_consultant_without_an_authenticator_signs_in_with_the_password(personas):
     client = Client(HTTP_ACCEPT_LANGUAGE="kk")
     assert _sign_in(client, "consultant", "/appeals/")["Location"] == "/appeals/"

@@ -1,0 +1,10 @@
+"""Agency requests: requests to agencies, their delivery, replies, letters, outbound calls and
+deadlines (chapter 3). The app label stays `interaction`, its first name, so that tables,
+migrations and content types are unchanged."""
+
+from django.apps import AppConfig
+
+
+class AgencyRequestsConfig(AppConfig):
+    name = "qorgau.agency_requests"
+    label = "interaction"

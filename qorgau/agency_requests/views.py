@@ -1,0 +1,163 @@
+"""Pages of the agency portal (an officer's own agency's requests and replies), the panel of
+requests, replies, letters and calls on the appeal page, and the supervisor's deadline board.
+Thin: the same access helpers and actions as the API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qorgau.agencies.models import Agency
+from qorgau.agency_requests.access import (
+    access_agency_request,
+    access_texts,
+    agency_heads,
+    agency_request_content,
+    agency_requests,
+    chosen_agency,
+    chosen_head,
+)
+from qorgau.agency_requests.actions import replies as act
+from qorgau.agency_requests.deadlines import latest_extension
+from qorgau.agency_requests.selectors import appeal_correspondence, deadline_board, urgent_waiting
+from qorgau.appeals.access import access_appeal
+from qorgau.core.auth import request_user
+from qorgau.core.errors import ApplicationError, FieldErrors
+from qorgau.core.kztime import KZ_TZ
+from qorgau.core.validation import form_int
+
+
+@login_required
+def portal(request: HttpRequest) -> HttpResponse:
+    found = agency_requests(request.user).order_by("-urgent", "answer_due_at", "-created_at")
+    return render(request, "agency_requests/portal.html", {"requests": found[:200]})
+
+
+def _detail(request: HttpRequest, request_id: int, error: str = "", status: int = 200) -> Any:
+    found = access_agency_request(request.user, request_id)
+    context = {
+        "req": found,
+        "content": agency_request_content(request.user, found),
+        "replies": found.replies.select_related("by", "decided_by").prefetch_related("attachments"),
+        "agencies": Agency.objects.filter(active=True)
+        .exclude(pk=found.agency_id)
+        .order_by("name_ru")[:400],
+        "heads": agency_heads(request.user),
+        "latest_extension": latest_extension(found.delivered_at or found.created_at),
+        "error": error,
+    }
+    return render(request, "agency_requests/portal_request.html", context, status=status)
+
+
+@login_required
+def portal_request(request: HttpRequest, request_id: int) -> HttpResponse:
+    return _detail(request, request_id)
+
+
+def _end_of(day_text: str) -> datetime:
+    try:
+        day = parse_date(day_text)
+    except ValueError:  # well formed but not a date, e.g. 2026-02-31
+        day = None
+    if day is None:
+        raise FieldErrors(fields={"until": _("Give a date, YYYY-MM-DD.")})
+    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=KZ_TZ)
+
+
+def _uploaded(file: UploadedFile) -> act.Attachment:
+    return act.Attachment(
+        file.name or "file", file.content_type or "application/octet-stream", file.read()
+    )
+
+
+def _do(request: HttpRequest, found: Any, step: str) -> None:
+    officer, post = request_user(request), request.POST
+    if step == "acknowledge":
+        act.request_acknowledge(actor=officer, agency_request=found)
+    elif step == "confirmation":
+        act.request_confirm(
+            actor=officer,
+            agency_request=found,
+            confirmed=post.get("confirmed") == "1",
+            measures=post.get("measures", "")[:5000],
+        )
+    elif step == "clarification":
+        act.request_ask_clarification(
+            actor=officer, agency_request=found, question=post.get("question", "")[:5000]
+        )
+    elif step == "extension":
+        decision = request.FILES.get("decision")
+        act.request_extend(
+            actor=officer,
+            agency_request=found,
+            until=_end_of(post.get("until", "")),
+            reason=post.get("reason", "")[:1000],
+            decided_by=chosen_head(officer, post.get("decided_by", "")[:150]),
+            decision=_uploaded(decision) if decision else None,
+        )
+    elif step == "pass-on":
+        act.request_pass_on(
+            actor=officer,
+            agency_request=found,
+            to=chosen_agency(form_int(post, "agency") or 0),
+            reason=post.get("reason", "")[:500],
+        )
+    elif step == "answer":
+        files = [_uploaded(f) for f in request.FILES.getlist("attachments")[:3]]
+        act.request_answer(
+            actor=officer,
+            agency_request=found,
+            text=post.get("text", "")[:20000],
+            attachments=files,
+        )
+
+
+@login_required
+@require_POST
+def portal_step(request: HttpRequest, request_id: int, step: str) -> HttpResponse:
+    found = access_agency_request(request.user, request_id)
+    try:
+        _do(request, found, step)
+    except ApplicationError as exc:
+        text = "; ".join([exc.message, *[str(v) for v in exc.fields.values()]])
+        return _detail(request, request_id, error=text, status=422)
+    return redirect("agency_requests:portal_request", request_id=request_id)
+
+
+@login_required
+def appeal_requests_panel(request: HttpRequest, number: str) -> HttpResponse:
+    """htmx: the appeal's requests with the agencies' replies, its letters and outbound calls,
+    refreshed while open. The texts only for roles that see personal data, each view audited
+    (rule 5); a refresh that would show nothing new answers 204 and is not a new view."""
+    appeal = access_appeal(request.user, number)
+    found = appeal_correspondence(appeal)
+    if request.GET.get("seen") == found.fingerprint():
+        return HttpResponse(status=204)
+    texts = access_texts(request.user, appeal, found.with_text(), reason="appeal page")
+    context = {"appeal": appeal, "found": found, "texts": texts}
+    return render(request, "agency_requests/_appeal_requests.html", context)
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    return render(request, "agency_requests/board.html", deadline_board(request.user))
+
+
+def urgent_alert(request: HttpRequest) -> HttpResponse:
+    """htmx, polled from every supervisor page: urgent appeals still without a request. No
+    login redirect: a signed-out or other role's poll gets 403, which htmx does not swap in."""
+    context = {
+        "waiting": urgent_waiting(request.user),
+        "minutes": settings.URGENT_SEND_MINUTES,
+        "poll_seconds": settings.URGENT_ALERT_POLL_SECONDS,
+    }
+    return render(request, "agency_requests/_urgent_alert.html", context)
