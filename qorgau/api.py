@@ -20,10 +20,10 @@ from qorgau.appeals.api import router as appeals_router
 from qorgau.appeals.public_api import router as public_router
 from qorgau.calls.api import router as cti_router
 from qorgau.calls.api import staff as calls_router
-from qorgau.core.auth import API_AUTH
 from qorgau.core.errors import ApplicationError
 from qorgau.core.validation import field_errors
 from qorgau.knowledge.api import router as kb_router
+from qorgau.staff.auth import API_AUTH
 
 log = logging.getLogger(__name__)
 

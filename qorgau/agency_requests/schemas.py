@@ -10,8 +10,8 @@ from typing import Any, Literal
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, Field
 
-from qorgau.appeals.schemas import StrictSchema
 from qorgau.core.errors import FieldErrors
+from qorgau.core.schemas import StrictSchema
 
 
 class AgencyOut(BaseModel):

@@ -30,10 +30,10 @@ from qorgau.agency_requests.actions import replies as act
 from qorgau.agency_requests.deadlines import latest_extension
 from qorgau.agency_requests.selectors import appeal_correspondence, deadline_board, urgent_waiting
 from qorgau.appeals.access import access_appeal
-from qorgau.core.auth import request_user
 from qorgau.core.errors import ApplicationError, FieldErrors
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.validation import form_int
+from qorgau.staff.auth import request_user
 
 
 @login_required

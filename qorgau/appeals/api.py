@@ -13,7 +13,6 @@ from qorgau.appeals.schemas import (
     AppealListItem,
     AppealOut,
     AppealPage,
-    ErrorOut,
     HistoryItem,
     RegisteredOut,
     TransitionIn,
@@ -21,8 +20,9 @@ from qorgau.appeals.schemas import (
 )
 from qorgau.appeals.selectors import appeals_filtered
 from qorgau.core.access import require
-from qorgau.core.auth import request_user
 from qorgau.core.roles import Perm, has_perm
+from qorgau.core.schemas import ErrorOut
+from qorgau.staff.auth import request_user
 
 router = Router(tags=["appeals"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}

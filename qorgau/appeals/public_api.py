@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from ninja import Router
 
 from qorgau.appeals.public import public_status
-from qorgau.appeals.schemas import ErrorOut, StatusOut, StatusQueryIn
+from qorgau.appeals.schemas import StatusOut, StatusQueryIn
+from qorgau.core.schemas import ErrorOut
 
 router = Router(tags=["public"], auth=None)
 

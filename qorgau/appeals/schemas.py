@@ -7,40 +7,18 @@ them: the page builds an AppealIn from the posted form.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from qorgau.appeals.identifiers import iin_is_valid, normalise_iin, normalise_phone
+from qorgau.core.schemas import StrictSchema, TextSchema
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 RiskFlag = Literal["violence_now", "threat_to_life", "suicide", "child_without_care"]
-
-
-def _no_nul(value: Any) -> Any:
-    """PostgreSQL cannot store NUL characters in text: refuse them as invalid input."""
-    items = value if isinstance(value, list) else [value]
-    if any(isinstance(v, str) and "\x00" in v for v in items):
-        raise ValueError(_("Text must not contain NUL characters."))
-    return value
-
-
-class TextSchema(BaseModel):
-    """Every text field of every input refuses NUL characters."""
-
-    model_config = ConfigDict(str_strip_whitespace=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _text_without_nul(cls, value: Any) -> Any:
-        return _no_nul(value)
-
-
-class StrictSchema(TextSchema):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class ApplicantIn(StrictSchema):
@@ -214,8 +192,3 @@ class StatusOut(BaseModel):
     registered_at: datetime
     updated_at: datetime
     steps: list[StatusStep]
-
-
-class ErrorOut(BaseModel):
-    detail: str
-    fields: dict[str, str] = Field(default_factory=dict)

@@ -27,10 +27,10 @@ from qorgau.appeals.selectors import appeals_filtered
 from qorgau.calls.access import access_call_caller
 from qorgau.calls.actions import call_link_appeal
 from qorgau.core.access import require
-from qorgau.core.auth import request_user
 from qorgau.core.errors import ApplicationError, Conflict, FieldErrors
 from qorgau.core.roles import Perm, Role, has_perm
 from qorgau.core.validation import field_errors
+from qorgau.staff.auth import request_user
 
 PAGE_SIZE = 50
 

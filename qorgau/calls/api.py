@@ -15,7 +15,6 @@ from ninja import File, Form, Router
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
 
-from qorgau.appeals.schemas import ErrorOut
 from qorgau.calls import release
 from qorgau.calls.access import (
     access_call_search,
@@ -46,6 +45,7 @@ from qorgau.calls.selectors import SEARCH_LIMIT, call_timeline, live_board
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors, NotFound
 from qorgau.core.roles import Perm
+from qorgau.core.schemas import ErrorOut
 
 router = Router(tags=["phone system"], auth=PhoneSystemAuth())
 staff = Router(tags=["calls"])

@@ -9,7 +9,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import BaseModel, Field
 
-from qorgau.appeals.schemas import StrictSchema
+from qorgau.core.schemas import StrictSchema
 
 
 class CtiEventIn(StrictSchema):

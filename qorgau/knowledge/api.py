@@ -13,11 +13,11 @@ from ninja import Status as HttpStatus
 from pydantic import BaseModel, Field, field_validator
 
 from qorgau.appeals.access import access_appeal
-from qorgau.appeals.schemas import ErrorOut
 from qorgau.core.access import require
 from qorgau.core.errors import NotFound
 from qorgau.core.kztime import kz_today
 from qorgau.core.roles import Perm
+from qorgau.core.schemas import ErrorOut
 from qorgau.knowledge.actions import article_use
 from qorgau.knowledge.gaps import LANGUAGES
 from qorgau.knowledge.models import Article, ArticleStatus, SearchGap

@@ -14,8 +14,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from qorgau.core.auth import request_user
 from qorgau.staff.actions import second_factor_check, second_factor_enrol
+from qorgau.staff.auth import request_user
 from qorgau.staff.models import User
 from qorgau.staff.second_factor import (
     ENROLLED_SESSION_KEY,

@@ -27,8 +27,8 @@ from qorgau.agency_requests.schemas import (
     PassOnIn,
     decoded_base64,
 )
-from qorgau.appeals.schemas import ErrorOut
-from qorgau.core.auth import request_user
+from qorgau.core.schemas import ErrorOut
+from qorgau.staff.auth import request_user
 
 router = Router(tags=["agency side"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

@@ -50,11 +50,11 @@ from qorgau.agency_requests.selectors import (
     with_replies,
 )
 from qorgau.appeals.access import access_appeal
-from qorgau.appeals.schemas import ErrorOut
 from qorgau.audit.actions import audit_record
 from qorgau.core.access import require
-from qorgau.core.auth import request_user
 from qorgau.core.roles import Perm, has_perm
+from qorgau.core.schemas import ErrorOut
+from qorgau.staff.auth import request_user
 
 router = Router(tags=["agencies and requests"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
