@@ -1,4 +1,4 @@
 """Shared test set-up: secrets come from the qorgau.core.testenv plugin (see pyproject's addopts),
-fixtures and personas from qorgau.core.testing."""
+fixtures and personas from qorgau.testing."""
 
-pytest_plugins = ["qorgau.core.testing"]
+pytest_plugins = ["qorgau.testing"]

@@ -47,7 +47,7 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin.apps.SimpleAdminConfig",  # our own site: core/admin_site.py
+    "django.contrib.admin.apps.SimpleAdminConfig",  # our own site: audit/admin_site.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.module_loading import autodiscover_modules
 
 from qorgau.api import api, api_docs
-from qorgau.core.admin_site import site as admin_site
+from qorgau.audit.admin_site import site as admin_site
 
 autodiscover_modules("admin", register_to=admin_site)  # each app's admin.py registers its tables
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.agencies.models import Agency, AgencyContact
-from qorgau.core.admin_site import AdministratorInline, AuditedAdmin, site
+from qorgau.audit.admin_site import AdministratorInline, AuditedAdmin, site
 from qorgau.staff.models import User
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qorgau.agency_requests.models import DisclosureRule
-from qorgau.core.admin_site import AuditedAdmin, site
+from qorgau.audit.admin_site import AuditedAdmin, site
 
 
 class DisclosureRuleAdmin(AuditedAdmin):

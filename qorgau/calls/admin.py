@@ -3,8 +3,8 @@ centre does not handle, what each handles and how to reach it."""
 
 from __future__ import annotations
 
+from qorgau.audit.admin_site import AuditedAdmin, site
 from qorgau.calls.models import ReferralBody
-from qorgau.core.admin_site import AuditedAdmin, site
 
 
 class ReferralBodyAdmin(AuditedAdmin):

@@ -191,3 +191,8 @@ def files_rotate() -> int:
             demand.save(update_fields=["scan_key"])
         count += 1
     return count
+
+
+def files_rotated_on_signal(**_signal: object) -> str:
+    """The answer to core's `files_rotation` signal, for `qorgau rotate_keys` to print."""
+    return f"{files_rotate()} recordings and scans"

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from qorgau.core.admin_site import AuditedAdmin, site
+from qorgau.audit.admin_site import AuditedAdmin, site
 from qorgau.staff.actions import token_revoke
 from qorgau.staff.models import ApiToken
 

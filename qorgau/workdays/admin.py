@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qorgau.core.admin_site import AuditedAdmin, site
+from qorgau.audit.admin_site import AuditedAdmin, site
 from qorgau.workdays.models import DayOverride
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from qorgau.core.testing import appeal_body
+from qorgau.testing import appeal_body
 
 pytestmark = pytest.mark.django_db
 

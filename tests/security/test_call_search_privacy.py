@@ -11,7 +11,7 @@ from django.test import Client
 
 from qorgau.audit.models import AuditRecord
 from qorgau.calls.tests.test_call_search import calls  # noqa: F401 (fixture)
-from qorgau.core.testing import signed_in
+from qorgau.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 DIGITS = "2345678"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from qorgau.appeals.forms import APPLICANT_FIELDS, TEXT_FIELDS
-from qorgau.core.testing import signed_in
+from qorgau.testing import signed_in
 from tests.security import test_not_found_parity as parity
 
 pytestmark = pytest.mark.django_db

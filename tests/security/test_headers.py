@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from qorgau.core.testing import signed_in
+from qorgau.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ import pytest
 
 from qorgau.appeals.identifiers import iin_is_valid
 from qorgau.core.logfilters import MESSAGE_HIDDEN
-from qorgau.core.testing import signed_in
+from qorgau.testing import signed_in
 from tests.security.serve_process import EXTENSION, Browser, Served, qorgau_serve
 
 NAME = "Гүлжайнар Тестбекқызы"

@@ -29,8 +29,8 @@ from qorgau.agency_requests.models import AgencyReply, ReplyAttachment, ReplyKin
 from qorgau.calls import release
 from qorgau.calls.auth import phone_system_register
 from qorgau.calls.models import Call
-from qorgau.core.testing import signed_in
 from qorgau.knowledge.actions import kb_import
+from qorgau.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
     "appeals/<str:number>/transition/": [("form", {"to": "in_progress"})],
 }
 # The administrator's pages: one role and no scope inside them, so nothing there is "another's";
-# every other role is refused by the site before any look-up (core/admin_site.py).
+# every other role is refused by the site before any look-up (audit/admin_site.py).
 EXEMPT_PREFIXES = ("admin/",)
 # a route whose parameter names another object of the world than its name says
 WORLD_KEYS = {"api/v1/letters/<letter_id>/scan": {"letter_id": "scan_id"}}

@@ -18,9 +18,9 @@ from django.test import Client
 from django_otp.oath import TOTP
 
 from qorgau.audit.models import AuditRecord
-from qorgau.core.testing import ApiClient, signed_in, totp_code
 from qorgau.staff.actions import token_issue, token_revoke
 from qorgau.staff.models import ApiToken, SignInFailure, User
+from qorgau.testing import ApiClient, signed_in, totp_code
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from qorgau.agency_requests.models import AgencyRequest
 from qorgau.appeals.actions import appeal_register
 from qorgau.appeals.models import Appeal
 from qorgau.appeals.schemas import AppealIn
-from qorgau.core.testing import appeal_body
+from qorgau.testing import appeal_body
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from qorgau.agency_requests.models import AgencyReply, AgencyRequest
 from qorgau.audit.models import AuditRecord
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Role
-from qorgau.core.testing import signed_in
 from qorgau.staff.models import User
+from qorgau.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 

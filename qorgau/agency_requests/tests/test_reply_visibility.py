@@ -12,7 +12,7 @@ import pytest
 
 from qorgau.agency_requests.models import Letter, ReplyAttachment
 from qorgau.audit.models import AuditRecord
-from qorgau.core.testing import PERSONA_NAMES, signed_in
+from qorgau.testing import PERSONA_NAMES, signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 
 from qorgau.appeals.models import Appeal, StatusChange
 from qorgau.audit.models import AuditRecord
-from qorgau.core.testing import appeal_body
+from qorgau.testing import appeal_body
 
 pytestmark = pytest.mark.django_db
 NUMBER = re.compile(r"^111-\d{4}-\d{6}$")

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 from qorgau.appeals.models import Appeal
 from qorgau.audit.models import AuditRecord
-from qorgau.core.testing import appeal_body
+from qorgau.testing import appeal_body
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.db import connection
 from qorgau.appeals.actions import appeal_register
 from qorgau.appeals.models import Appeal
 from qorgau.appeals.schemas import AppealIn
-from qorgau.core.testing import appeal_body
+from qorgau.testing import appeal_body
 
 pytestmark = [
     pytest.mark.postgres,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qorgau.core.testing import appeal_body
+from qorgau.testing import appeal_body
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from qorgau.appeals.models import RISK_FLAGS, Appeal
 from qorgau.audit.models import AuditRecord
-from qorgau.core.testing import signed_in
+from qorgau.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from qorgau.calls.auth import phone_system_register
 from qorgau.calls.models import Call, CallOutcomeRecord, RecordingDemand, ReferralBody, ReviewTask
 from qorgau.core.kztime import kz_today
-from qorgau.core.testing import signed_in
+from qorgau.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from qorgau.audit.models import AuditRecord
 from qorgau.calls.auth import phone_system_register
 from qorgau.calls.models import Call, Recording, RecordingDemand
 from qorgau.core.kztime import KZ_TZ, kz_today
-from qorgau.core.testing import signed_in
+from qorgau.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 SEARCHERS = {"auditor", "supervisor"}

@@ -12,7 +12,7 @@ from qorgau.calls.models import RecordingDemand
 from qorgau.calls.tests import test_recordings as base
 from qorgau.calls.tests.test_recordings import register_demand
 from qorgau.core.kztime import kz_today
-from qorgau.core.testing import signed_in
+from qorgau.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 pbx, call, recorded, recordings_dir = base.pbx, base.call, base.recorded, base.recordings_dir

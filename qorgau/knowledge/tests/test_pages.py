@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from qorgau.audit.models import AuditRecord
-from qorgau.core.testing import signed_in
 from qorgau.knowledge.models import Article, ArticleUse
+from qorgau.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from qorgau.audit.models import AuditRecord
-from qorgau.core.testing import totp_code
+from qorgau.testing import totp_code
 
 pytestmark = pytest.mark.django_db
 

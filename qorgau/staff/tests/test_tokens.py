@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from qorgau.core.testing import ApiClient
 from qorgau.staff.models import ApiToken
+from qorgau.testing import ApiClient
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 
 from qorgau.audit.models import AuditRecord
 from qorgau.core.kztime import KZ_TZ
-from qorgau.core.testing import signed_in
+from qorgau.testing import signed_in
 from qorgau.workdays.models import DayOverride
 from qorgau.workdays.schedule import STANDARD_OFFICE_HOURS
 from qorgau.workdays.selectors import working_calendar

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from qorgau.core.fields import EncryptedTextField
+from qorgau.core.signals import files_rotation
 
 
 def rotate_all(batch: int = 500) -> int:
@@ -35,7 +36,6 @@ class Command(BaseCommand):
     help = "Re-encrypt personal data under the first key of QORGAU_FIELD_KEYS."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from qorgau.calls.recordings import files_rotate
-
         self.stdout.write(f"Re-encrypted {rotate_all()} rows under the current key.")
-        self.stdout.write(f"Re-encrypted {files_rotate()} recordings and scans.")
+        for _receiver, files in files_rotation.send(sender=self.__class__):
+            self.stdout.write(f"Re-encrypted {files}.")

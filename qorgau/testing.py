@@ -1,4 +1,5 @@
-"""Pytest fixtures: personas for every role, and API clients that authenticate as them.
+"""Pytest fixtures: personas for every role, and API clients that authenticate as them. This module
+sits above every app (it makes users, agencies and regions), so it lives outside the layers.
 
 Personas: consultant, supervisor, quality, officer_a and officer_b (agencies A and B),
 commissioner (Almaty city), national_commissioner, auditor, admin, outsider (no role).
