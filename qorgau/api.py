@@ -17,12 +17,12 @@ from ninja.openapi.docs import Swagger
 from qorgau.agency_requests.api.agency import router as agency_side_router
 from qorgau.agency_requests.api.staff import router as agency_requests_staff_router
 from qorgau.appeals.api import router as appeals_router
-from qorgau.appeals.public_api import router as public_router
 from qorgau.calls.api import router as cti_router
 from qorgau.calls.api import staff as calls_router
 from qorgau.core.errors import ApplicationError
 from qorgau.core.validation import field_errors
 from qorgau.knowledge.api import router as kb_router
+from qorgau.public.api import router as public_router
 from qorgau.staff.auth import API_AUTH
 
 log = logging.getLogger(__name__)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "qorgau.agency_requests",
     "qorgau.calls",
     "qorgau.knowledge",
+    "qorgau.public",
     "qorgau.demo",
 ]
 

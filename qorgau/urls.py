@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("qorgau.calls.urls")),
     path("", include("qorgau.knowledge.urls")),
     path("", include("qorgau.appeals.urls")),
+    path("", include("qorgau.public.urls")),
 ]

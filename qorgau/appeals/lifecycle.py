@@ -3,8 +3,6 @@ closed, with reopen. Allowed moves are data; anything not listed is refused."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 from qorgau.appeals.models import Status
 
 S = Status
@@ -25,24 +23,3 @@ def is_reopen(from_status: str, to_status: str) -> bool:
 
 def allowed_targets(from_status: str) -> frozenset[str]:
     return TRANSITIONS.get(from_status, frozenset())
-
-
-# What the applicant sees of each step (rule 6(l)): progress, never the agency or the content.
-PUBLIC_STEP_LABELS = {
-    S.REGISTERED: _("Your appeal has been registered"),
-    S.IN_PROGRESS: _("A consultant is working on your appeal"),
-    S.WAITING_AGENCY: _("Your appeal has been passed to the competent body"),
-    S.ANSWERED: _("An answer has been given"),
-    S.CLOSED: _("The appeal is closed"),
-}
-REOPEN_LABEL = _("Your appeal has been reopened")
-
-# Steps on the agency's side as the applicant sees them (keys: agency_requests.models.ReplyKind).
-AGENCY_STEP_LABELS = {
-    "acknowledged": _("The competent body has received your appeal"),
-    "confirmed": _("The competent body has checked the information and is taking measures"),
-    "not_confirmed": _("The competent body has checked the information"),
-    "passed_on": _("Your appeal has been passed on to another competent body"),
-    "extension": _("The competent body has extended the time to answer"),
-    "answer": _("The competent body has answered"),
-}

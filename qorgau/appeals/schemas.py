@@ -172,23 +172,3 @@ class HistoryItem(BaseModel):
     by: str | None
     at: datetime
     comment: str | None = Field(description="Only for roles that may see personal data.")
-
-
-class StatusQueryIn(StrictSchema):
-    number: str = Field(max_length=40)
-    code: str = Field(max_length=40)
-
-
-class StatusStep(BaseModel):
-    status: str
-    label: str
-    at: datetime
-
-
-class StatusOut(BaseModel):
-    number: str
-    status: str
-    status_label: str
-    registered_at: datetime
-    updated_at: datetime
-    steps: list[StatusStep]

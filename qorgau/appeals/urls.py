@@ -1,4 +1,4 @@
-"""Staff pages of the registry and the public status page."""
+"""Staff pages of the registry."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -22,5 +22,4 @@ urlpatterns = [
         views.appeal_lower_urgency_view,
         name="lower_urgency",
     ),
-    path("status/", views.public_status_page, name="status"),
 ]

@@ -1,9 +1,10 @@
-"""Staff pages (templates + htmx) and the public status page. Thin: parse → access → action →
+"""Staff pages of the registry (templates + htmx). Thin: parse → access → action →
 render; the same actions and access helpers as the API."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -19,13 +20,9 @@ from qorgau.appeals.actions import appeal_lower_urgency, appeal_register, appeal
 from qorgau.appeals.forms import appeal_payload, filters_from_query, form_choices
 from qorgau.appeals.identifiers import iin_is_valid, normalise_iin, normalise_phone
 from qorgau.appeals.lifecycle import allowed_targets, is_reopen
-from qorgau.appeals.models import Status
-from qorgau.appeals.public import public_status
-from qorgau.appeals.public_api import client_address
+from qorgau.appeals.models import Appeal, Status
 from qorgau.appeals.schemas import AppealIn
 from qorgau.appeals.selectors import appeals_filtered
-from qorgau.calls.access import access_call_caller
-from qorgau.calls.actions import call_link_appeal
 from qorgau.core.access import require
 from qorgau.core.errors import ApplicationError, Conflict, FieldErrors
 from qorgau.core.roles import Perm, Role, has_perm
@@ -66,6 +63,18 @@ def appeal_list(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def appeal_new(request: HttpRequest) -> HttpResponse:
+    return registration_page(request)
+
+
+def registration_page(
+    request: HttpRequest,
+    *,
+    phone: str = "",
+    on_registered: Callable[[Appeal], object] | None = None,
+) -> HttpResponse:
+    """The new-appeal form and its submission. A context above appeals (the screen pop in
+    calls) opens it at its own URL with the caller's `phone` filled in and `on_registered` to
+    link what it knows to the new appeal."""
     require(request.user, Perm.APPEAL_CREATE)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -81,27 +90,18 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
         except FieldErrors as exc:
             errors = exc.fields
         else:
-            call_link_appeal(
-                user=request_user(request),
-                call_id=request.POST.get("call", ""),
-                appeal=registration.appeal,
-            )
+            if on_registered is not None:
+                on_registered(registration.appeal)
             return render(
                 request,
                 "appeals/registered.html",
                 {"appeal": registration.appeal, "code": registration.code},
             )
-    call_id = request.POST.get("call") or request.GET.get("call", "")
     context = {
         "errors": errors,
         "values": request.POST,
         "form_key": uuid.uuid4().hex,
-        # From the screen pop: the call to link; its caller's number is filled in from the
-        # call record, never taken from the URL (rule 5).
-        "call_id": call_id,
-        "phone": request.POST.get("applicant.phone", "")
-        if request.method == "POST"
-        else access_call_caller(request.user, call_id),
+        "phone": request.POST.get("applicant.phone", "") if request.method == "POST" else phone,
         **form_choices(),
     }
     return render(request, "appeals/new.html", context, status=422 if errors else 200)
@@ -194,20 +194,3 @@ def appeal_lower_urgency_view(request: HttpRequest, number: str) -> HttpResponse
         }
         return render(request, "appeals/detail.html", context, status=exc.status)
     return redirect("appeals:detail", number=appeal.number)
-
-
-@require_http_methods(["GET", "POST"])
-def public_status_page(request: HttpRequest) -> HttpResponse:
-    """The applicant's page (rule 6(l)); answers in the language chosen on the page."""
-    context: dict[str, Any] = {"number": request.POST.get("number", "")}
-    if request.method == "POST":
-        try:
-            context["result"] = public_status(
-                client=client_address(request),
-                number=request.POST.get("number", "")[:40],
-                code=request.POST.get("code", "")[:40],
-            )
-        except ApplicationError as exc:
-            context["error"] = exc.message
-            return render(request, "appeals/status.html", context, status=exc.status)
-    return render(request, "appeals/status.html", context)

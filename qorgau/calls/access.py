@@ -22,7 +22,7 @@ from qorgau.core import crypto
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors, Forbidden, NotFound
 from qorgau.core.kztime import kz_today
-from qorgau.core.roles import Perm, has_perm
+from qorgau.core.roles import Perm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -47,16 +47,17 @@ def _open_review(user: User | AnonymousUser, call_pk: int) -> ReviewTask | None:
     ).first()
 
 
-def access_call_caller(user: User | AnonymousUser, call_id: str) -> str:
-    """The caller's number of a call answered at this consultant's own extension, to fill in the
-    new-appeal form opened from the screen pop (which already shows them that number); "" for
-    any other call, a withheld number, or a user who may not register appeals. The screen pop's
-    link carries only the call's id, so the number is never in a URL (rule 5)."""
+def access_answered_call(user: User | AnonymousUser, call_pk: int) -> Call:
+    """A call answered at this consultant's own extension, to register an appeal from it (the
+    screen pop links only such calls); any other call, or a user who may not register appeals,
+    gets 404. The link carries only the call's id: the caller's number comes from the record,
+    never from a URL (rule 5)."""
+    require(user, Perm.APPEAL_CREATE)
     extension = getattr(user, "extension", "")
-    if not call_id.isdigit() or not extension or not has_perm(user, Perm.APPEAL_CREATE):
-        return ""
-    call = Call.objects.filter(pk=int(call_id), extension=extension).only("caller").first()
-    return call.caller if call is not None else ""
+    call = Call.objects.filter(pk=call_pk, extension=extension).only("caller").first()
+    if not extension or call is None:
+        raise NotFound()
+    return call
 
 
 def access_recording(user: User | AnonymousUser, call_pk: int) -> Recording:

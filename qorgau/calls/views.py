@@ -18,17 +18,20 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from qorgau.appeals.access import access_earlier_appeals
+from qorgau.appeals.models import Appeal
+from qorgau.appeals.views import registration_page
 from qorgau.calls import release
 from qorgau.calls.access import (
+    access_answered_call,
     access_call_search,
     demands_overdue,
     demands_visible,
     review_tasks_of,
 )
-from qorgau.calls.actions import call_outcome_record
+from qorgau.calls.actions import call_link_appeal, call_outcome_record
 from qorgau.calls.forms import CallSearchForm, DemandPageForm
 from qorgau.calls.models import ReferralBody
 from qorgau.calls.selectors import SEARCH_LIMIT, current_call, live_board
@@ -36,6 +39,7 @@ from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors
 from qorgau.core.roles import Perm, has_perm
 from qorgau.core.validation import form_int
+from qorgau.staff.auth import request_user
 
 
 @login_required
@@ -154,3 +158,17 @@ def decide(request: HttpRequest, demand_id: int) -> HttpResponse:
 def reviews(request: HttpRequest) -> HttpResponse:
     """The quality officer's open review tasks, each with the call's recording player."""
     return render(request, "calls/reviews.html", {"tasks": review_tasks_of(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_from_call(request: HttpRequest, pk: int) -> HttpResponse:
+    """The new-appeal form opened from the screen pop: the caller's number is filled in from the
+    call record (never taken from a URL, rule 5) and the new appeal is linked to the call."""
+    user = request_user(request)
+
+    def link(appeal: Appeal) -> None:
+        call_link_appeal(user=user, call_id=str(pk), appeal=appeal)
+
+    call = access_answered_call(user, pk)
+    return registration_page(request, phone=call.caller, on_registered=link)

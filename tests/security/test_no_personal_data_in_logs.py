@@ -106,7 +106,7 @@ def drive(served: Served) -> None:
     assert status == 200 and number in found  # the look-up works
     ring(served, browser)
     _, pop = browser.request("GET", "/calls/screen-pop/", headers=HX)
-    link = re.search(r'href="(/appeals/new/\?call=[^"]+)"', pop).group(1).replace("&amp;", "&")  # type: ignore[union-attr]
+    link = re.search(r'href="(/calls/\d+/register/)"', pop).group(1)  # type: ignore[union-attr]
     _, opened = browser.request("GET", link)
     assert f'value="{PHONE}"' in opened  # filled in from the call record
     _, hits = browser.request("POST", "/kb/", form={"q": SEARCH, "lang": "kk"}, headers=HX)

@@ -92,6 +92,7 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
     "agency/requests/<int:request_id>/<slug:step>/": [("form", {})],
     "appeals/<str:number>/requests/": [("get", None)],
     "calls/<int:pk>/outcome/": [("form", OUTCOME)],
+    "calls/<int:pk>/register/": [("get", None)],
     "calls/demands/<int:demand_id>/decide/": [("form", {"approve": "0"})],
     "kb/appeals/<str:number>/used/": [("get", None)],
     "kb/appeals/<str:number>/use/<slug:key>/": [("form", {})],

@@ -69,13 +69,13 @@ def test_another_consultants_call_does_not_pop(client, make_user):
     assert "Call in progress" not in html
 
 
-def test_another_consultants_call_fills_in_no_number(client, make_user):
-    """The form fills the phone only from a call answered at the user's own extension."""
+def test_another_consultants_call_is_not_found(client, make_user):
+    """The form opens only from a call answered at the user's own extension."""
     _ring("c-5", "87012345678", "202")
     call = Call.objects.get(call_id="c-5")
     client.force_login(make_user("aigerim", "consultant", extension="201"))
-    form = client.get(f"/appeals/new/?call={call.pk}").content.decode()
-    assert "+77012345678" not in form and "7012345678" not in form
+    answer = client.get(f"/calls/{call.pk}/register/")
+    assert answer.status_code == 404 and "7012345678" not in answer.content.decode()
 
 
 def test_appeal_registered_from_the_call_is_linked_to_it(client, make_user):
@@ -84,14 +84,13 @@ def test_appeal_registered_from_the_call_is_linked_to_it(client, make_user):
     _ring("c-4", "87012345678", "201")
     call = Call.objects.get(call_id="c-4")
     pop = client.get("/calls/screen-pop/").content.decode()
-    link = f"/appeals/new/?call={call.pk}&amp;language="
+    link = f"/calls/{call.pk}/register/"
     assert link in pop and "phone=" not in pop  # rule 5: the link carries the call, no number
-    form = client.get(f"/appeals/new/?call={call.pk}").content.decode()
+    form = client.get(f"/calls/{call.pk}/register/").content.decode()
     assert 'value="+77012345678"' in form  # filled in from the call record
     client.post(
-        "/appeals/new/",
+        link,
         {
-            "call": str(call.pk),
             "form_key": "k",
             "urgency": "normal",
             "channel": "phone",

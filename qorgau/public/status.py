@@ -2,7 +2,7 @@
 their appeal, given its number and secret code — never names, content or the agency.
 
 A wrong code and an unknown number get the same answer. Look-ups are throttled per client
-address only (lookup_throttle.py): a right code always works for its holder, whatever others
+address only (appeals/lookup_throttle.py): a right code always works for its holder, whatever others
 tried on that number.
 """
 
@@ -11,17 +11,14 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from qorgau.agency_requests.models import AgencyReply
+from qorgau.agency_requests.models import AgencyReply, ReplyKind
 from qorgau.appeals.actions import status_code_digest
-from qorgau.appeals.lifecycle import (
-    AGENCY_STEP_LABELS,
-    PUBLIC_STEP_LABELS,
-    REOPEN_LABEL,
-    is_reopen,
-)
+from qorgau.appeals.lifecycle import is_reopen
 from qorgau.appeals.lookup_throttle import (
     client_key,
     lookup_failed,
@@ -33,6 +30,28 @@ from qorgau.core.errors import NotFound, Throttled
 from qorgau.core.kztime import KZ_TZ
 
 DUMMY_DIGEST = "0" * 64
+
+# What the applicant sees of each step (rule 6(l)): progress, never the agency or the content.
+PUBLIC_STEP_LABELS = {
+    Status.REGISTERED: gettext_lazy("Your appeal has been registered"),
+    Status.IN_PROGRESS: gettext_lazy("A consultant is working on your appeal"),
+    Status.WAITING_AGENCY: gettext_lazy("Your appeal has been passed to the competent body"),
+    Status.ANSWERED: gettext_lazy("An answer has been given"),
+    Status.CLOSED: gettext_lazy("The appeal is closed"),
+}
+REOPEN_LABEL = gettext_lazy("Your appeal has been reopened")
+
+# Steps on the agency's side as the applicant sees them.
+AGENCY_STEP_LABELS: dict[str, Any] = {
+    ReplyKind.ACKNOWLEDGED: gettext_lazy("The competent body has received your appeal"),
+    ReplyKind.CONFIRMED: gettext_lazy(
+        "The competent body has checked the information and is taking measures"
+    ),
+    ReplyKind.NOT_CONFIRMED: gettext_lazy("The competent body has checked the information"),
+    ReplyKind.PASSED_ON: gettext_lazy("Your appeal has been passed on to another competent body"),
+    ReplyKind.EXTENSION: gettext_lazy("The competent body has extended the time to answer"),
+    ReplyKind.ANSWER: gettext_lazy("The competent body has answered"),
+}
 
 
 @dataclass(frozen=True)
@@ -66,10 +85,10 @@ def _steps(appeal: Appeal) -> list[PublicStep]:
 
 def _agency_label(reply: AgencyReply) -> str:
     """An extension names the new term (a date in Kazakhstan), nothing else (rule 11)."""
-    if reply.kind == "extension" and reply.extended_until:
+    if reply.kind == ReplyKind.EXTENSION and reply.extended_until:
         until = reply.extended_until.astimezone(KZ_TZ).strftime("%d.%m.%Y")
         return _("The time to answer has been extended to %(date)s") % {"date": until}
-    return str(AGENCY_STEP_LABELS[reply.kind])
+    return str(AGENCY_STEP_LABELS[ReplyKind(reply.kind)])
 
 
 def _agency_steps(appeal: Appeal) -> list[PublicStep]:

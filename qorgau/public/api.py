@@ -5,9 +5,9 @@ from dataclasses import asdict
 from django.http import HttpRequest
 from ninja import Router
 
-from qorgau.appeals.public import public_status
-from qorgau.appeals.schemas import StatusOut, StatusQueryIn
 from qorgau.core.schemas import ErrorOut
+from qorgau.public.schemas import StatusOut, StatusQueryIn
+from qorgau.public.status import public_status
 
 router = Router(tags=["public"], auth=None)
 
