@@ -794,12 +794,12 @@ def profile_queries(args: argparse.Namespace, queries: list[Query]) -> list[dict
 
 def code_digest() -> dict[str, str]:
     """Which knowledge-base code this process runs: the folder it was imported from and a hash
-    of its sources (other people may edit them during a long run)."""
+    of its sources and the thesaurus (other people may edit them during a long run)."""
     from qorgau import knowledge
 
     folder = Path(knowledge.__file__).parent
     digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.py")):
+    for path in sorted([*folder.glob("*.py"), *folder.glob("data/*")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return {"folder": str(folder), "sha256": digest.hexdigest()[:16]}
 

@@ -22,7 +22,7 @@ from qorgau.appeals.models import Appeal, IdempotentRequest, Status
 from qorgau.appeals.schemas import AppealIn
 from qorgau.calls.models import ReferralBody
 from qorgau.core.roles import Role
-from qorgau.demo import content
+from qorgau.demo import content, fakes
 from qorgau.reference.models import Region
 from qorgau.staff.models import User
 from qorgau.staff.second_factor import second_factor_required
@@ -102,15 +102,15 @@ def _weighted(rng: random.Random, weights: Mapping[T, int], universe: list[T]) -
 def _applicant(rng: random.Random, lang: str, region: str) -> dict[str, str]:
     kind = rng.choices(["individual", "anonymous", "legal_entity"], weights=[60, 35, 5])[0]
     if kind == "anonymous":
-        return {"kind": kind, "phone": content.phone(rng) if rng.random() < 0.3 else ""}
+        return {"kind": kind, "phone": fakes.phone(rng) if rng.random() < 0.3 else ""}
     female = rng.random() < 0.75
     city = CITY.get(region, ("Қарағанды", "Караганда"))[0 if lang == "kk" else 1]
     applicant = {
         "kind": kind,
-        "name": content.full_name(rng, lang, female),
-        "phone": content.phone(rng),
-        "iin": content.iin(rng, rng.randint(1970, 2004), female) if rng.random() < 0.7 else "",
-        "address": content.address(rng, city, lang) if rng.random() < 0.5 else "",
+        "name": fakes.full_name(rng, lang, female),
+        "phone": fakes.phone(rng),
+        "iin": fakes.iin(rng, rng.randint(1970, 2004), female) if rng.random() < 0.7 else "",
+        "address": fakes.address(rng, city, lang) if rng.random() < 0.5 else "",
     }
     if kind == "legal_entity":
         applicant["name"] = "ЖШС «Балапан»" if lang == "kk" else "ТОО «Балапан»"
@@ -120,8 +120,9 @@ def _applicant(rng: random.Random, lang: str, region: str) -> dict[str, str]:
 
 def _payload(rng: random.Random, received_at: datetime) -> AppealIn:
     lang = "kk" if rng.random() < 0.6 else "ru"
-    direction = _weighted(rng, DIRECTION_WEIGHTS, list(content.SCENARIOS))
-    scenario = rng.choice(content.SCENARIOS[direction])
+    scenarios = content.scenarios()
+    direction = _weighted(rng, DIRECTION_WEIGHTS, list(scenarios))
+    scenario = rng.choice(scenarios[direction])
     region = _weighted(rng, REGION_WEIGHTS, list(Region.objects.values_list("code", flat=True)))
     help_kinds = ["information", "psychological", "organisational"]
     return AppealIn.model_validate(
@@ -187,9 +188,10 @@ def load_demo(count: int = DEMO_APPEALS) -> int:
 
 
 def _demo_referral_bodies() -> None:
-    for name_kk, name_ru, handles, contacts in content.REFERRAL_BODIES:
+    for body in content.referral_bodies():
         ReferralBody.objects.get_or_create(
-            name_ru=name_ru, defaults={"name_kk": name_kk, "handles": handles, "contacts": contacts}
+            name_ru=body["name_ru"],
+            defaults={key: body[key] for key in ("name_kk", "handles", "contacts")},
         )
 
 

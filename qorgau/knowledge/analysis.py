@@ -12,7 +12,8 @@ SQLite and PostgreSQL alike, so both databases find the same articles.
 - Every term is then folded: Kazakh letters to their Russian look-alikes (қ → к, ү → у, …),
   so a query typed without Kazakh letters still matches.
 - A query word also brings the other words of its concept group in the thesaurus
-  (thesaurus_data.py), at a lower weight: colloquial wording and the other language.
+  (data/thesaurus.txt, whose header gives its format and rules), at a lower weight: colloquial
+  wording and the other language.
 
 Which analysis a text gets: an article's by its language; a query's by its letters (Kazakh
 letters → Kazakh; none → both, since Kazakh typed without its letters looks Russian).
@@ -24,6 +25,7 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import Stemmer
@@ -45,6 +47,8 @@ KK_ENDINGS_TEXT = (
 KK_ENDINGS = sorted(set(KK_ENDINGS_TEXT.split()), key=len, reverse=True)
 MIN_STEM = 3
 EXPANSION_WEIGHT = 0.7
+THESAURUS_FILE = "thesaurus.txt"  # in qorgau/knowledge/data/
+THESAURUS_SEPARATOR = "|"
 
 
 @cache
@@ -161,12 +165,23 @@ def _group_terms(group: tuple[str, ...]) -> set[str]:
 
 
 @cache
+def thesaurus_groups() -> tuple[tuple[str, ...], ...]:
+    """The concept groups of data/thesaurus.txt, each as its entries in the file's order: one
+    group a line, entries separated by " | "; "#" lines and blank lines are skipped."""
+    text = resources.files("qorgau.knowledge").joinpath("data", THESAURUS_FILE).read_text("utf-8")
+    lines = (line.strip() for line in text.splitlines())
+    return tuple(
+        tuple(entry.strip() for entry in line.split(THESAURUS_SEPARATOR))
+        for line in lines
+        if line and not line.startswith("#")
+    )
+
+
+@cache
 def _thesaurus() -> dict[str, frozenset[str]]:
     """Each term of the thesaurus → every term of every group it belongs to."""
-    from qorgau.knowledge.thesaurus_data import GROUPS
-
     related: dict[str, set[str]] = {}
-    for group in GROUPS:
+    for group in thesaurus_groups():
         terms = _group_terms(group)
         for term in terms:
             related.setdefault(term, set()).update(terms)
@@ -176,10 +191,8 @@ def _thesaurus() -> dict[str, frozenset[str]]:
 @cache
 def _phrases() -> tuple[tuple[tuple[frozenset[str], ...], frozenset[str]], ...]:
     """Multi-word entries of the thesaurus: (the terms of each of their words, group terms)."""
-    from qorgau.knowledge.thesaurus_data import GROUPS
-
     found = []
-    for group in GROUPS:
+    for group in thesaurus_groups():
         for entry in group:
             entry_words = words(entry)
             if len(entry_words) > 1:
