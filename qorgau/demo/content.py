@@ -1,7 +1,7 @@
 """Demo content for Qorgau: the raw material a loader turns into a few hundred demo appeals.
 
 Everything here is invented. The scenarios are typical of calls to the "111" contact centre and
-are grouped by the 13 directions of interaction (rule 10 of the rules, see RULES.md chapter 3);
+are grouped by the 13 directions of interaction (rule 10, docs/rules.md chapter 3);
 each is written in Kazakh and in Russian, as a consultant would record the call. Summaries and
 descriptions never carry personal data: the names, IINs, phone numbers and addresses of the
 people in a demo appeal come from the small generators at the end of this module, so they are
