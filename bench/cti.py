@@ -1,5 +1,5 @@
 """CTI benchmark: how fast Qorgau takes in the phone system's call events, compared with the
-cheapest possible write (issue 5, item 10).
+cheapest possible write.
 
 What it measures
   Two phases against one gunicorn server (same workers, same client count, same duration):

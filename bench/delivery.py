@@ -21,7 +21,7 @@ What it measures
   - CPU split (workers / PostgreSQL / receiver / this script / other / idle) up to 99 %
     delivered, what the PostgreSQL backends were doing (pg_stat_activity sampled every 0.2 s),
     and the kernel's TCP listen-queue overflows and SYN resends (a dropped SYN costs 1 s).
-  Target (the issue): urgent p99 under 1 s while the backlog drains, on the 2-core machine.
+  Target: urgent p99 under 1 s while the backlog drains, on the 2-core machine.
 
 How
   A fresh PostgreSQL database qorgau_bench_delivery on 127.0.0.1 (trust auth, user postgres) is

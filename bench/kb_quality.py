@@ -1,4 +1,4 @@
-"""Knowledge-base search quality (issue 4, item 4): MRR@10 and recall@5 of the product's search
+"""Knowledge-base search quality (decision 0009): MRR@10 and recall@5 of the product's search
 on our own evaluation set, and in the same run the same figures for a baseline.
 
 Evaluation sets: bench/kb_eval.jsonl (tuned on) and bench/kb_eval_heldout.jsonl (held out),

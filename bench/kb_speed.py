@@ -1,4 +1,4 @@
-"""Knowledge-base search speed (issue 4, item 5): search latency, indexing rate, memory and size
+"""Knowledge-base search speed (decision 0010): search latency, indexing rate, memory and size
 of the index with 100,000 articles, on SQLite and on PostgreSQL.
 
 What it measures

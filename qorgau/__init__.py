@@ -1,1 +1,1 @@
-"""Qorgau: the platform of Kazakhstan's 111 contact centre (see ../shared/RULES.md)."""
+"""Qorgau: the platform of Kazakhstan's 111 contact centre (see docs/rules.md)."""

@@ -208,8 +208,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# Bodies over 1 MB are refused with 413 (issue 2, item 10), except where a path allows more:
-# recordings uploaded by the phone system and scans of written demands (issue 5).
+# Bodies over 1 MB are refused with 413, except where a path allows more:
+# recordings uploaded by the phone system and scans of written demands (decision 0008).
 MAX_BODY_BYTES = 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 RECORDING_MAX_BYTES = int(os.environ.get("QORGAU_RECORDING_MAX_BYTES", 64 * 1024 * 1024))

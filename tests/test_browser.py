@@ -1,4 +1,4 @@
-"""Browser test in Debian's Chromium (issue 2, item 9): a consultant registers an appeal through
+"""Browser test in Debian's Chromium: a consultant registers an appeal through
 the live-call form, then the applicant looks it up on the public page with the code."""
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def test_agency_officer_replies_in_the_portal(live_server, browser, make_user, r
 
 
 def test_screen_pop_opens_the_answered_call(live_server, browser, make_user, register):
-    """Issue 5, item 2: the phone system reports an answered call; within seconds the
+    """The phone system reports an answered call; within seconds the
     consultant's page shows it with the caller's earlier appeal, and registering from it fills
     in the caller's phone."""
     from django.test import Client
@@ -151,7 +151,7 @@ def test_screen_pop_opens_the_answered_call(live_server, browser, make_user, reg
 
 
 def test_knowledge_base_search_finds_an_inflected_kazakh_word(live_server, browser, make_user):
-    """Issue 4, item 8: the consultant types an inflected Kazakh word; the article is found as
+    """The consultant types an inflected Kazakh word; the article is found as
     they type (htmx) and opens."""
     from django.core.management import call_command
 

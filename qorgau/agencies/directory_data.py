@@ -1,4 +1,4 @@
-"""Demo directory of the bodies the "111" contact centre interacts with (RULES.md, chapter 3).
+"""Demo directory of the bodies the "111" contact centre interacts with (docs/rules.md, chapter 3).
 
 Pure data, no Django: a loader turns :data:`AGENCIES` into ``Agency`` rows. The directory holds
 

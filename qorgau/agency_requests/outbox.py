@@ -1,4 +1,4 @@
-"""The delivery outbox (STYLE.md: background work as rows, claimed by workers; FixMyStreet's
+"""The delivery outbox (docs/style.md: background work as rows, claimed by workers; FixMyStreet's
 SendDaemon, healthchecks' sendalerts).
 
 A worker claims due deliveries — urgent first — by moving them to `sending` with a lease, in a

@@ -1,4 +1,4 @@
-"""Schemas of the agencies and requests API (issue 3, item 8)."""
+"""Schemas of the agencies and requests API (rules 6(c), 15)."""
 
 from __future__ import annotations
 

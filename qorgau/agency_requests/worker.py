@@ -40,7 +40,7 @@ class Worker:
         if time.monotonic() - self.last_sweep >= SWEEP_SECONDS:
             self.last_sweep = time.monotonic()
             deadline_sweep()
-            recording_expire_due()  # issue 5, item 4: retention of call recordings
+            recording_expire_due()  # retention of call recordings (decision 0008)
 
     def fill(self, pool: ThreadPoolExecutor) -> int:
         """Claim work for the free threads and start it; returns how many were started."""

@@ -1,4 +1,4 @@
-"""The only way views and the API fetch an appeal or its personal data (STYLE.md).
+"""The only way views and the API fetch an appeal or its personal data (docs/style.md).
 
 `access_appeal` answers 404 for an appeal outside the user's scope, exactly as for one that does
 not exist. Personal data is decrypted only through `access_personal_data`, which checks the role

@@ -1,4 +1,4 @@
-"""Every state change of an appeal: registration and status transitions (STYLE.md: one action
+"""Every state change of an appeal: registration and status transitions (docs/style.md: one action
 per change, in one transaction, with its audit record written last)."""
 
 from __future__ import annotations

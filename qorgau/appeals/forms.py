@@ -1,5 +1,5 @@
 """Turning the pages' posted forms and query strings into the API's schemas, so pages and API
-validate the same way (STYLE.md: never the same operation written twice)."""
+validate the same way (docs/style.md: never the same operation written twice)."""
 
 from __future__ import annotations
 

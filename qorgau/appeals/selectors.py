@@ -1,4 +1,4 @@
-"""Reads of appeals, already narrowed to what the user may see (STYLE.md). A list and a detail
+"""Reads of appeals, already narrowed to what the user may see (docs/style.md). A list and a detail
 page use the same scope, so they never disagree."""
 
 from __future__ import annotations

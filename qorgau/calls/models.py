@@ -205,7 +205,7 @@ class RecordingDemand(models.Model):
 
 class ReviewTask(models.Model):
     """A quality review of one call assigned to a quality officer; while it is open they may
-    listen to the call's recording (issue 5, item 6)."""
+    listen to the call's recording (decision 0008)."""
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="review_tasks")
     assignee = models.ForeignKey(

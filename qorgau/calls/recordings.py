@@ -1,4 +1,4 @@
-"""Call recordings at rest (rule 5, issue 5 item 4): what the phone system uploads is checked to
+"""Call recordings at rest (rule 5; decision 0008): what the phone system uploads is checked to
 be WAV, OGG or MP3, encrypted, stored through Django's `recordings` storage (disk by default;
 an S3-compatible backend takes over by configuration), with a SHA-256 checksum of the audio
 kept on the row and checked again on every read. Expired recordings are deleted by

@@ -1,4 +1,4 @@
-"""Releasing recordings (rule 6(p), issue 5 items 5 and 6): written demands of the authorised
+"""Releasing recordings (rule 6(p); decision 0008): written demands of the authorised
 body, registered by a ministry auditor and approved or rejected by a supervisor; and quality
 review tasks, assigned by a supervisor to a quality officer. The access itself is decided in
 access.py; these are the state changes, each audited."""

@@ -1,13 +1,13 @@
 """Pages of the calls context.
 
-- The screen pop (issue 5, item 2): the consultant's page asks every two seconds (htmx) for the
+- The screen pop: the consultant's page asks every two seconds (htmx) for the
   call they are on; when one is answered at their extension it shows the caller's earlier
   appeals, found through the phone's blind index (never when the number is withheld), a link
-  that opens the new-appeal form with the phone filled in, and the outcome form (item 3).
-- The live board for supervisors (item 7), refreshed every three seconds.
-- Written demands (item 5), with undecided ones past their deadline escalated at the top for
+  that opens the new-appeal form with the phone filled in, and the outcome form (rules 6(n), 6(o)).
+- The live board for supervisors, refreshed every three seconds.
+- Written demands, with undecided ones past their deadline escalated at the top for
   supervisors, and the call search by which auditors tick the calls a demand names (rule 6(p));
-  the quality officer's review tasks with the player (item 6).
+  the quality officer's review tasks with the player (decision 0008).
 """
 
 from __future__ import annotations

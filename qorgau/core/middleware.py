@@ -25,7 +25,7 @@ def _megabytes(size: int) -> str:
 
 
 class BodySizeLimitMiddleware:
-    """Refuse bodies over settings.MAX_BODY_BYTES with 413 before they are read (issue 2 #10);
+    """Refuse bodies over settings.MAX_BODY_BYTES with 413 before they are read;
     settings.BODY_LIMITS names the few paths that take larger uploads, with their own limits."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -1,4 +1,4 @@
-"""The shared analysis step of the knowledge-base search (issue 4, item 3): text → index terms.
+"""The shared analysis step of the knowledge-base search (decision 0009): text → index terms.
 
 The same function serves the index and the query, and feeds the postings (postings.py) on
 SQLite and PostgreSQL alike, so both databases find the same articles.

@@ -1,4 +1,4 @@
-"""The editor's article form (issue 4, item 8); it produces the same ArticleIn as the import."""
+"""The editor's article form; it produces the same ArticleIn as the import."""
 
 from __future__ import annotations
 

@@ -107,7 +107,7 @@ class Posting(models.Model):
 
 
 class ArticleUse(models.Model):
-    """A consultant attached the article to an appeal as the guidance used (issue 4, item 6)."""
+    """A consultant attached the article to an appeal as the guidance used (rule 6(m))."""
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="uses")
     appeal = models.ForeignKey("appeals.Appeal", on_delete=models.CASCADE, related_name="+")

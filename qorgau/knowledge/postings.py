@@ -1,4 +1,4 @@
-"""Impact-ordered postings of the knowledge-base index (issue 4, item 5; decision 0010).
+"""Impact-ordered postings of the knowledge-base index (decision 0010).
 
 For every index term of every published article, one row (term, impact, article, facets): how
 well the term stands for the article, precomputed when the article is indexed. An index on

@@ -1,6 +1,6 @@
 """Article bodies are Markdown rendered without raw HTML (markdown-it-py) and then cleaned with
 nh3 (an allow-list HTML sanitiser), so a `<script>` or a `javascript:` link in a body renders
-inert (issue 4, item 7)."""
+inert."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Knowledge-base search (issue 4, items 3 and 5; decisions 0009 and 0010).
+"""Knowledge-base search (rule 6(m); decisions 0009 and 0010).
 
 1. The query is analysed (analysis.py): each word's own terms, its thesaurus expansions, and,
    for a word the index has never seen, the nearest index terms by edit distance (typos).

@@ -1,5 +1,5 @@
 """The Kazakhstan working calendar: which days are working days, the next working moment of an
-agency, working-day deadlines and working minutes (STYLE.md, "small collaborators for time
+agency, working-day deadlines and working minutes (docs/style.md, "small collaborators for time
 arithmetic": deadlines and deliveries ask the calendar, they do not compute it).
 
 Rule 14: a request that reaches an agency in its non-working hours is passed in the nearest

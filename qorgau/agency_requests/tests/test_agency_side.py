@@ -1,4 +1,4 @@
-"""The agency side (issue 3, items 5 and 6; rule 13): an officer sees only their own agency's
+"""The agency side (rule 13; decision 0011): an officer sees only their own agency's
 requests, replies, and the replies move the appeal and its public progress."""
 
 from __future__ import annotations

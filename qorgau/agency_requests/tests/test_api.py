@@ -1,4 +1,4 @@
-"""The agencies and requests API as a consultant's screen uses it (issue 3, item 8)."""
+"""The agencies and requests API as a consultant's screen uses it (rules 6(c), 15)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Requests carry only what the policy allows (rule 15; issue 3, item 3)."""
+"""Requests carry only what the policy allows (rule 15; decision 0007)."""
 
 from __future__ import annotations
 

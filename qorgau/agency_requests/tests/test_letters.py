@@ -1,4 +1,4 @@
-"""Letters as PDF in kk or ru, incoming letters with scans, outbound calls (issue 3, item 7)."""
+"""Letters as PDF in kk or ru, incoming letters with scans, outbound calls (rules 6(d), 6(i))."""
 
 from __future__ import annotations
 

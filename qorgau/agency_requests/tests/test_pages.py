@@ -1,4 +1,4 @@
-"""Agency portal, requests panel and deadline board pages (issue 3, items 5, 6)."""
+"""Agency portal, requests panel and deadline board pages (rule 13; decision 0011)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reminders to the agency and escalation to the supervisor (issue 3, item 6)."""
+"""Reminders to the agency and escalation to the supervisor (decision 0011)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Routing proposals for an appeal's direction and region (issue 3, item 2; rules 6(e), 6(j))."""
+"""Routing proposals for an appeal's direction and region (rules 6(e), 6(j), 10)."""
 
 from __future__ import annotations
 

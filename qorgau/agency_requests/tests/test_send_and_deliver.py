@@ -1,5 +1,5 @@
 """Sending a request and delivering it through the outbox with real local peers: an SMTP
-server and a webhook receiver (issue 3, items 3 and 4; rules 6(j), 12, 14, 15)."""
+server and a webhook receiver (rules 6(j), 12, 14, 15; decisions 0006 and 0007)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Outbox workers as separate processes on PostgreSQL: a worker killed mid-delivery loses
-nothing, and several workers never deliver the same request twice (issue 3, item 4)."""
+nothing, and several workers never deliver the same request twice (decision 0006)."""
 
 from __future__ import annotations
 

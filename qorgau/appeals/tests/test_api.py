@@ -1,4 +1,4 @@
-"""The appeals API as an integration sees it (issue 2, items 3, 8)."""
+"""The appeals API as an integration sees it."""
 
 from __future__ import annotations
 

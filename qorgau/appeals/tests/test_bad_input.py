@@ -1,4 +1,4 @@
-"""Bad input gets a clear error in the caller's language and loses nothing (issue 2, item 10)."""
+"""Bad input gets a clear error in the caller's language and loses nothing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Registration numbers under concurrent registration (issue 2, item 3) and concurrent retries
+"""Registration numbers under concurrent registration (decision 0003) and concurrent retries
 with one Idempotency-Key, on PostgreSQL with real parallel connections."""
 
 from __future__ import annotations

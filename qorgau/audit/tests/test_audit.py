@@ -1,5 +1,5 @@
 """The audit log: written by every action, hash-chained, and `qorgau audit verify` names the
-first broken link after a row is altered or deleted (issue 2, item 7)."""
+first broken link after a row is altered or deleted (decision 0002)."""
 
 from __future__ import annotations
 

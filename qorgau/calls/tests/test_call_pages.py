@@ -1,5 +1,5 @@
-"""The calls pages (issue 5): outcome form in the screen pop, the live board, written demands
-registered and decided in the browser forms, and the quality officer's review page."""
+"""The calls pages (rules 6(n), 6(o), 6(p)): outcome form in the screen pop, the live board,
+written demands registered and decided in the browser forms, the quality officer's review page."""
 
 from __future__ import annotations
 

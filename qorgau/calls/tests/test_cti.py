@@ -1,4 +1,4 @@
-"""CTI events (issue 5, item 1): idempotent, order-independent, a timeline per call."""
+"""CTI events from the phone system: idempotent, order-independent, a timeline per call."""
 
 from __future__ import annotations
 

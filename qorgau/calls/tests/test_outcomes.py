@@ -1,5 +1,5 @@
-"""Call outcomes (issue 5, item 3: rules 6(n), 6(o)), a call's timeline (item 1) and the
-supervisors' live board (item 7), through the API."""
+"""Call outcomes (rules 6(n), 6(o)), a call's timeline of CTI events and the
+supervisors' live board, through the API."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Recordings (issue 5, items 4–6): uploaded by the phone system, stored encrypted with a
+"""Recordings (decision 0008): uploaded by the phone system, stored encrypted with a
 checksum, deleted after the retention period (audited), and heard only by the recipient of an
 approved written demand (rule 6(p)) or by the quality officer reviewing the call."""
 

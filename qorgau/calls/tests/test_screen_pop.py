@@ -1,4 +1,4 @@
-"""The screen pop (issue 5, item 2): the answered call with the caller's earlier appeals."""
+"""The screen pop: the answered call with the caller's earlier appeals."""
 
 from __future__ import annotations
 

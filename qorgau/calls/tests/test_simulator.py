@@ -1,4 +1,4 @@
-"""`qorgau simulate_calls` (issue 5, item 8) against a live server: what it reports is what the
+"""`qorgau simulate_calls` against a live server: what it reports is what the
 database holds."""
 
 from __future__ import annotations

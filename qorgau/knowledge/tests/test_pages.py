@@ -1,4 +1,4 @@
-"""Knowledge-base pages (issue 4, items 6 and 8): search, the panel in the appeal page with
+"""Knowledge-base pages (rule 6(m)): search, the panel in the appeal page with
 "used for this appeal", and the editors' write → review → publish workflow with versions."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Knowledge base (issue 4): import/export with versions, search through the API with Kazakh
+"""Knowledge base (rule 6(m)): import/export with versions, search through the API with Kazakh
 and Russian word forms, typos, colloquial and cross-language queries, bad input, safe Markdown,
 use counting and the log of searches that found nothing. Runs on SQLite and PostgreSQL."""
 

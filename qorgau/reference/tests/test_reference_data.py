@@ -1,4 +1,4 @@
-"""Reference data loaded by migrations, with a name in kk, ru and en (issue 2, item 2)."""
+"""Reference data loaded by migrations, with a name in kk, ru and en (the directions: rule 10)."""
 
 from __future__ import annotations
 

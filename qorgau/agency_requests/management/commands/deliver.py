@@ -1,4 +1,4 @@
-"""`qorgau deliver [--once] [--threads N] [--poll S]`: run an outbox worker (issue 3, item 4)."""
+"""`qorgau deliver [--once] [--threads N] [--poll S]`: run an outbox worker (decision 0006)."""
 
 from __future__ import annotations
 

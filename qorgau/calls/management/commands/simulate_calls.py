@@ -1,5 +1,5 @@
 """`qorgau simulate_calls --rate R --duration S`: a phone system's CTI traffic, for demos and load
-tests (issue 5, items 8 and 10).
+tests (bench/cti.py sends the same kind of events).
 
 Calls start at random (Poisson arrivals, R per second on average) for S seconds; each call then
 posts its events to POST {url}/api/v1/cti/events as a PBX would, one after another, at the

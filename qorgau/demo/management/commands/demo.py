@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         created = load_demo()
-        call_command("kb", "starter", verbosity=0, stdout=self.stdout)  # issue 4: 64 articles
+        call_command("kb", "starter", verbosity=0, stdout=self.stdout)  # 64 starter articles
         self.stdout.write(
             f"Demo data: {created} new appeals loaded."
             if created

@@ -1,4 +1,4 @@
-"""`qorgau kb import FILE.jsonl` and `qorgau kb export [FILE]` (issue 4, item 2); `qorgau kb
+"""`qorgau kb import FILE.jsonl` and `qorgau kb export [FILE]`; `qorgau kb
 starter` imports the starter knowledge base shipped in qorgau/knowledge/starter/; `qorgau kb
 reindex` writes the search postings again from the index rows (after a change of the impact
 formula in postings.py)."""
