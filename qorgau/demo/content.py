@@ -3,9 +3,9 @@ turns into demo appeals, read from the data files in qorgau/demo/data/.
 
 Everything there is invented. The scenarios are typical of calls to the "111" contact centre and
 are grouped by the 13 directions of interaction (rule 10, docs/rules.md); each is written in
-Kazakh and in Russian, as a consultant would record the call. Summaries and descriptions never carry personal
-data: the names, IINs, phone numbers and addresses of the people in a demo appeal come from
-fakes.py, so they are obviously synthetic and never copied into the free text.
+Kazakh and in Russian, as a consultant would record the call. Summaries and descriptions never
+carry personal data: the names, IINs, phone numbers and addresses of the people in a demo appeal
+come from fakes.py, so they are obviously synthetic and never copied into the free text.
 
 - data/scenarios.json: {"<direction number>": [scenario, ...]}. A scenario has summary_kk,
   description_kk, summary_ru, description_ru and persons ([{"kind", "age"}]); an urgent one
