@@ -11,6 +11,6 @@ from qorgau.core.errors import Forbidden
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """settings.CSRF_FAILURE_VIEW: Django's English page replaced by one in the user's language,
-    with the same words the API answers (core/auth.py)."""
+    with the same words the API answers (staff/auth.py)."""
     message = _("The page's security token is missing or out of date. Reload the page.")
     return render(request, "error.html", {"message": message}, status=Forbidden.status)
