@@ -1,18 +1,26 @@
 """Pages of the calls context."""
 
-from django.urls import path
+from django.urls import include, path
 
 from qorgau.calls import views
 
 app_name = "calls"
 
-urlpatterns = [
-    path("calls/screen-pop/", views.screen_pop, name="screen_pop"),
-    path("calls/<int:pk>/outcome/", views.outcome, name="outcome"),
-    path("calls/<int:pk>/register/", views.register_from_call, name="register"),
-    path("calls/board/", views.board, name="board"),
-    path("calls/demands/", views.demands, name="demands"),
-    path("calls/demands/<int:demand_id>/decide/", views.decide, name="decide"),
-    path("calls/search/", views.search, name="search"),
-    path("calls/reviews/", views.reviews, name="reviews"),
+call = [  # one call, by the centre's id
+    path("outcome/", views.outcome, name="outcome"),
+    path("register/", views.register_from_call, name="register"),
 ]
+demands = [  # written demands for recordings (rule 6(p))
+    path("", views.demands, name="demands"),
+    path("<int:demand_id>/decide/", views.decide, name="decide"),
+]
+pages = [
+    path("screen-pop/", views.screen_pop, name="screen_pop"),
+    path("<int:pk>/", include(call)),
+    path("board/", views.board, name="board"),
+    path("demands/", include(demands)),
+    path("search/", views.search, name="search"),
+    path("reviews/", views.reviews, name="reviews"),
+]
+
+urlpatterns = [path("calls/", include(pages))]

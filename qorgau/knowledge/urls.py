@@ -1,18 +1,20 @@
 """Pages of the knowledge base."""
 
-from django.urls import path
+from django.urls import include, path
 
 from qorgau.knowledge import views
 
 app_name = "knowledge"
 
-urlpatterns = [
-    path("kb/", views.search, name="search"),
-    path("kb/editor/", views.editor, name="editor"),
-    path("kb/new/", views.edit, name="new"),
-    path("kb/appeals/<str:number>/used/", views.used, name="used"),
-    path("kb/appeals/<str:number>/use/<slug:key>/", views.use, name="use"),
-    path("kb/<slug:key>/", views.article, name="article"),
-    path("kb/<slug:key>/edit/", views.edit, name="edit"),
-    path("kb/<slug:key>/status/", views.transition, name="transition"),
+pages = [
+    path("", views.search, name="search"),
+    path("editor/", views.editor, name="editor"),
+    path("new/", views.edit, name="new"),
+    path("appeals/<str:number>/used/", views.used, name="used"),
+    path("appeals/<str:number>/use/<slug:key>/", views.use, name="use"),
+    path("<slug:key>/", views.article, name="article"),
+    path("<slug:key>/edit/", views.edit, name="edit"),
+    path("<slug:key>/status/", views.transition, name="transition"),
 ]
+
+urlpatterns = [path("kb/", include(pages))]

@@ -126,43 +126,22 @@ def test_live_board_counts_lines_consultants_and_waits(api_as, system, personas,
     personas["consultant"].extension = "201"
     personas["consultant"].save()
     now = timezone.now()
-    Call.objects.create(
-        phone_system=system,
-        call_id="w1",
-        line="kk",
-        state="waiting",
-        started_at=now - timedelta(seconds=75),
-    )
-    Call.objects.create(
-        phone_system=system,
-        call_id="w2",
-        line="kk",
-        state="waiting",
-        started_at=now - timedelta(seconds=10),
-    )
-    Call.objects.create(
-        phone_system=system,
-        call_id="t1",
-        line="ru",
-        state="talking",
-        extension="201",
-        started_at=now - timedelta(minutes=3),
-    )
-    Call.objects.create(
-        phone_system=system,
-        call_id="old",
-        line="ru",
-        state="waiting",
-        started_at=now - timedelta(days=2),
-    )  # a lost hang-up, not a caller
-    Call.objects.create(
-        phone_system=system,
-        call_id="done",
-        line="ru",
-        state="ended",
-        started_at=now - timedelta(minutes=1),
-        ended_at=now,
-    )
+    rows = [  # (call id, line, state, started this long ago, extra)
+        ("w1", "kk", "waiting", timedelta(seconds=75), {}),
+        ("w2", "kk", "waiting", timedelta(seconds=10), {}),
+        ("t1", "ru", "talking", timedelta(minutes=3), {"extension": "201"}),
+        ("old", "ru", "waiting", timedelta(days=2), {}),  # a lost hang-up, not a caller
+        ("done", "ru", "ended", timedelta(minutes=1), {"ended_at": now}),
+    ]
+    for call_id, line, state, ago, extra in rows:
+        Call.objects.create(
+            phone_system=system,
+            call_id=call_id,
+            line=line,
+            state=state,
+            started_at=now - ago,
+            **extra,
+        )
     board = api_as("supervisor").get("/api/v1/calls/board").json()
     lines = {line["line"]: line for line in board["lines"]}
     assert (lines["kk"]["waiting"], lines["kk"]["talking"]) == (2, 0)
