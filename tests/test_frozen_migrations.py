@@ -65,7 +65,13 @@ def _fresh_rows() -> list[list[object]]:
 def _trap(name: str) -> types.ModuleType:
     """A stand-in for a data module that fails the test when anything is read from it."""
     module = types.ModuleType(name)
-    module.__getattr__ = lambda attr: pytest.fail(f"a migration read {name}.{attr}")  # type: ignore[method-assign]
+
+    def read(attr: str) -> None:
+        if attr.startswith("__"):  # the import machinery's own look-ups
+            raise AttributeError(attr)
+        pytest.fail(f"a migration read {name}.{attr}")
+
+    module.__getattr__ = read
     return module
 
 
