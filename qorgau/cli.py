@@ -45,6 +45,7 @@ def command_name(typed: str) -> str:
 
 
 def main() -> None:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the default SQLite database lives here
     if len(sys.argv) > 1 and sys.argv[1] == "demo":
         write_demo_env_file()
     load_env_file()

@@ -10,41 +10,38 @@ Variables:
   QORGAU_PROXY_SSL_HEADER the header a TLS-terminating proxy sets, e.g. X-Forwarded-Proto
   QORGAU_HSTS_SECONDS     HSTS max-age under TLS (default one year)
 The `qorgau` command loads var/qorgau.env (written by `qorgau demo`) before these are read.
+Every variable is read through qorgau/core/env.py: a bad value stops the start with an error
+naming it; an empty one counts as unset. Importing the settings creates no file or directory:
+the `qorgau` command makes var/ (cli.py), collectstatic makes var/static.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+
+from qorgau.core.env import (
+    env_bool,
+    env_float,
+    env_floats,
+    env_int,
+    env_json_object,
+    env_list,
+    env_required,
+    env_str,
+    env_value,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
-VAR_DIR = Path(os.environ.get("QORGAU_VAR_DIR", PROJECT_DIR / "var"))
+VAR_DIR = Path(env_str("QORGAU_VAR_DIR", str(PROJECT_DIR / "var")))
 
-
-def _require(name: str) -> str:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        raise ImproperlyConfigured(
-            f"{name} is not set. Run `qorgau demo` once to create var/qorgau.env, "
-            f"or set {name} in the environment."
-        )
-    return value
-
-
-DEBUG = os.environ.get("QORGAU_DEBUG", "0") == "1"
-SECRET_KEY = _require("DJANGO_SECRET_KEY")
-FIELD_KEYS = [k.strip() for k in _require("QORGAU_FIELD_KEYS").split(",") if k.strip()]
-BLIND_INDEX_KEY = _require("QORGAU_BLIND_INDEX_KEY")
-ALLOWED_HOSTS = [
-    h
-    for h in os.environ.get("QORGAU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-    if h
-]
+DEBUG = env_bool("QORGAU_DEBUG", False)
+SECRET_KEY = env_required("DJANGO_SECRET_KEY")
+FIELD_KEYS = [k.strip() for k in env_required("QORGAU_FIELD_KEYS").split(",") if k.strip()]
+BLIND_INDEX_KEY = env_required("QORGAU_BLIND_INDEX_KEY")
+ALLOWED_HOSTS = env_list("QORGAU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
     "django.contrib.admin.apps.SimpleAdminConfig",  # our own site: audit/admin_site.py
@@ -114,10 +111,20 @@ TEMPLATES = [
     },
 ]
 
+_CONN_MAX_AGE = env_int("QORGAU_CONN_MAX_AGE", 60)
+
+
+def _database(url: str) -> dj_database_url.DBConfig:
+    return dj_database_url.parse(url, conn_max_age=_CONN_MAX_AGE)
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'qorgau.sqlite3'}"),
-        conn_max_age=int(os.environ.get("QORGAU_CONN_MAX_AGE", "60")),
+    "default": env_value(
+        "DATABASE_URL",
+        _database(f"sqlite:///{VAR_DIR / 'qorgau.sqlite3'}"),
+        _database,
+        "a database URL such as postgres://USER:PASSWORD@HOST:5432/NAME",
+        secret=True,  # the URL holds the password
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -131,11 +138,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Requests inside Django at once in one `qorgau serve` worker; more wait, fully read (asgi.py).
-WORKER_REQUESTS = int(os.environ.get("QORGAU_WORKER_REQUESTS", "2"))
+WORKER_REQUESTS = env_int("QORGAU_WORKER_REQUESTS", 2)
 # PostgreSQL connections pooled per process, at most this many (0: no pool). `qorgau serve` sets
 # it: under ASGI each request runs in a thread of its own, and a persistent connection would be
 # left open by every finished request (core/serving.py).
-DB_POOL_MAX = int(os.environ.get("QORGAU_DB_POOL_MAX", "0"))
+DB_POOL_MAX = env_int("QORGAU_DB_POOL_MAX", 0)
 if DB_POOL_MAX > 0 and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool replaces persistent connections
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
@@ -145,11 +152,11 @@ if DB_POOL_MAX > 0 and DATABASES["default"]["ENGINE"] == "django.db.backends.pos
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-if os.environ.get("QORGAU_FAST_PASSWORD_HASHER") == "1":  # tests only: hashing is not under test
+if env_bool("QORGAU_FAST_PASSWORD_HASHER", False):  # tests only: hashing is not under test
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The benchmark floor (bench/intake.py): a minimal endpoint inserting one row, off by default.
-BENCH_FLOOR = os.environ.get("QORGAU_BENCH_FLOOR") == "1"
+BENCH_FLOOR = env_bool("QORGAU_BENCH_FLOOR", False)
 
 # Run by createsuperuser, changepassword and every password form (rule 5); the demo alone keeps
 # its printed password.
@@ -164,20 +171,20 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sign-in guessing (staff/throttle.py; decision 0014-sign-in): failures are database rows.
 # Failures of one account from one address allowed before each next try must wait.
-SIGN_IN_FREE_FAILURES = int(os.environ.get("QORGAU_SIGN_IN_FREE_FAILURES", "3"))
+SIGN_IN_FREE_FAILURES = env_int("QORGAU_SIGN_IN_FREE_FAILURES", 3)
 # Failures from one address over all accounts before that address waits (password spraying).
-SIGN_IN_ADDRESS_FREE_FAILURES = int(os.environ.get("QORGAU_SIGN_IN_ADDRESS_FREE_FAILURES", "20"))
+SIGN_IN_ADDRESS_FREE_FAILURES = env_int("QORGAU_SIGN_IN_ADDRESS_FREE_FAILURES", 20)
 # Failures of one account over all addresses before addresses that failed for it wait too.
-SIGN_IN_ACCOUNT_FREE_FAILURES = int(os.environ.get("QORGAU_SIGN_IN_ACCOUNT_FREE_FAILURES", "10"))
+SIGN_IN_ACCOUNT_FREE_FAILURES = env_int("QORGAU_SIGN_IN_ACCOUNT_FREE_FAILURES", 10)
 # The first wait in seconds; it doubles with each further failure, up to the cap.
-SIGN_IN_FIRST_WAIT_SECONDS = float(os.environ.get("QORGAU_SIGN_IN_FIRST_WAIT_SECONDS", "2"))
-SIGN_IN_MAX_WAIT_SECONDS = float(os.environ.get("QORGAU_SIGN_IN_MAX_WAIT_SECONDS", "900"))
+SIGN_IN_FIRST_WAIT_SECONDS = env_float("QORGAU_SIGN_IN_FIRST_WAIT_SECONDS", 2)
+SIGN_IN_MAX_WAIT_SECONDS = env_float("QORGAU_SIGN_IN_MAX_WAIT_SECONDS", 900)
 # Failures older than this are forgotten.
-SIGN_IN_WINDOW_SECONDS = int(os.environ.get("QORGAU_SIGN_IN_WINDOW_SECONDS", str(24 * 3600)))
+SIGN_IN_WINDOW_SECONDS = env_int("QORGAU_SIGN_IN_WINDOW_SECONDS", 24 * 3600)
 # The issuer an authenticator app shows beside the six-digit code.
 OTP_TOTP_ISSUER = "Qorgau 111"
 # Days an API token from `qorgau token` lasts unless --days says otherwise.
-API_TOKEN_DAYS = int(os.environ.get("QORGAU_API_TOKEN_DAYS", "90"))
+API_TOKEN_DAYS = env_int("QORGAU_API_TOKEN_DAYS", 90)
 
 # Kazakh first, then Russian (rule 6(a)); English for developers.
 LANGUAGE_CODE = "kk"
@@ -189,7 +196,6 @@ TIME_ZONE = "Asia/Almaty"  # UTC+5 for all of Kazakhstan since 1 March 2024
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -197,12 +203,11 @@ STORAGES = {
     # (calls/recordings.py). An S3-compatible store takes over by naming its backend and options
     # (e.g. django-storages' S3 backend) in these two variables; no code changes.
     "recordings": {
-        "BACKEND": os.environ.get(
+        "BACKEND": env_str(
             "QORGAU_RECORDINGS_STORAGE", "django.core.files.storage.FileSystemStorage"
         ),
-        "OPTIONS": json.loads(
-            os.environ.get("QORGAU_RECORDINGS_STORAGE_OPTIONS")
-            or json.dumps({"location": str(VAR_DIR / "recordings")})
+        "OPTIONS": env_json_object(
+            "QORGAU_RECORDINGS_STORAGE_OPTIONS", {"location": str(VAR_DIR / "recordings")}
         ),
     },
 }
@@ -212,7 +217,7 @@ WHITENOISE_USE_FINDERS = True
 # recordings uploaded by the phone system and scans of written demands (decision 0008).
 MAX_BODY_BYTES = 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
-RECORDING_MAX_BYTES = int(os.environ.get("QORGAU_RECORDING_MAX_BYTES", 64 * 1024 * 1024))
+RECORDING_MAX_BYTES = env_int("QORGAU_RECORDING_MAX_BYTES", 64 * 1024 * 1024)
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 BODY_LIMITS = [
     (r"^/api/v1/calls/[^/]+/recording$", RECORDING_MAX_BYTES),
@@ -222,10 +227,10 @@ BODY_LIMITS = [
 # Recordings are kept this many days, then deleted automatically and the deletion audited
 # (`qorgau recordings expire`, run by the worker's sweep). A recording named in an undecided
 # written demand, or in an approved one whose access is open, is kept until then (rule 6(p)).
-RECORDING_RETENTION_DAYS = int(os.environ.get("QORGAU_RECORDING_RETENTION_DAYS", "365"))
+RECORDING_RETENTION_DAYS = env_int("QORGAU_RECORDING_RETENTION_DAYS", 365)
 # How long the recipient of an approved written demand may download its recordings (at least
 # until the end of the demand's own deadline day, if that is later).
-DEMAND_ACCESS_DAYS = int(os.environ.get("QORGAU_DEMAND_ACCESS_DAYS", "14"))
+DEMAND_ACCESS_DAYS = env_int("QORGAU_DEMAND_ACCESS_DAYS", 14)
 # A demand not yet approved is flagged when its deadline is this many days away or less.
 DEMAND_WARNING_DAYS = 3
 
@@ -239,14 +244,12 @@ SECURE_REFERRER_POLICY = "same-origin"  # an appeal number in a URL never leaves
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Over TLS (QORGAU_TLS=1): cookies only over HTTPS, HSTS for a year, plain HTTP redirected.
-TLS = os.environ.get("QORGAU_TLS", "0").strip() == "1"
-if os.environ.get("QORGAU_TLS", "0").strip() not in ("0", "1", ""):
-    raise ImproperlyConfigured("QORGAU_TLS must be 1 (served over HTTPS) or 0.")
+TLS = env_bool("QORGAU_TLS", False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = TLS
-SECURE_HSTS_SECONDS = int(os.environ.get("QORGAU_HSTS_SECONDS", 365 * 24 * 3600)) if TLS else 0
+SECURE_HSTS_SECONDS = env_int("QORGAU_HSTS_SECONDS", 365 * 24 * 3600) if TLS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = TLS  # the centre's host is HTTPS-only
 # Behind a proxy that terminates TLS: the header it sets (e.g. X-Forwarded-Proto) means https.
-_PROXY_SSL_HEADER = os.environ.get("QORGAU_PROXY_SSL_HEADER", "").strip()
+_PROXY_SSL_HEADER = env_str("QORGAU_PROXY_SSL_HEADER", "")
 if _PROXY_SSL_HEADER:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
 
@@ -273,53 +276,44 @@ STATUS_LOOKUP_MAX_FAILURES = 5
 STATUS_LOOKUP_MAX_ATTEMPTS = 30  # all look-ups per client address, right codes included
 STATUS_LOOKUP_WINDOW_SECONDS = 15 * 60
 # Failed look-ups per hour, from all addresses together, at which the supervisors' board warns.
-STATUS_LOOKUP_ALERT_PER_HOUR = int(os.environ.get("QORGAU_STATUS_LOOKUP_ALERT_PER_HOUR", "100"))
+STATUS_LOOKUP_ALERT_PER_HOUR = env_int("QORGAU_STATUS_LOOKUP_ALERT_PER_HOUR", 100)
 
 # Delivery of requests to agencies (agency_requests/outbox.py).
-QORGAU_SMTP_HOST = os.environ.get("QORGAU_SMTP_HOST", "127.0.0.1")
-QORGAU_SMTP_PORT = int(os.environ.get("QORGAU_SMTP_PORT", "25"))
-QORGAU_MAIL_FROM = os.environ.get("QORGAU_MAIL_FROM", "111@qorgau.invalid")
-QORGAU_DEMO_WEBHOOK_BASE = os.environ.get(
-    "QORGAU_DEMO_WEBHOOK_BASE", "http://127.0.0.1:8112/agency-hook/"
-)
-OUTBOX_LEASE_SECONDS = int(os.environ.get("QORGAU_OUTBOX_LEASE_SECONDS", "60"))
+QORGAU_SMTP_HOST = env_str("QORGAU_SMTP_HOST", "127.0.0.1")
+QORGAU_SMTP_PORT = env_int("QORGAU_SMTP_PORT", 25)
+QORGAU_MAIL_FROM = env_str("QORGAU_MAIL_FROM", "111@qorgau.invalid")
+QORGAU_DEMO_WEBHOOK_BASE = env_str("QORGAU_DEMO_WEBHOOK_BASE", "http://127.0.0.1:8112/agency-hook/")
+OUTBOX_LEASE_SECONDS = env_int("QORGAU_OUTBOX_LEASE_SECONDS", 60)
 # Retry waits (seconds) after the 1st, 2nd, … failure; the last repeats. Urgent requests
 # (rules 6(j), 12) retry on their own short schedule.
-OUTBOX_BACKOFF_SECONDS = [
-    float(s) for s in os.environ.get("QORGAU_OUTBOX_BACKOFF", "0,300,1800").split(",")
-]
-OUTBOX_URGENT_BACKOFF_SECONDS = [
-    float(s) for s in os.environ.get("QORGAU_OUTBOX_URGENT_BACKOFF", "0,0.2,1,5,30").split(",")
-]
-OUTBOX_MAX_ATTEMPTS = int(os.environ.get("QORGAU_OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_BACKOFF_SECONDS = env_floats("QORGAU_OUTBOX_BACKOFF", [0, 300, 1800])
+OUTBOX_URGENT_BACKOFF_SECONDS = env_floats("QORGAU_OUTBOX_URGENT_BACKOFF", [0, 0.2, 1, 5, 30])
+OUTBOX_MAX_ATTEMPTS = env_int("QORGAU_OUTBOX_MAX_ATTEMPTS", 8)
 
 # Letters to agencies are rendered with a font that has every Kazakh letter.
-QORGAU_PDF_FONT = os.environ.get(
-    "QORGAU_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-)
+QORGAU_PDF_FONT = env_str("QORGAU_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 # Deadlines of requests (rule 11; agency_requests/deadlines.py).
-ANSWER_WORKING_DAYS = int(os.environ.get("QORGAU_ANSWER_WORKING_DAYS", "15"))
+ANSWER_WORKING_DAYS = env_int("QORGAU_ANSWER_WORKING_DAYS", 15)
 PASS_ON_WORKING_DAYS = 3
-URGENT_CONFIRM_HOURS = int(os.environ.get("QORGAU_URGENT_CONFIRM_HOURS", "3"))
+URGENT_CONFIRM_HOURS = env_int("QORGAU_URGENT_CONFIRM_HOURS", 3)
 MAX_EXTENSION_MONTHS = 2
 SOON_DUE_WORKING_DAYS = 2
 # Minutes an urgent appeal may wait for a request before supervisors are alerted (rule 6(j)).
-URGENT_SEND_MINUTES = int(os.environ.get("QORGAU_URGENT_SEND_MINUTES", "10"))
+URGENT_SEND_MINUTES = env_int("QORGAU_URGENT_SEND_MINUTES", 10)
 # Seconds between the supervisors' pages polling the urgent-appeal alert.
-URGENT_ALERT_POLL_SECONDS = int(os.environ.get("QORGAU_URGENT_ALERT_POLL_SECONDS", "5"))
+URGENT_ALERT_POLL_SECONDS = env_int("QORGAU_URGENT_ALERT_POLL_SECONDS", 5)
 # The agency is reminded to take up or pass on a request this many working days before the end
 # of the PASS_ON_WORKING_DAYS deadline (1: on the day before its last day).
-PASS_ON_SOON_WORKING_DAYS = int(os.environ.get("QORGAU_PASS_ON_SOON_WORKING_DAYS", "1"))
-
-# Audit chains (docs/architecture/audit.md): independent chains so writers do not queue on one head.
-AUDIT_CHAINS = 32
+PASS_ON_SOON_WORKING_DAYS = env_int("QORGAU_PASS_ON_SOON_WORKING_DAYS", 1)
 
 # Records about a request name its URL pattern, not its path, and tracebacks leave exception
 # messages out: nothing a request carried reaches the log (rule 5; core/logfilters.py). Django's
 # own "django" handlers (console in DEBUG, mail to ADMINS with the whole request) are dropped:
 # its records reach the filtered console handler of the root logger.
-LOG_LEVEL = os.environ.get("QORGAU_LOG_LEVEL", "WARNING")  # of the root and "django" loggers
+LOG_LEVEL = env_str(  # of the root and "django" loggers
+    "QORGAU_LOG_LEVEL", "WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

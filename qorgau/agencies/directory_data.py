@@ -13,6 +13,11 @@ Everything here is demo material. E-mail addresses all sit under the reserved ``
 top-level domain, and the only phone numbers are the real, well-known short numbers (102,
 103, 112). Bodies with ``webhook=True`` (about a third) are the ones the loader points at a local
 receiver. :func:`check` lists what is wrong with the data; it must return ``[]``.
+
+No migration reads this module: ``qorgau demo`` and a first installation load it through
+``agencies/loader.py``, which creates only the agencies that are missing. An edit here therefore
+reaches new installations only; a change every installed database must get is a new data
+migration carrying its own copy of the rows (decision 0017).
 """
 
 from __future__ import annotations
