@@ -1,20 +1,20 @@
 """Pages of the calls context."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from qorgau.calls import views
 
 app_name = "calls"
 
-call = [  # one call, by the centre's id
+call: list[URLPattern | URLResolver] = [  # one call, by the centre's id
     path("outcome/", views.outcome, name="outcome"),
     path("register/", views.register_from_call, name="register"),
 ]
-demands = [  # written demands for recordings (rule 6(p))
+demands: list[URLPattern | URLResolver] = [  # written demands for recordings (rule 6(p))
     path("", views.demands, name="demands"),
     path("<int:demand_id>/decide/", views.decide, name="decide"),
 ]
-pages = [
+pages: list[URLPattern | URLResolver] = [
     path("screen-pop/", views.screen_pop, name="screen_pop"),
     path("<int:pk>/", include(call)),
     path("board/", views.board, name="board"),

@@ -1,12 +1,12 @@
 """Pages of the knowledge base."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from qorgau.knowledge import views
 
 app_name = "knowledge"
 
-pages = [
+pages: list[URLPattern | URLResolver] = [
     path("", views.search, name="search"),
     path("editor/", views.editor, name="editor"),
     path("new/", views.edit, name="new"),
