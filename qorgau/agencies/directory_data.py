@@ -391,6 +391,94 @@ _AKIMAT: tuple[tuple[str, str, str, str, tuple[int, ...], bool], ...] = (
 )
 
 
+# The bodies every region has beside its akimat's departments: key suffix, kind, names (kk, ru,
+# en, with the region's name forms filled in), directions, round the clock, mailbox, phone. The
+# police and emergency departments belong to a ministry, hence kind "central" with a region.
+# All but the commissioner take requests electronically (webhook).
+_REGIONAL_BODIES: tuple[
+    tuple[str, str, tuple[str, str, str], tuple[int, ...], bool, str, str], ...
+] = (
+    (
+        "police",
+        "central",
+        (
+            "{kk_gen} Полиция департаменті",
+            "Департамент полиции {ru_gen}",
+            "Police Department of {en}",
+        ),
+        (2,),
+        False,
+        "police.{mail}@{domain}",
+        "",
+    ),
+    (
+        "emergency",
+        "central",
+        (
+            "{kk_gen} Төтенше жағдайлар департаменті",
+            "Департамент по чрезвычайным ситуациям {ru_gen}",
+            "Department of Emergency Situations of {en}",
+        ),
+        (7,),
+        False,
+        "emergency.{mail}@{domain}",
+        "",
+    ),
+    (
+        "commissioner",
+        "commissioner",
+        (
+            "{kk_loc} бала құқықтары жөніндегі уәкіл",
+            "Уполномоченный по правам ребёнка в {ru_loc}",
+            "Commissioner for Children's Rights in {en}",
+        ),
+        (4, 1),
+        False,
+        "children.{mail}@ombudsman.{domain}",
+        "",
+    ),
+    (
+        "police.102",
+        "duty",
+        (
+            "{kk} Полиция департаментінің «102» қызметі",
+            "Служба «102» Департамента полиции {ru_gen}",
+            "Police 102 Service, {en}",
+        ),
+        (2,),
+        True,
+        "duty102.{mail}@{domain}",
+        "102",
+    ),
+    (
+        "emergency.112",
+        "duty",
+        (
+            "{kk_gen} «112» бірыңғай кезекші-диспетчерлік қызметі",
+            "Единая дежурно-диспетчерская служба «112» {ru_gen}",
+            "Unified Duty Dispatch Service 112, {en}",
+        ),
+        (7, 2),
+        True,
+        "duty112.{mail}@{domain}",
+        "112",
+    ),
+    (
+        "ambulance.103",
+        "duty",
+        (
+            "{kk_gen} «103» жедел медициналық жәрдем қызметі",
+            "Служба скорой медицинской помощи «103» {ru_gen}",
+            "Emergency Medical Service 103, {en}",
+        ),
+        (6,),
+        True,
+        "duty103.{mail}@{domain}",
+        "103",
+    ),
+)
+
+
 def _regional(r: _Region) -> list[AgencyEntry]:
     entries: list[AgencyEntry] = []
     for slug, kk, ru, en, directions, in_cities in _AKIMAT:
@@ -412,86 +500,30 @@ def _regional(r: _Region) -> list[AgencyEntry]:
                 webhook=r.is_city and slug == "education",
             )
         )
-    entries += [
-        AgencyEntry(
-            key=f"{r.code}.police",
-            kind="central",
-            name_kk=f"{r.kk_gen} Полиция департаменті",
-            name_ru=f"Департамент полиции {r.ru_gen}",
-            name_en=f"Police Department of {r.en}",
-            region=r.code,
-            directions=(2,),
-            round_the_clock=False,
-            email=f"police.{r.mail}@{DOMAIN}",
-            phone="",
-            webhook=True,
-        ),
-        AgencyEntry(
-            key=f"{r.code}.emergency",
-            kind="central",
-            name_kk=f"{r.kk_gen} Төтенше жағдайлар департаменті",
-            name_ru=f"Департамент по чрезвычайным ситуациям {r.ru_gen}",
-            name_en=f"Department of Emergency Situations of {r.en}",
-            region=r.code,
-            directions=(7,),
-            round_the_clock=False,
-            email=f"emergency.{r.mail}@{DOMAIN}",
-            phone="",
-            webhook=True,
-        ),
-        AgencyEntry(
-            key=f"{r.code}.commissioner",
-            kind="commissioner",
-            name_kk=f"{r.kk_loc} бала құқықтары жөніндегі уәкіл",
-            name_ru=f"Уполномоченный по правам ребёнка в {r.ru_loc}",
-            name_en=f"Commissioner for Children's Rights in {r.en}",
-            region=r.code,
-            directions=(4, 1),
-            round_the_clock=False,
-            email=f"children.{r.mail}@ombudsman.{DOMAIN}",
-            phone="",
-            webhook=False,
-        ),
-        AgencyEntry(
-            key=f"{r.code}.police.102",
-            kind="duty",
-            name_kk=f"{r.kk} Полиция департаментінің «102» қызметі",
-            name_ru=f"Служба «102» Департамента полиции {r.ru_gen}",
-            name_en=f"Police 102 Service, {r.en}",
-            region=r.code,
-            directions=(2,),
-            round_the_clock=True,
-            email=f"duty102.{r.mail}@{DOMAIN}",
-            phone="102",
-            webhook=True,
-        ),
-        AgencyEntry(
-            key=f"{r.code}.emergency.112",
-            kind="duty",
-            name_kk=f"{r.kk_gen} «112» бірыңғай кезекші-диспетчерлік қызметі",
-            name_ru=f"Единая дежурно-диспетчерская служба «112» {r.ru_gen}",
-            name_en=f"Unified Duty Dispatch Service 112, {r.en}",
-            region=r.code,
-            directions=(7, 2),
-            round_the_clock=True,
-            email=f"duty112.{r.mail}@{DOMAIN}",
-            phone="112",
-            webhook=True,
-        ),
-        AgencyEntry(
-            key=f"{r.code}.ambulance.103",
-            kind="duty",
-            name_kk=f"{r.kk_gen} «103» жедел медициналық жәрдем қызметі",
-            name_ru=f"Служба скорой медицинской помощи «103» {r.ru_gen}",
-            name_en=f"Emergency Medical Service 103, {r.en}",
-            region=r.code,
-            directions=(6,),
-            round_the_clock=True,
-            email=f"duty103.{r.mail}@{DOMAIN}",
-            phone="103",
-            webhook=True,
-        ),
-    ]
+    for suffix, kind, (kk, ru, en), directions, clock, mailbox, phone in _REGIONAL_BODIES:
+        names = {
+            "kk": r.kk,
+            "kk_gen": r.kk_gen,
+            "kk_loc": r.kk_loc,
+            "ru_gen": r.ru_gen,
+            "ru_loc": r.ru_loc,
+            "en": r.en,
+        }
+        entries.append(
+            AgencyEntry(
+                key=f"{r.code}.{suffix}",
+                kind=kind,
+                name_kk=kk.format(**names),
+                name_ru=ru.format(**names),
+                name_en=en.format(**names),
+                region=r.code,
+                directions=directions,
+                round_the_clock=clock,
+                email=mailbox.format(mail=r.mail, domain=DOMAIN),
+                phone=phone,
+                webhook=kind != "commissioner",
+            )
+        )
     return entries
 
 
