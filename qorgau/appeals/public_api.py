@@ -7,7 +7,7 @@ from ninja import Router
 
 from qorgau.appeals.public import public_status
 from qorgau.appeals.schemas import StatusOut, StatusQueryIn
-from qorgau.core.schemas import ErrorOut
+from qorgau.core.api import responses
 
 router = Router(tags=["public"], auth=None)
 
@@ -20,7 +20,7 @@ def client_address(request: HttpRequest) -> str:
 
 @router.post(
     "/status",
-    response={200: StatusOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response=responses(StatusOut, 429, public=True),
     summary="Status and progress of an appeal, by number and secret code",
 )
 def status(request: HttpRequest, payload: StatusQueryIn) -> dict[str, object]:

@@ -33,5 +33,9 @@ class StrictSchema(TextSchema):
 
 
 class ErrorOut(BaseModel):
+    """Every error answer: `code` is stable and machine-readable (docs/api-errors.md), `detail`
+    is translated for people, `fields` maps a field to its translated problem."""
+
+    code: str = Field(description="Stable and machine-readable; see docs/api-errors.md.")
     detail: str
     fields: dict[str, str] = Field(default_factory=dict)
