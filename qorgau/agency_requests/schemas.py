@@ -5,13 +5,17 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, Field
+from ninja import Schema
+from pydantic import BaseModel, Discriminator, Field
 
+from qorgau.agency_requests.models import AgencyReply, AgencyRequest, ReplyKind
+from qorgau.core.api import Shown
 from qorgau.core.errors import FieldErrors
-from qorgau.core.schemas import StrictSchema
+from qorgau.core.schemas import StrictSchema, by_kind, kind_of
+from qorgau.staff.models import User
 
 
 class AgencyOut(BaseModel):
@@ -55,22 +59,26 @@ class DeliveryOut(BaseModel):
     last_error: str
 
 
-class ReplyAttachmentOut(BaseModel):
+class ReplyAttachmentOut(Schema):
     id: int
     name: str
     content_type: str
     size: int
 
 
-class ReplyOut(BaseModel):
+class ReplyOut(Schema):
     kind: str
     kind_label: str
     text: str
-    by: str
+    by: str = Field(alias="by.username")
     at: datetime
     extended_until: datetime | None
-    decided_by: str | None
+    decided_by: str | None = Field(default=None, alias="decided_by.username")
     attachments: list[ReplyAttachmentOut]
+
+    @staticmethod
+    def resolve_kind_label(reply: AgencyReply) -> str:
+        return str(ReplyKind(reply.kind).label)
 
 
 class RequestReplyOut(BaseModel):
@@ -107,12 +115,15 @@ class RequestOut(BaseModel):
     )
 
 
-class AgencyRequestOut(BaseModel):
+class AgencyRequestOut(Schema):
+    """Reads a Shown request: `shown` is what was sent, for its agency's officer (read
+    through agency_request_content, audited), or None in lists."""
+
     id: int
-    appeal: str
+    appeal: str = Field(alias="appeal.number")
     urgent: bool
     status: str
-    received_at: datetime | None
+    received_at: datetime | None = Field(alias="delivered_at")
     acknowledged_at: datetime | None
     confirm_due_at: datetime | None
     answer_due_at: datetime | None
@@ -120,8 +131,27 @@ class AgencyRequestOut(BaseModel):
     content: dict[str, Any] | None
     replies: list[ReplyOut]
 
+    @staticmethod
+    def resolve_content(agency_request: Shown[AgencyRequest]) -> dict[str, Any] | None:
+        content: dict[str, Any] | None = agency_request.shown
+        return content
+
+    @staticmethod
+    def resolve_replies(agency_request: Shown[AgencyRequest]) -> list[AgencyReply]:
+        replies = agency_request.replies.select_related("by", "decided_by")
+        return list(replies.prefetch_related("attachments"))
+
+
+class AcknowledgeIn(StrictSchema):
+    """Receipt acknowledged; repeating it changes nothing."""
+
+    kind: Literal["acknowledge"]
+
 
 class ConfirmIn(StrictSchema):
+    """Confirmed or not, with the initial measures (rule 13)."""
+
+    kind: Literal["confirmation"]
     confirmed: bool
     measures: str = Field(default="", max_length=5000)
 
@@ -133,15 +163,24 @@ class AttachmentIn(StrictSchema):
 
 
 class AnswerIn(StrictSchema):
+    """The final answer, with attachments."""
+
+    kind: Literal["answer"]
     text: str = Field(min_length=1, max_length=20000)
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=3)
 
 
 class ClarificationIn(StrictSchema):
+    """The agency needs more facts: the appeal goes back to the consultant."""
+
+    kind: Literal["clarification"]
     question: str = Field(min_length=1, max_length=5000)
 
 
 class PassOnIn(StrictSchema):
+    """Pass the request on to the competent body."""
+
+    kind: Literal["pass_on"]
     agency: int = Field(ge=1, le=2**31 - 1)
     reason: str = Field(min_length=1, max_length=500)
 
@@ -151,15 +190,32 @@ class ExtensionIn(StrictSchema):
     username (empty: the officer recording it, who must then be a head); when it names someone
     else, `decision` carries the signed decision (PDF, JPEG or PNG)."""
 
+    kind: Literal["extension"]
     until: datetime
     reason: str = Field(min_length=1, max_length=1000)
     decided_by: str = Field(default="", max_length=150)
     decision: AttachmentIn | None = None
 
 
-class AgencyHeadOut(BaseModel):
+# One reply of an agency officer, told apart by `kind`.
+ReplyIn = Annotated[
+    Annotated[AcknowledgeIn, by_kind("acknowledge")]
+    | Annotated[ConfirmIn, by_kind("confirmation")]
+    | Annotated[ClarificationIn, by_kind("clarification")]
+    | Annotated[ExtensionIn, by_kind("extension")]
+    | Annotated[PassOnIn, by_kind("pass_on")]
+    | Annotated[AnswerIn, by_kind("answer")],
+    Discriminator(kind_of),
+]
+
+
+class AgencyHeadOut(Schema):
     username: str
     name: str
+
+    @staticmethod
+    def resolve_name(head: User) -> str:
+        return head.get_full_name() or head.username
 
 
 class LetterIn(StrictSchema):
