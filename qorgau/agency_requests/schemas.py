@@ -4,35 +4,57 @@ from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import BaseModel, Discriminator, Field
+from pydantic import Discriminator, Field
 
-from qorgau.agency_requests.models import AgencyReply, AgencyRequest, ReplyKind
+from qorgau.agencies.models import Agency
+from qorgau.agency_requests.models import (
+    AgencyReply,
+    AgencyRequest,
+    Letter,
+    OutboundCall,
+    ReplyAttachment,
+    ReplyKind,
+)
+from qorgau.agency_requests.routing import Proposal
 from qorgau.core.api import Shown
 from qorgau.core.errors import FieldErrors
 from qorgau.core.schemas import StrictSchema, by_kind, kind_of
 from qorgau.staff.models import User
 
 
-class AgencyOut(BaseModel):
+class AgencyOut(Schema):
     id: int
     key: str | None
     kind: str
     name: str
-    region: str | None
+    region: str | None = Field(default=None, alias="region.code")
     directions: list[int]
     round_the_clock: bool
     schedule: dict[str, Any]
     channels: list[str]
 
+    @staticmethod
+    def resolve_directions(agency: Agency) -> list[int]:
+        return sorted(int(d.code) for d in agency.directions.all())
 
-class ProposalOut(BaseModel):
+    @staticmethod
+    def resolve_channels(agency: Agency) -> list[str]:
+        return sorted({c.channel for c in agency.contacts.all() if c.active})
+
+
+class ProposalOut(Schema):
     agency: AgencyOut
     why: str
+
+    @staticmethod
+    def resolve_why(proposal: Proposal) -> str:
+        return str(proposal.why)
 
 
 class RequestIn(StrictSchema):
@@ -44,13 +66,13 @@ class RequestIn(StrictSchema):
     )
 
 
-class PreviewOut(BaseModel):
+class PreviewOut(Schema):
     agency: AgencyOut
     content: dict[str, Any]
     withheld: dict[str, Any]
 
 
-class DeliveryOut(BaseModel):
+class DeliveryOut(Schema):
     channel: str
     status: str
     due_at: datetime
@@ -66,6 +88,10 @@ class ReplyAttachmentOut(Schema):
     size: int
 
 
+def kind_label(reply: AgencyReply) -> str:
+    return str(ReplyKind(reply.kind).label)
+
+
 class ReplyOut(Schema):
     kind: str
     kind_label: str
@@ -76,14 +102,13 @@ class ReplyOut(Schema):
     decided_by: str | None = Field(default=None, alias="decided_by.username")
     attachments: list[ReplyAttachmentOut]
 
-    @staticmethod
-    def resolve_kind_label(reply: AgencyReply) -> str:
-        return str(ReplyKind(reply.kind).label)
+    resolve_kind_label = staticmethod(kind_label)
 
 
-class RequestReplyOut(BaseModel):
+class RequestReplyOut(Schema):
     """A reply as the centre's staff see it: text and files only for roles that see personal
-    data (rule 5); everyone else gets what happened and when."""
+    data (rule 5); everyone else gets what happened and when. Reads a Shown reply: `shown`
+    says whether its texts may be read (access_texts decided and audited it)."""
 
     id: int
     kind: str
@@ -94,10 +119,35 @@ class RequestReplyOut(BaseModel):
     attachments: list[ReplyAttachmentOut] | None
     attachment_count: int
 
+    resolve_kind_label = staticmethod(kind_label)
 
-class RequestOut(BaseModel):
+    @staticmethod
+    def resolve_text(reply: Shown[AgencyReply]) -> str | None:
+        return reply.text if reply.shown else None
+
+    @staticmethod
+    def resolve_attachments(reply: Shown[AgencyReply]) -> list[ReplyAttachment] | None:
+        return list(reply.attachments.all()) if reply.shown else None
+
+    @staticmethod
+    def resolve_attachment_count(reply: Shown[AgencyReply]) -> int:
+        return len(reply.attachments.all())
+
+
+@dataclass(frozen=True)
+class RequestShown:
+    """What one viewer reads of a request: what was sent (`content`, for roles that see
+    personal data) and the replies' texts (`texts`)."""
+
+    content: dict[str, Any] | None
+    texts: bool
+
+
+class RequestOut(Schema):
+    """Reads a Shown request whose `shown` is a RequestShown."""
+
     id: int
-    appeal: str
+    appeal: str = Field(alias="appeal.number")
     agency: AgencyOut
     urgent: bool
     status: str
@@ -113,6 +163,16 @@ class RequestOut(BaseModel):
     replies: list[RequestReplyOut] = Field(
         default_factory=list, description="The agency's replies, oldest first."
     )
+
+    @staticmethod
+    def resolve_content(agency_request: Shown[AgencyRequest]) -> dict[str, Any] | None:
+        shown: RequestShown = agency_request.shown
+        return shown.content
+
+    @staticmethod
+    def resolve_replies(agency_request: Shown[AgencyRequest]) -> list[Shown[AgencyReply]]:
+        shown: RequestShown = agency_request.shown
+        return [Shown(r, shown.texts) for r in agency_request.replies.all()]
 
 
 class AgencyRequestOut(Schema):
@@ -240,16 +300,40 @@ class CallIn(StrictSchema):
     result: Literal["reached", "no_answer", "busy", "wrong_number"]
 
 
-class CorrespondenceOut(BaseModel):
+class CorrespondenceOut(Schema):
+    """Reads a Shown letter or outbound call: `shown` says whether its text may be read."""
+
     kind: str
     id: int
     at: datetime
-    agency: str
-    by: str
+    agency: str = Field(alias="agency.name")
+    by: str = Field(alias="by.username")
     subject: str
     text: str | None
     result: str | None = None
     has_scan: bool = False
+
+    @staticmethod
+    def resolve_kind(item: Shown[Letter | OutboundCall]) -> str:
+        return item.direction if isinstance(item.item, Letter) else "call"
+
+    @staticmethod
+    def resolve_subject(item: Shown[Letter | OutboundCall]) -> str:
+        return item.subject if isinstance(item.item, Letter) else item.number
+
+    @staticmethod
+    def resolve_text(item: Shown[Letter | OutboundCall]) -> str | None:
+        if not item.shown:
+            return None
+        return item.body if isinstance(item.item, Letter) else item.summary
+
+    @staticmethod
+    def resolve_result(item: Shown[Letter | OutboundCall]) -> str | None:
+        return None if isinstance(item.item, Letter) else item.result
+
+    @staticmethod
+    def resolve_has_scan(item: Shown[Letter | OutboundCall]) -> bool:
+        return isinstance(item.item, Letter) and bool(item.scan_name)
 
 
 def decoded_base64(value: str, field: str) -> bytes:
