@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -120,7 +120,7 @@ def _method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., Http
     return answer
 
 
-def api_urls() -> tuple[list[URLPattern], str, str]:
+def api_urls() -> tuple[list[URLResolver | URLPattern], str, str]:
     """The API's URL patterns for urls.py, each answering 405 with the error body."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:

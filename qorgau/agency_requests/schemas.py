@@ -88,7 +88,7 @@ class ReplyAttachmentOut(Schema):
     size: int
 
 
-def kind_label(reply: AgencyReply) -> str:
+def reply_kind_label(reply: AgencyReply) -> str:
     return str(ReplyKind(reply.kind).label)
 
 
@@ -102,7 +102,7 @@ class ReplyOut(Schema):
     decided_by: str | None = Field(default=None, alias="decided_by.username")
     attachments: list[ReplyAttachmentOut]
 
-    resolve_kind_label = staticmethod(kind_label)
+    resolve_kind_label = staticmethod(reply_kind_label)
 
 
 class RequestReplyOut(Schema):
@@ -119,7 +119,7 @@ class RequestReplyOut(Schema):
     attachments: list[ReplyAttachmentOut] | None
     attachment_count: int
 
-    resolve_kind_label = staticmethod(kind_label)
+    resolve_kind_label = staticmethod(reply_kind_label)
 
     @staticmethod
     def resolve_text(reply: Shown[AgencyReply]) -> str | None:
