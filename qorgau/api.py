@@ -4,11 +4,15 @@ request's language (never a 500 for anything a client sends)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -19,7 +23,7 @@ from qorgau.agency_requests.api.staff import router as agency_requests_staff_rou
 from qorgau.appeals.api import router as appeals_router
 from qorgau.calls.api import router as cti_router
 from qorgau.calls.api import staff as calls_router
-from qorgau.core.errors import ApplicationError
+from qorgau.core.errors import TOO_LARGE, ApplicationError, FieldErrors, Forbidden, NotFound
 from qorgau.core.validation import field_errors
 from qorgau.knowledge.api import router as kb_router
 from qorgau.public.api import router as public_router
@@ -50,47 +54,79 @@ if settings.BENCH_FLOOR:
 
 
 def _error(
-    request: HttpRequest, status: int, detail: str, fields: dict[str, str] | None = None
+    request: HttpRequest,
+    status: int,
+    code: str,
+    detail: str,
+    fields: dict[str, str] | None = None,
 ) -> HttpResponse:
-    return api.create_response(request, {"detail": detail, "fields": fields or {}}, status=status)
+    body = {"code": code, "detail": detail, "fields": fields or {}}
+    return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(ApplicationError)
 def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return _error(request, exc.status, exc.message, exc.fields)
+    return _error(request, exc.status, exc.code, exc.message, exc.fields)
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return _error(request, 422, _("Some fields are not valid."), field_errors(exc.errors))
+    detail = _("Some fields are not valid.")
+    return _error(request, 422, FieldErrors.code, detail, field_errors(exc.errors))
 
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, _("Sign in or send a valid API token."))
+    return _error(request, 401, "unauthenticated", _("Sign in or send a valid API token."))
 
 
 @api.exception_handler(AuthorizationError)
 def on_authorization_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
-    return _error(request, 403, _("Your role does not allow this."))
+    return _error(request, 403, Forbidden.code, _("Your role does not allow this."))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, _("Not found."))
+    return _error(request, 404, NotFound.code, _("Not found."))
 
 
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     message = _("The request body is larger than %(size)s MB.")
-    return _error(request, 413, message % {"size": "1"})
+    return _error(request, 413, TOO_LARGE, message % {"size": "1"})
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:  # Ninja's "cannot parse request body"
-        return _error(request, 400, _("The body is not valid JSON."))
-    return _error(request, exc.status_code, str(exc))
+        return _error(request, 400, "invalid_json", _("The body is not valid JSON."))
+    return _error(request, exc.status_code, f"http_{exc.status_code}", str(exc))
+
+
+def _method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Ninja answers a method an endpoint does not take with a bare text 405; answer it with
+    the error body like every other error (its Allow header kept)."""
+
+    @wraps(view)
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405:
+            return response
+        detail = _("This method is not allowed here.")
+        refused = _error(request, 405, "method_not_allowed", detail)
+        refused["Allow"] = response["Allow"]
+        return refused
+
+    return answer
+
+
+def api_urls() -> tuple[list[URLResolver | URLPattern], str, str]:
+    """The API's URL patterns for urls.py, each answering 405 with the error body."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = _method_not_allowed(pattern.callback)
+    return patterns, app_name, namespace
 
 
 def _is_staff(user: object) -> bool:

@@ -3,14 +3,14 @@
 from django.urls import include, path
 from django.utils.module_loading import autodiscover_modules
 
-from qorgau.api import api, api_docs
+from qorgau.api import api_docs, api_urls
 from qorgau.audit.admin_site import site as admin_site
 
 autodiscover_modules("admin", register_to=admin_site)  # each app's admin.py registers its tables
 
 urlpatterns = [
     path("api/v1/docs", api_docs, name="api-docs"),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls()),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("", include("qorgau.staff.urls")),

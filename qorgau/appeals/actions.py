@@ -167,7 +167,10 @@ def _replay(actor: User, key: str, data: AppealIn) -> Registration | None:
     if previous is None:
         return None
     if previous.fingerprint != _fingerprint(data):
-        raise Conflict(_("This Idempotency-Key was already used for a different appeal."))
+        raise Conflict(
+            _("This Idempotency-Key was already used for a different appeal."),
+            code="idempotency_key_reused",
+        )
     return Registration(appeal=previous.appeal, code=previous.code, replayed=True)
 
 
@@ -299,7 +302,8 @@ def _move(
         if to_status not in allowed_targets(from_status):
             raise Conflict(
                 _("An appeal cannot go from “%(from)s” to “%(to)s”.")
-                % {"from": _label(from_status), "to": _label(to_status)}
+                % {"from": _label(from_status), "to": _label(to_status)},
+                code="transition_not_allowed",
             )
         if check_reopen and is_reopen(from_status, to_status):
             require(actor, Perm.APPEAL_REOPEN)
@@ -334,7 +338,7 @@ def appeal_lower_urgency(*, actor: User, appeal: Appeal, reason: str) -> Appeal:
     with transaction.atomic():
         locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
         if locked.urgency != Urgency.URGENT:
-            raise Conflict(_("This appeal is not urgent."))
+            raise Conflict(_("This appeal is not urgent."), code="appeal_not_urgent")
         locked.urgency = Urgency.NORMAL
         locked.urgency_lowered_at = timezone.now()
         locked.urgency_lowered_by = actor

@@ -12,9 +12,12 @@ from typing import Literal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from ninja import Schema
 from pydantic import BaseModel, Field, field_validator
 
 from qorgau.appeals.identifiers import iin_is_valid, normalise_iin, normalise_phone
+from qorgau.appeals.models import Appeal, Status, StatusChange
+from qorgau.core.api import Shown
 from qorgau.core.schemas import StrictSchema, TextSchema
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
@@ -95,13 +98,13 @@ class RegisteredOut(BaseModel):
     status: str
 
 
-class PersonOut(BaseModel):
+class PersonOut(Schema):
     kind: str
     age: int | None
     name: str | None = None
 
 
-class ApplicantOut(BaseModel):
+class ApplicantOut(Schema):
     kind: str
     name: str | None = None
     iin: str | None = None
@@ -110,33 +113,69 @@ class ApplicantOut(BaseModel):
     address: str | None = None
 
 
-class AppealListItem(BaseModel):
+class AppealListItem(Schema):
     number: str
     status: str
     status_label: str
-    channel: str
+    channel: str = Field(alias="channel.code")
     received_at: datetime
     language: str
-    region: str
-    direction: int
+    region: str = Field(alias="region.code")
+    direction: int = Field(alias="direction.code")
     summary: str
     urgency: str
 
+    @staticmethod
+    def resolve_status_label(appeal: Appeal) -> str:
+        return str(Status(appeal.status).label)
+
 
 class AppealOut(AppealListItem):
+    """Reads a Shown appeal: `shown` is its personal data (decrypted and audited by
+    access_personal_data) for roles that see it, else None."""
+
     urgency_reason: str
     urgency_lowered_reason: str = Field(description="Why a supervisor made it normal, if so.")
     risk_flags: list[str]
     help_given: list[str]
     outcome: str
     competent_body: str
-    assigned_consultant: str | None
+    assigned_consultant: str | None = Field(default=None, alias="assigned_consultant.username")
     persons: list[PersonOut]
     applicant: ApplicantOut
     description: str | None = Field(
         default=None, description="Only for roles that may see personal data (audited)."
     )
     personal_data_shown: bool
+
+    @staticmethod
+    def resolve_help_given(appeal: Shown[Appeal]) -> list[str]:
+        return [h.code for h in appeal.help_given.all()]
+
+    @staticmethod
+    def resolve_outcome(appeal: Shown[Appeal]) -> str:
+        return appeal.outcome.code if appeal.outcome else ""
+
+    @staticmethod
+    def resolve_persons(appeal: Shown[Appeal]) -> list[dict[str, object]]:
+        return [
+            {"kind": p.kind, "age": p.age, "name": p.name if appeal.shown else None}
+            for p in appeal.persons.all()
+        ]
+
+    @staticmethod
+    def resolve_applicant(appeal: Shown[Appeal]) -> dict[str, object]:
+        personal = appeal.shown
+        fields = ("name", "iin", "phone", "email", "address") if personal else ()
+        return {"kind": appeal.applicant_kind, **{f: getattr(personal, f) for f in fields}}
+
+    @staticmethod
+    def resolve_description(appeal: Shown[Appeal]) -> str | None:
+        return appeal.shown.description if appeal.shown else None
+
+    @staticmethod
+    def resolve_personal_data_shown(appeal: Shown[Appeal]) -> bool:
+        return appeal.shown is not None
 
 
 class AppealFilters(TextSchema):
@@ -151,7 +190,7 @@ class AppealFilters(TextSchema):
     offset: int = Field(default=0, ge=0, le=10_000_000)
 
 
-class AppealPage(BaseModel):
+class AppealPage(Schema):
     items: list[AppealListItem]
     count: int
 
@@ -165,10 +204,20 @@ class UrgencyLowerIn(StrictSchema):
     reason: str = Field(default="", max_length=300, description="Required: why it is not urgent.")
 
 
-class HistoryItem(BaseModel):
+class HistoryItem(Schema):
+    """Reads a Shown status change: `shown` says whether its comment may be read."""
+
     from_status: str
     to_status: str
     to_label: str
-    by: str | None
+    by: str | None = Field(default=None, alias="by.username")
     at: datetime
     comment: str | None = Field(description="Only for roles that may see personal data.")
+
+    @staticmethod
+    def resolve_to_label(change: Shown[StatusChange]) -> str:
+        return str(Status(change.to_status).label)
+
+    @staticmethod
+    def resolve_comment(change: Shown[StatusChange]) -> str | None:
+        return change.comment if change.shown else None

@@ -112,17 +112,22 @@ def recording_upload(
 
 def _same(existing: Recording, digest: str) -> Recording:
     if existing.sha256 != digest:
-        raise Conflict(_("This call already has a different recording."))
+        raise Conflict(_("This call already has a different recording."), code="recording_differs")
     return existing
 
 
 def recording_audio(recording: Recording) -> bytes:
     """The decrypted audio, after checking it against the stored checksum."""
     if recording.deleted_at is not None:
-        raise NotFound(_("This recording was deleted when its retention period ended."))
+        raise NotFound(
+            _("This recording was deleted when its retention period ended."),
+            code="recording_deleted",
+        )
     data = read_decrypted(recording.storage_key)
     if hashlib.sha256(data).hexdigest() != recording.sha256:
-        raise Conflict(_("The stored recording does not match its checksum."))
+        raise Conflict(
+            _("The stored recording does not match its checksum."), code="checksum_mismatch"
+        )
     return data
 
 

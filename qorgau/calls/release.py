@@ -123,7 +123,7 @@ def demand_decide(*, user: User | AnonymousUser, demand_id: int, approve: bool) 
         if demand is None:
             raise NotFound()
         if demand.status != DemandStatus.REGISTERED:
-            raise Conflict(_("This demand has already been decided."))
+            raise Conflict(_("This demand has already been decided."), code="demand_decided")
         now = timezone.now()
         demand.status = DemandStatus.APPROVED if approve else DemandStatus.REJECTED
         demand.decided_by, demand.decided_at = user, now  # type: ignore[assignment]

@@ -9,6 +9,9 @@ from typing import Literal
 from ninja import Schema
 from pydantic import BaseModel, Field
 
+from qorgau.calls.models import Call, CallOutcomeRecord, RecordingDemand
+from qorgau.calls.release import demand_is_overdue, demand_is_urgent
+from qorgau.calls.selectors import Period, call_timeline
 from qorgau.core.schemas import StrictSchema
 
 
@@ -45,23 +48,27 @@ class OutcomeIn(StrictSchema):
     referral_body: int | None = Field(default=None, description="From GET /referral-bodies.")
 
 
-class OutcomeOut(BaseModel):
+class OutcomeOut(Schema):
     kind: str
     note: str
-    referral_body: int | None
+    referral_body: int | None = Field(alias="referral_body_id")
     referral_body_name: str
-    by: str
+    by: str = Field(alias="by.username")
     at: datetime
 
+    @staticmethod
+    def resolve_referral_body_name(outcome: CallOutcomeRecord) -> str:
+        return outcome.referral_body.name if outcome.referral_body else ""
 
-class PeriodOut(BaseModel):
+
+class PeriodOut(Schema):
     kind: str
     start: datetime
     end: datetime | None
     detail: str
 
 
-class CallOut(BaseModel):
+class CallOut(Schema):
     id: int
     call_id: str
     line: str
@@ -72,13 +79,25 @@ class CallOut(BaseModel):
     ended_at: datetime | None
     hangup_cause: str
     transferred_to: str
-    appeal: str | None
+    appeal: str | None = Field(default=None, alias="appeal.number")
     has_recording: bool
     timeline: list[PeriodOut]
     outcome: OutcomeOut | None
 
+    @staticmethod
+    def resolve_has_recording(call: Call) -> bool:
+        return hasattr(call, "recording") and call.recording.deleted_at is None
 
-class ReferralBodyOut(BaseModel):
+    @staticmethod
+    def resolve_timeline(call: Call) -> list[Period]:
+        return call_timeline(call)
+
+    @staticmethod
+    def resolve_outcome(call: Call) -> CallOutcomeRecord | None:
+        return getattr(call, "outcome", None)
+
+
+class ReferralBodyOut(Schema):
     id: int
     name: str
     handles: str
@@ -94,18 +113,30 @@ class DemandForm(StrictSchema):
     recipient: str = Field(default="", max_length=150, description="Login; empty: yourself.")
 
 
-class DemandOut(BaseModel):
+class DemandOut(Schema):
     id: int
     number: str
     dated: date
     signer: str
     deadline: date
     calls: list[int]
-    recipient: str
+    recipient: str = Field(alias="recipient.username")
     status: str
     access_until: datetime | None
     near_deadline: bool
     overdue: bool = Field(description="Not decided and its deadline has passed (escalated).")
+
+    @staticmethod
+    def resolve_calls(demand: RecordingDemand) -> list[int]:
+        return sorted(c.pk for c in demand.calls.all())
+
+    @staticmethod
+    def resolve_near_deadline(demand: RecordingDemand) -> bool:
+        return demand_is_urgent(demand)
+
+    @staticmethod
+    def resolve_overdue(demand: RecordingDemand) -> bool:
+        return demand_is_overdue(demand)
 
 
 class DecisionIn(StrictSchema):
@@ -117,10 +148,10 @@ class ReviewTaskIn(StrictSchema):
     assignee: str = Field(min_length=1, max_length=150)
 
 
-class ReviewTaskOut(BaseModel):
+class ReviewTaskOut(Schema):
     id: int
-    call: int
-    assignee: str
+    call: int = Field(alias="call_id")
+    assignee: str = Field(alias="assignee.username")
     assigned_at: datetime
     closed_at: datetime | None
 

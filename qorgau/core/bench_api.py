@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja import Status as HttpStatus
 
+from qorgau.core.api import responses
 from qorgau.core.models import FloorRow
 
 router = Router(tags=["bench"])
@@ -15,7 +16,7 @@ class FloorIn(Schema):
     note: str = ""
 
 
-@router.post("/floor", response={201: dict})
+@router.post("/floor", response=responses({201: dict}))
 def floor(request: HttpRequest, payload: FloorIn) -> HttpStatus:
     row = FloorRow.objects.create(note=payload.note[:100])
     return HttpStatus(201, {"id": row.pk})

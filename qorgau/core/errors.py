@@ -5,16 +5,28 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+TOO_LARGE = "too_large"  # the code of a 413, answered before any handler runs
+
 
 class ApplicationError(Exception):
-    """A domain rule refused the operation; `message` is shown to the user."""
+    """A domain rule refused the operation; `message` is shown to the user, `code` (stable,
+    machine-readable, listed in docs/api-errors.md) tells a client which rule it was. A class
+    gives the code of its status; a raise site names its own where one status has several
+    meanings (two different 409s)."""
 
     status = 400
     code = "error"
 
-    def __init__(self, message: str | None = None, *, fields: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        fields: dict[str, str] | None = None,
+        code: str | None = None,
+    ) -> None:
         self.message = str(message) if message is not None else str(self.default_message())
         self.fields = fields or {}
+        self.code = code or self.code
         super().__init__(self.message)
 
     def default_message(self) -> str:

@@ -11,13 +11,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from qorgau.core.errors import TOO_LARGE
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
-def _refuse(request: HttpRequest, status: int, message: StrOrPromise) -> HttpResponse:
+def _refuse(request: HttpRequest, status: int, code: str, message: StrOrPromise) -> HttpResponse:
     translation.activate(translation.get_language_from_request(request))
-    return JsonResponse({"detail": str(message), "fields": {}}, status=status)
+    return JsonResponse({"code": code, "detail": str(message), "fields": {}}, status=status)
 
 
 def _megabytes(size: int) -> str:
@@ -45,9 +47,11 @@ class BodySizeLimitMiddleware:
         limit = self.limit(request.path)
         if length > limit:
             message = _("The request body is larger than %(size)s MB.")
-            return _refuse(request, 413, message % {"size": _megabytes(limit)})
+            return _refuse(request, 413, TOO_LARGE, message % {"size": _megabytes(limit)})
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
-            return _refuse(request, 400, _("Text must not contain NUL characters."))
+            return _refuse(
+                request, 400, "nul_character", _("Text must not contain NUL characters.")
+            )
         return self.get_response(request)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Tag, field_validator
 
 
 def _no_nul(value: Any) -> Any:
@@ -32,6 +32,26 @@ class StrictSchema(TextSchema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+KIND_TAG = "kind="  # the tags of a union by kind, as they appear in an error's location
+
+
+def by_kind(kind: str) -> Tag:
+    """The tag of one schema of a union told apart by `kind`: Annotated[AnswerIn,
+    by_kind("answer")] | …, with Discriminator(kind_of)."""
+    return Tag(KIND_TAG + kind)
+
+
+def kind_of(value: Any) -> str | None:
+    """The tag of an input of a union by kind (a field name cannot be the discriminator:
+    TextSchema validates every field). core/validation drops the tag from errors' field names."""
+    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    return KIND_TAG + kind if isinstance(kind, str) else None
+
+
 class ErrorOut(BaseModel):
+    """Every error answer: `code` is stable and machine-readable (docs/api-errors.md), `detail`
+    is translated for people, `fields` maps a field to its translated problem."""
+
+    code: str = Field(description="Stable and machine-readable; see docs/api-errors.md.")
     detail: str
     fields: dict[str, str] = Field(default_factory=dict)

@@ -13,8 +13,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from qorgau.core.errors import FieldErrors
+from qorgau.core.schemas import KIND_TAG
 
 SKIP_LOC = {"body", "payload", "query", "path", "filters", "data", "form"}
+UNION_TAG_ERRORS = {"union_tag_invalid", "union_tag_not_found"}
 
 
 def _message(error: Mapping[str, Any]) -> str:
@@ -57,22 +59,29 @@ def _message(error: Mapping[str, Any]) -> str:
         return _("Must be at most %(n)s.") % {"n": ctx.get("le", ctx.get("lt"))}
     if kind in ("literal_error", "enum"):
         return _("Must be one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
+    if kind in UNION_TAG_ERRORS:
+        choices = str(ctx.get("expected_tags", "")).replace(KIND_TAG, "")
+        return _("Must be one of: %(choices)s.") % {"choices": choices}
     return _("This value is not valid.")
 
 
 def field_name(loc: Iterable[Any]) -> str:
-    """'applicant.iin' from ('body', 'payload', 'applicant', 'iin'); '' for the whole body."""
-    parts = [str(p) for p in loc]
+    """'applicant.iin' from ('body', 'payload', 'applicant', 'iin'); '' for the whole body.
+    The tag of a union by kind ('kind=answer') is not a field: 'text' from ('body', 'payload',
+    'kind=answer', 'text')."""
+    parts = [str(p) for p in loc if not str(p).startswith(KIND_TAG)]
     while parts and parts[0] in SKIP_LOC:
         parts.pop(0)
     return ".".join(parts)
 
 
 def field_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """One message per field (the first error of each); the whole body's errors under '_'."""
+    """One message per field (the first error of each); the whole body's errors under '_', a
+    missing or unknown `kind` of a union by kind under 'kind'."""
     result: dict[str, str] = {}
     for error in errors:
-        result.setdefault(field_name(error.get("loc", ())) or "_", _message(error))
+        name = "kind" if error.get("type") in UNION_TAG_ERRORS else field_name(error.get("loc", ()))
+        result.setdefault(name or "_", _message(error))
     return result
 
 

@@ -196,7 +196,8 @@ def article_transition(*, user: User | AnonymousUser, key: str, status: str) -> 
                 % {
                     "old": S(article.status).label,
                     "new": S(status).label if status in S.values else status,
-                }
+                },
+                code="transition_not_allowed",
             )
         article.status = status
         article.save(update_fields=["status", "updated_at"])

@@ -6,26 +6,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
 from pydantic import BaseModel, Field, field_validator
 
 from qorgau.appeals.access import access_appeal
 from qorgau.core.access import require
+from qorgau.core.api import StaffRequest, responses
 from qorgau.core.errors import NotFound
 from qorgau.core.kztime import kz_today
 from qorgau.core.roles import Perm
-from qorgau.core.schemas import ErrorOut
 from qorgau.knowledge.actions import article_use
 from qorgau.knowledge.gaps import LANGUAGES
 from qorgau.knowledge.models import Article, ArticleStatus, SearchGap
 from qorgau.knowledge.render import render_markdown
-from qorgau.knowledge.search import kb_search_logged
+from qorgau.knowledge.search import Hit, kb_search_logged
 
 router = Router(tags=["knowledge base"])
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class SearchFilters(BaseModel):
@@ -42,94 +40,84 @@ class SearchFilters(BaseModel):
         return value
 
 
-class HitOut(BaseModel):
-    id: str
-    lang: str
-    title: str
+class HitOut(Schema):
+    """Reads a Hit of the search (an article with its score and snippet)."""
+
+    id: str = Field(alias="article.key")
+    lang: str = Field(alias="article.lang")
+    title: str = Field(alias="article.title")
     snippet: str = Field(description="HTML: escaped text, matched words in <mark>.")
     score: float
-    audience: str
+    audience: str = Field(alias="article.audience")
     stale: bool
-    used: int
-    pair: str | None
+    used: int = Field(alias="article.used")
+    pair: str | None = Field(default=None, alias="article.pair.key")
+
+    @staticmethod
+    def resolve_stale(hit: Hit) -> bool:
+        review_by = hit.article.review_by
+        return review_by is not None and review_by < kz_today()
 
 
 class ArticleOut(HitOut):
+    """Reads a Hit of the article itself (no score, no snippet)."""
+
     body_html: str
-    tags: list[str]
+    tags: list[str] = Field(alias="article.tags")
     directions: list[str]
-    status: str
-    version: int
-    review_by: date | None
+    status: str = Field(alias="article.status")
+    version: int = Field(alias="article.version")
+    review_by: date | None = Field(alias="article.review_by")
+
+    @staticmethod
+    def resolve_body_html(hit: Hit) -> str:
+        return render_markdown(hit.article.body)
+
+    @staticmethod
+    def resolve_directions(hit: Hit) -> list[str]:
+        return sorted(d.code for d in hit.article.directions.all())
 
 
-def _is_stale(article: Article) -> bool:
-    return article.review_by is not None and article.review_by < kz_today()
-
-
-def hit_out(article: Article, score: float = 0.0, snippet: str = "") -> dict[str, Any]:
-    return {
-        "id": article.key,
-        "lang": article.lang,
-        "title": article.title,
-        "snippet": snippet,
-        "score": score,
-        "audience": article.audience,
-        "stale": _is_stale(article),
-        "used": article.used,
-        "pair": article.pair.key if article.pair else None,
-    }
-
-
-def _search(request: HttpRequest, filters: SearchFilters) -> list[dict[str, Any]]:
+def _search(request: StaffRequest, filters: SearchFilters) -> list[Hit]:
     require(request.user, Perm.KB_READ)
     text = filters.q.replace("\x00", " ").strip()
-    hits = kb_search_logged(
+    return kb_search_logged(
         text, lang=filters.lang, direction=filters.direction, limit=filters.limit
     )
-    return [hit_out(h.article, h.score, h.snippet) for h in hits]
 
 
 @router.post(
     "/search",
-    response={200: list[HitOut], **ERRORS},
+    response=responses(list[HitOut]),
     summary="Search articles",
     description="The search text goes in the JSON body: it may name a person or describe what "
     "happened, and URLs are written to servers' and proxies' logs (rule 5).",
 )
-def search(request: HttpRequest, filters: SearchFilters) -> list[dict[str, Any]]:
+def search(request: StaffRequest, filters: SearchFilters) -> list[Hit]:
     return _search(request, filters)
 
 
 @router.get(
     "/search",
-    response={200: list[HitOut], **ERRORS},
+    response=responses(list[HitOut]),
     summary="Search articles (deprecated: use POST, which keeps the text out of URLs)",
     deprecated=True,
 )
-def search_get(request: HttpRequest, filters: Query[SearchFilters]) -> list[dict[str, Any]]:
+def search_get(request: StaffRequest, filters: Query[SearchFilters]) -> list[Hit]:
     return _search(request, filters)
 
 
-@router.get("/articles/{key}", response={200: ArticleOut, **ERRORS}, summary="One article")
-def article(request: HttpRequest, key: str) -> dict[str, Any]:
+@router.get("/articles/{key}", response=responses(ArticleOut), summary="One article")
+def article(request: StaffRequest, key: str) -> Hit:
     require(request.user, Perm.KB_READ)
     found = Article.objects.select_related("pair").filter(key=key).first()
     visible = found is not None and (
-        found.status == ArticleStatus.PUBLISHED or request.user.role in ("quality", "supervisor")  # type: ignore[union-attr]
+        found.status == ArticleStatus.PUBLISHED or request.user.role in ("quality", "supervisor")
     )
     if not visible:
         raise NotFound()
     assert found is not None
-    return {
-        **hit_out(found),
-        "body_html": render_markdown(found.body),
-        "tags": found.tags,
-        "directions": sorted(d.code for d in found.directions.all()),
-        "status": found.status,
-        "version": found.version,
-        "review_by": found.review_by,
-    }
+    return Hit(found, 0.0, "")
 
 
 class UseIn(BaseModel):
@@ -138,10 +126,10 @@ class UseIn(BaseModel):
 
 @router.post(
     "/appeals/{number}/articles",
-    response={201: dict, 200: dict, **ERRORS},
+    response=responses({201: dict, 200: dict}),
     summary="Attach the article used to an appeal (counted once per appeal)",
 )
-def use(request: HttpRequest, number: str, payload: UseIn) -> HttpStatus:
+def use(request: StaffRequest, number: str, payload: UseIn) -> HttpStatus:
     require(request.user, Perm.KB_READ)
     appeal = access_appeal(request.user, number)
     created = article_use(user=request.user, appeal=appeal, key=payload.article)
@@ -149,16 +137,13 @@ def use(request: HttpRequest, number: str, payload: UseIn) -> HttpStatus:
     return HttpStatus(201 if created else 200, {"article": payload.article, "used": used})
 
 
-class GapOut(BaseModel):
+class GapOut(Schema):
     query: str
     lang: str
     at: Any
 
 
-@router.get("/gaps", response={200: list[GapOut], **ERRORS}, summary="Searches that found nothing")
-def gaps(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/gaps", response=responses(list[GapOut]), summary="Searches that found nothing")
+def gaps(request: StaffRequest) -> list[SearchGap]:
     require(request.user, Perm.KB_EDIT)
-    return [
-        {"query": g.query, "lang": g.lang, "at": g.at}
-        for g in SearchGap.objects.order_by("-at")[:200]
-    ]
+    return list(SearchGap.objects.order_by("-at")[:200])

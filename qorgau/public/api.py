@@ -5,7 +5,7 @@ from dataclasses import asdict
 from django.http import HttpRequest
 from ninja import Router
 
-from qorgau.core.schemas import ErrorOut
+from qorgau.core.api import responses
 from qorgau.public.schemas import StatusOut, StatusQueryIn
 from qorgau.public.status import public_status
 
@@ -20,7 +20,7 @@ def client_address(request: HttpRequest) -> str:
 
 @router.post(
     "/status",
-    response={200: StatusOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response=responses(StatusOut, 429, public=True),
     summary="Status and progress of an appeal, by number and secret code",
 )
 def status(request: HttpRequest, payload: StatusQueryIn) -> dict[str, object]:

@@ -36,7 +36,8 @@ class StaffSessionAuth(SessionAuth):
     def _get_key(self, request: HttpRequest) -> str | None:
         if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
             raise Forbidden(
-                _("The page's security token is missing or out of date. Reload the page.")
+                _("The page's security token is missing or out of date. Reload the page."),
+                code="csrf_failed",
             )  # the same words as core/views.py: csrf_failure, for pages
         return request.COOKIES.get(self.param_name)
 

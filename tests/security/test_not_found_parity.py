@@ -73,14 +73,14 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
     "api/v1/appeals/<number>/lower-urgency": [("post", {"reason": "parity check"})],
     "appeals/<str:number>/lower-urgency/": [("form", {"reason": "parity check"})],
     "api/v1/agency/requests/<request_id>": [("get", None)],
-    "api/v1/agency/requests/<request_id>/acknowledge": [("post", {})],
-    "api/v1/agency/requests/<request_id>/confirmation": [("post", {"confirmed": True})],
-    "api/v1/agency/requests/<request_id>/clarification": [("post", {"question": "Q?"})],
-    "api/v1/agency/requests/<request_id>/extension": [
-        ("post", {"until": "2099-01-01T12:00:00+05:00", "reason": "R"})
+    "api/v1/agency/requests/<request_id>/replies": [
+        ("post", {"kind": "acknowledge"}),
+        ("post", {"kind": "confirmation", "confirmed": True}),
+        ("post", {"kind": "clarification", "question": "Q?"}),
+        ("post", {"kind": "extension", "until": "2099-01-01T12:00:00+05:00", "reason": "R"}),
+        ("post", {"kind": "pass_on", "agency": "@agency", "reason": "R"}),
+        ("post", {"kind": "answer", "text": "Answer."}),
     ],
-    "api/v1/agency/requests/<request_id>/pass-on": [("post", {"agency": "@agency", "reason": "R"})],
-    "api/v1/agency/requests/<request_id>/answer": [("post", {"text": "Answer."})],
     "api/v1/calls/<call_id>/recording": [("get", None)],
     "api/v1/calls/<int:pk>": [("get", None)],
     "api/v1/calls/<int:pk>/outcome": [("post", OUTCOME)],

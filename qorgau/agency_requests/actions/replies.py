@@ -69,7 +69,7 @@ def _locked_open(agency_request: AgencyRequest) -> AgencyRequest:
         AgencyRequest.objects.select_for_update().select_related("appeal").get(pk=agency_request.pk)
     )
     if not locked.open:
-        raise Conflict(_("This request is already closed."))
+        raise Conflict(_("This request is already closed."), code="request_closed")
     return locked
 
 

@@ -104,7 +104,10 @@ def request_send(*, actor: User, appeal: Appeal, agency: Agency, reason: str = "
     proposed = _check_choice(appeal, agency, reason)
     contacts = automatic_contacts(agency)
     if not contacts:
-        raise Conflict(_("This agency has no e-mail or webhook contact: call it (rule 12)."))
+        raise Conflict(
+            _("This agency has no e-mail or webhook contact: call it (rule 12)."),
+            code="agency_unreachable",
+        )
     composition = compose_request(appeal, agency)
     urgent = appeal.urgency == "urgent"
     now = timezone.now()

@@ -56,7 +56,8 @@ def test_other_agency_gets_404_by_api_and_page(api_as, sent, client, personas):
     other = api_as("officer_b")
     assert other.get("/api/v1/agency/requests").json() == []
     assert other.get(f"/api/v1/agency/requests/{sent['id']}").status_code == 404
-    assert other.post(f"/api/v1/agency/requests/{sent['id']}/acknowledge").status_code == 404
+    refused = other.post(f"/api/v1/agency/requests/{sent['id']}/replies", {"kind": "acknowledge"})
+    assert refused.status_code == 404
     client.force_login(personas["officer_b"])
     assert client.get(f"/agency/requests/{sent['id']}/").status_code == 404
     assert api_as("consultant").get("/api/v1/agency/requests").status_code == 403
@@ -64,17 +65,17 @@ def test_other_agency_gets_404_by_api_and_page(api_as, sent, client, personas):
 
 def test_confirmation_with_measures_then_answer_moves_the_appeal(api_as, sent):
     officer, consultant = api_as("officer_a", "ru"), api_as("consultant")
-    path = f"/api/v1/agency/requests/{sent['id']}"
-    missing = officer.post(f"{path}/confirmation", {"confirmed": True, "measures": ""})
+    path = f"/api/v1/agency/requests/{sent['id']}/replies"
+    confirmation = {"kind": "confirmation", "confirmed": True}
+    missing = officer.post(path, {**confirmation, "measures": ""})
     assert missing.status_code == 422 and "measures" in missing.json()["fields"]
-    confirmed = officer.post(
-        f"{path}/confirmation", {"confirmed": True, "measures": "Инспектор выехал в школу"}
-    )
+    confirmed = officer.post(path, {**confirmation, "measures": "Инспектор выехал в школу"})
     assert confirmed.json()["status"] == "confirmed"
     scan = base64.b64encode(b"%PDF-1.4 answer").decode()
     answered = officer.post(
-        f"{path}/answer",
+        path,
         {
+            "kind": "answer",
             "text": "Проведена беседа, меры приняты.",
             "attachments": [
                 {"name": "answer.pdf", "content_type": "application/pdf", "data_base64": scan}
@@ -87,14 +88,15 @@ def test_confirmation_with_measures_then_answer_moves_the_appeal(api_as, sent):
     assert appeal["status"] == "answered"
     seen = consultant.get(f"/api/v1/requests/{sent['id']}").json()
     assert seen["status"] == "answered"
-    assert officer.post(f"{path}/answer", {"text": "again"}).status_code == 409
+    again = officer.post(path, {"kind": "answer", "text": "again"})
+    assert again.status_code == 409 and again.json()["code"] == "request_closed"
 
 
 def test_public_status_shows_progress_never_the_agency(api_as, sent):
-    path = f"/api/v1/agency/requests/{sent['id']}"
-    api_as("officer_a").post(f"{path}/acknowledge")
+    path = f"/api/v1/agency/requests/{sent['id']}/replies"
+    api_as("officer_a").post(path, {"kind": "acknowledge"})
     api_as("officer_a").post(
-        f"{path}/confirmation", {"confirmed": True, "measures": "Инспектор выехал"}
+        path, {"kind": "confirmation", "confirmed": True, "measures": "Инспектор выехал"}
     )
     public = (
         Client(HTTP_ACCEPT_LANGUAGE="ru")
@@ -112,7 +114,8 @@ def test_public_status_shows_progress_never_the_agency(api_as, sent):
 
 def test_clarification_sends_the_appeal_back_to_the_consultant(api_as, sent):
     api_as("officer_a").post(
-        f"/api/v1/agency/requests/{sent['id']}/clarification", {"question": "Какой класс?"}
+        f"/api/v1/agency/requests/{sent['id']}/replies",
+        {"kind": "clarification", "question": "Какой класс?"},
     )
     assert (
         api_as("consultant").get(f"/api/v1/appeals/{sent['number']}").json()["status"]
@@ -122,8 +125,8 @@ def test_clarification_sends_the_appeal_back_to_the_consultant(api_as, sent):
 
 def test_pass_on_to_competent_body(api_as, sent, directory):
     response = api_as("officer_a").post(
-        f"/api/v1/agency/requests/{sent['id']}/pass-on",
-        {"agency": directory["minedu"].pk, "reason": "Вопрос министерства"},
+        f"/api/v1/agency/requests/{sent['id']}/replies",
+        {"kind": "pass_on", "agency": directory["minedu"].pk, "reason": "Вопрос министерства"},
     )
     assert response.json()["status"] == "passed_on"
     passed = AgencyRequest.objects.get(passed_from_id=sent["id"])
@@ -134,13 +137,14 @@ def test_pass_on_to_competent_body(api_as, sent, directory):
 def test_extension_up_to_two_months_with_reason(api_as, sent, personas):
     personas["officer_a"].is_agency_head = True  # the head decides (rule 11)
     personas["officer_a"].save(update_fields=["is_agency_head"])
-    path = f"/api/v1/agency/requests/{sent['id']}/extension"
+    path = f"/api/v1/agency/requests/{sent['id']}/replies"
     request = AgencyRequest.objects.get(pk=sent["id"])
     too_far = latest_extension(request.delivered_at) + timedelta(days=1)
-    refused = api_as("officer_a").post(path, {"until": too_far.isoformat(), "reason": "нужно"})
+    extension = {"kind": "extension", "reason": "нужно"}
+    refused = api_as("officer_a").post(path, {**extension, "until": too_far.isoformat()})
     assert refused.status_code == 422 and "until" in refused.json()["fields"]
     later = request.answer_due_at + timedelta(days=10)
-    ok = api_as("officer_a").post(path, {"until": later.isoformat(), "reason": "Проверка"})
+    ok = api_as("officer_a").post(path, {**extension, "until": later.isoformat()})
     assert ok.status_code == 200
     request.refresh_from_db()
     assert request.answer_due_at == later

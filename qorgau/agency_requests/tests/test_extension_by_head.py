@@ -67,7 +67,7 @@ def head(make_user, personas):
 
 def _body(agency_request: AgencyRequest, **extra: Any) -> dict[str, Any]:
     until = agency_request.answer_due_at + timedelta(days=10)
-    return {"until": until.isoformat(), "reason": "Сараптама қажет", **extra}
+    return {"kind": "extension", "until": until.isoformat(), "reason": "Сараптама қажет", **extra}
 
 
 def _decision(data: bytes = PDF) -> dict[str, str]:
@@ -79,7 +79,7 @@ def _decision(data: bytes = PDF) -> dict[str, str]:
 
 
 def _path(agency_request: AgencyRequest) -> str:
-    return f"/api/v1/agency/requests/{agency_request.pk}/extension"
+    return f"/api/v1/agency/requests/{agency_request.pk}/replies"
 
 
 @pytest.mark.parametrize(

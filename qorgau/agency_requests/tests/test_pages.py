@@ -57,8 +57,8 @@ def test_other_agency_officer_gets_404_page(client, personas, sent):
 
 def test_consultant_sees_replies_on_the_appeal_page(client, personas, sent, api_as):
     api_as("officer_a").post(
-        f"/api/v1/agency/requests/{sent['id']}/confirmation",
-        {"confirmed": True, "measures": "Инспектор барды"},
+        f"/api/v1/agency/requests/{sent['id']}/replies",
+        {"kind": "confirmation", "confirmed": True, "measures": "Инспектор барды"},
     )
     client.force_login(personas["consultant"])
     panel = client.get(f"/appeals/{sent['number']}/requests/").content.decode()

@@ -42,8 +42,9 @@ def exchanged(personas, directory, register, api_as) -> dict[str, Any]:
     ).json()["id"]
     file = {"name": "akt.pdf", "content_type": "application/pdf"}
     answered = officer.post(
-        f"/api/v1/agency/requests/{request_id}/answer",
+        f"/api/v1/agency/requests/{request_id}/replies",
         {
+            "kind": "answer",
             "text": REPLY_SECRET,
             "attachments": [{**file, "data_base64": base64.b64encode(FILE_BYTES).decode()}],
         },
