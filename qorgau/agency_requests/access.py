@@ -13,6 +13,7 @@ from qorgau.agencies.models import Agency
 from qorgau.agency_requests.models import AgencyRequest, Letter, LetterDirection, ReplyAttachment
 from qorgau.appeals.access import access_appeal, access_personal_text
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors, NotFound
 from qorgau.core.roles import Perm, Role
@@ -70,7 +71,7 @@ def agency_request_content(
     """What was sent to the agency, for its officer; reading it is audited (rule 5)."""
     audit_record(
         actor=user,
-        action="request.view",
+        action=AuditEvent.REQUEST_VIEW,
         object_type="appeal",
         object_ref=agency_request.appeal.number,
         reason="agency portal",

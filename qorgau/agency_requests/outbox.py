@@ -29,6 +29,7 @@ from qorgau.agency_requests.models import (
     RequestStatus,
 )
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 
 
 def _claimable(now: datetime) -> Q:
@@ -104,7 +105,7 @@ def _failed(delivery: Delivery, error: str, now: datetime) -> None:
         AgencyRequest.objects.filter(pk=delivery.request_id).update(status=RequestStatus.FAILED)
     audit_record(
         actor=None,
-        action="request.delivery_failed",
+        action=AuditEvent.REQUEST_FAIL_DELIVERY,
         object_type="appeal",
         object_ref=delivery.request.appeal.number,
         reason=error[:300],

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from qorgau.appeals.models import Appeal
 from qorgau.appeals.selectors import appeals_visible_to, earlier_appeals_by_index
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.core import crypto
 from qorgau.core.access import require
 from qorgau.core.errors import NotFound
@@ -60,7 +61,7 @@ def access_personal_data(
     require(user, Perm.APPEAL_VIEW_PERSONAL)
     audit_record(
         actor=user,
-        action="appeal.view_personal",
+        action=AuditEvent.APPEAL_VIEW_PERSONAL,
         object_type="appeal",
         object_ref=appeal.number,
         reason=reason,
@@ -88,7 +89,7 @@ def access_earlier_appeals(
     if found:
         audit_record(
             actor=user,
-            action="appeal.lookup_caller",
+            action=AuditEvent.APPEAL_LOOKUP_CALLER,
             object_type="user",
             object_ref=str(user.pk),
             reason=reason,
@@ -112,7 +113,7 @@ def access_personal_text(
         return False
     audit_record(
         actor=user,
-        action="appeal.view_personal",
+        action=AuditEvent.APPEAL_VIEW_PERSONAL,
         object_type="appeal",
         object_ref=appeal.number,
         reason=reason,

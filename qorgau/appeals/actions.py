@@ -25,6 +25,7 @@ from qorgau.appeals.models import (
 )
 from qorgau.appeals.schemas import AppealIn
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.core import crypto
 from qorgau.core.access import require
 from qorgau.core.errors import Conflict, FieldErrors
@@ -253,7 +254,7 @@ def _save_registration(
     _take_number(appeal)
     audit_record(
         actor=actor,
-        action="appeal.register",
+        action=AuditEvent.APPEAL_REGISTER,
         object_type="appeal",
         object_ref=appeal.number,
         reason="registration",
@@ -315,7 +316,7 @@ def _move(
         )
         audit_record(
             actor=actor,
-            action="appeal.transition",
+            action=AuditEvent.APPEAL_TRANSITION,
             object_type="appeal",
             object_ref=locked.number,
             reason="status change",
@@ -350,7 +351,7 @@ def appeal_lower_urgency(*, actor: User, appeal: Appeal, reason: str) -> Appeal:
         )
         audit_record(
             actor=actor,
-            action="appeal.lower_urgency",
+            action=AuditEvent.APPEAL_LOWER_URGENCY,
             object_type="appeal",
             object_ref=locked.number,
             reason=reason[:300],

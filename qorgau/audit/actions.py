@@ -1,6 +1,6 @@
 """Writing the audit log. Every action that changes data or shows personal data calls
 `audit_record` inside its own transaction, as its last statement, so the chain head is locked
-only for the moment before commit."""
+only for the moment before commit. What happened is named by an `AuditEvent` (events.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from qorgau.audit.events import AuditEvent
 from qorgau.audit.models import CHAINS, AuditChainHead, AuditRecord
 
 if TYPE_CHECKING:
@@ -25,13 +26,14 @@ def chain_for(object_type: str, object_ref: str) -> int:
 def audit_record(
     *,
     actor: User | AnonymousUser | None,
-    action: str,
+    action: AuditEvent,
     object_type: str,
     object_ref: str,
     reason: str = "",
     details: dict[str, Any] | None = None,
 ) -> AuditRecord:
     """Append one record to the chain of (object_type, object_ref)."""
+    event = AuditEvent(action)  # a name outside the enum fails here, before the head is taken
     user = actor if actor is not None and actor.is_authenticated else None
     chain = chain_for(object_type, object_ref)
     heads = AuditChainHead._meta.db_table
@@ -50,7 +52,7 @@ def audit_record(
             actor_id=user.pk if user else None,
             actor_username=user.get_username() if user else "",
             actor_role=getattr(user, "role", ""),
-            action=action,
+            action=event.value,
             object_type=object_type,
             object_ref=object_ref,
             reason=str(reason)[:300],

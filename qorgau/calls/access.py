@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from qorgau.appeals.identifiers import normalise_phone
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.calls.models import Call, DemandStatus, Recording, RecordingDemand, ReviewTask
 from qorgau.calls.selectors import CallSearch, FoundCall, calls_matching
 from qorgau.core import crypto
@@ -77,7 +78,7 @@ def access_recording(user: User | AnonymousUser, call_pk: int) -> Recording:
         raise NotFound()
     audit_record(
         actor=user,
-        action="recording.downloaded" if demand else "recording.listened",
+        action=AuditEvent.RECORDING_DOWNLOAD if demand else AuditEvent.RECORDING_LISTEN,
         object_type="call",
         object_ref=str(call_pk),
         reason=f"written demand {demand.number}" if demand else f"review task {review.pk}",  # type: ignore[union-attr]
@@ -132,7 +133,7 @@ def access_call_search(
     if search.phone_index:
         audit_record(
             actor=user,
-            action="call.search_by_phone",
+            action=AuditEvent.CALL_SEARCH_BY_PHONE,
             object_type="user",
             object_ref=str(user.pk),
             reason="call search by the caller's phone",

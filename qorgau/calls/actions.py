@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from qorgau.appeals.identifiers import normalise_phone
 from qorgau.appeals.models import Appeal
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.calls.models import (
     Call,
     CallOutcome,
@@ -235,7 +236,7 @@ def call_outcome_record(
         )
         audit_record(
             actor=user,
-            action="call.outcome",
+            action=AuditEvent.CALL_RECORD_OUTCOME,
             object_type="call",
             object_ref=str(call.pk),
             reason=kind,

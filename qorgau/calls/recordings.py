@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.calls.models import Call, PhoneSystem, Recording, RecordingDemand
 from qorgau.core import crypto
 from qorgau.core.errors import Conflict, FieldErrors, NotFound
@@ -95,7 +96,7 @@ def recording_upload(
             )
             audit_record(
                 actor=None,
-                action="recording.stored",
+                action=AuditEvent.RECORDING_STORE,
                 object_type="call",
                 object_ref=str(call.pk),
                 reason=f"uploaded by {system.name}",
@@ -152,7 +153,7 @@ def recording_expire_due() -> int:
             recording.save(update_fields=["deleted_at"])
             audit_record(
                 actor=None,
-                action="recording.deleted",
+                action=AuditEvent.RECORDING_DELETE,
                 object_type="call",
                 object_ref=str(recording.call_id),
                 reason="retention period ended",

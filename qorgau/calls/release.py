@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.calls.models import Call, DemandStatus, Recording, RecordingDemand, ReviewTask
 from qorgau.calls.recordings import store_encrypted
 from qorgau.core.access import require
@@ -98,7 +99,7 @@ def demand_register(*, user: User | AnonymousUser, data: DemandIn) -> RecordingD
         demand.calls.set(calls)
         audit_record(
             actor=user,
-            action="demand.registered",
+            action=AuditEvent.DEMAND_REGISTER,
             object_type="demand",
             object_ref=str(demand.pk),
             reason=f"written demand {data.number}",
@@ -132,7 +133,7 @@ def demand_decide(*, user: User | AnonymousUser, demand_id: int, approve: bool) 
         demand.save()
         audit_record(
             actor=user,
-            action="demand.approved" if approve else "demand.rejected",
+            action=AuditEvent.DEMAND_APPROVE if approve else AuditEvent.DEMAND_REJECT,
             object_type="demand",
             object_ref=str(demand.pk),
             reason=f"written demand {demand.number}",
@@ -167,7 +168,7 @@ def review_task_assign(*, user: User | AnonymousUser, call_id: int, assignee: st
         )
         audit_record(
             actor=user,
-            action="review.assigned",
+            action=AuditEvent.REVIEW_ASSIGN,
             object_type="call",
             object_ref=str(call.pk),
             reason=f"review task {task.pk} for {officer.username}",
@@ -187,7 +188,7 @@ def review_task_close(*, user: User | AnonymousUser, task_id: int) -> ReviewTask
             task.save(update_fields=["closed_at"])
             audit_record(
                 actor=user,
-                action="review.closed",
+                action=AuditEvent.REVIEW_CLOSE,
                 object_type="call",
                 object_ref=str(task.call_id),
                 reason=f"review task {task.pk}",

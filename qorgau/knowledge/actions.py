@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.core.access import require
 from qorgau.core.errors import Conflict, FieldErrors, NotFound
 from qorgau.core.roles import Perm
@@ -45,6 +46,12 @@ MOVES = {
     S.REVIEW: {S.DRAFT, S.PUBLISHED},
     S.PUBLISHED: {S.DRAFT, S.ARCHIVED},
     S.ARCHIVED: {S.DRAFT},
+}
+MOVE_EVENTS = {
+    S.DRAFT: AuditEvent.ARTICLE_RETURN_TO_DRAFT,
+    S.REVIEW: AuditEvent.ARTICLE_SEND_TO_REVIEW,
+    S.PUBLISHED: AuditEvent.ARTICLE_PUBLISH,
+    S.ARCHIVED: AuditEvent.ARTICLE_ARCHIVE,
 }
 
 
@@ -174,7 +181,7 @@ def article_edit(*, user: User | AnonymousUser, data: ArticleIn) -> Article:
     if changed:
         audit_record(
             actor=user,
-            action="article.edited",
+            action=AuditEvent.ARTICLE_EDIT,
             object_type="article",
             object_ref=article.key,
             details={"version": article.version},
@@ -202,7 +209,7 @@ def article_transition(*, user: User | AnonymousUser, key: str, status: str) -> 
         article.save(update_fields=["status", "updated_at"])
         index_article(article)  # only published articles are in the postings
         audit_record(
-            actor=user, action="article." + status, object_type="article", object_ref=article.key
+            actor=user, action=MOVE_EVENTS[S(status)], object_type="article", object_ref=article.key
         )
     return article
 

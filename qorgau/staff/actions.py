@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.core.crypto import secret_digest
 from qorgau.staff.models import ApiToken, User
 
@@ -41,7 +42,7 @@ def token_revoke(*, actor: User, token: ApiToken) -> None:
         row.save(update_fields=["revoked_at"])
         audit_record(
             actor=actor,
-            action="token.revoke",
+            action=AuditEvent.TOKEN_REVOKE,
             object_type="staff.apitoken",
             object_ref=str(row.pk),
             reason="administration",
@@ -74,7 +75,7 @@ def second_factor_enrol(*, user: User, device: TOTPDevice, code: str) -> bool:
         TOTPDevice.objects.filter(user=user).exclude(pk=locked.pk).delete()
         audit_record(
             actor=user,
-            action="second_factor.enrol",
+            action=AuditEvent.SECOND_FACTOR_ENROL,
             object_type="staff.user",
             object_ref=str(user.pk),
         )

@@ -16,6 +16,7 @@ from qorgau.agency_requests.disclosure import mask_for_agency
 from qorgau.agency_requests.models import CallResult, Letter, LetterDirection, OutboundCall
 from qorgau.appeals.models import Appeal
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors
 from qorgau.core.roles import Perm
@@ -24,7 +25,7 @@ from qorgau.staff.models import User
 MAX_SCAN_BYTES = 700 * 1024
 
 
-def _audit(actor: User, action: str, appeal: Appeal, pk: int) -> None:
+def _audit(actor: User, action: AuditEvent, appeal: Appeal, pk: int) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -56,7 +57,7 @@ def letter_write(
             by=actor,
             at=timezone.now(),
         )
-        _audit(actor, "letter.write", appeal, letter.pk)
+        _audit(actor, AuditEvent.LETTER_WRITE, appeal, letter.pk)
     return letter
 
 
@@ -87,7 +88,7 @@ def letter_receive(
             by=actor,
             at=timezone.now(),
         )
-        _audit(actor, "letter.receive", appeal, letter.pk)
+        _audit(actor, AuditEvent.LETTER_RECEIVE, appeal, letter.pk)
     return letter
 
 
@@ -108,5 +109,5 @@ def call_log(
             by=actor,
             at=timezone.now(),
         )
-        _audit(actor, "call.log", appeal, call.pk)
+        _audit(actor, AuditEvent.CALL_LOG, appeal, call.pk)
     return call

@@ -18,6 +18,13 @@ from qorgau.agency_requests.actions.send import automatic_contacts, queue_delive
 from qorgau.agency_requests.models import AgencyRequest, DeadlineNotice, NoticeKind
 from qorgau.agency_requests.selectors import DEADLINES, Deadline
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
+
+NOTICE_EVENTS = {
+    NoticeKind.REMINDER: AuditEvent.REQUEST_REMIND,
+    NoticeKind.OVERDUE: AuditEvent.REQUEST_REMIND_OVERDUE,
+    NoticeKind.ESCALATION: AuditEvent.REQUEST_ESCALATE,
+}
 
 
 def _notify(
@@ -35,7 +42,7 @@ def _notify(
                 queue_deliveries(agency_request, contacts, due=timezone.now(), notice=notice)
             audit_record(
                 actor=None,
-                action=f"request.{kind}",
+                action=NOTICE_EVENTS[NoticeKind(kind)],
                 object_type="appeal",
                 object_ref=agency_request.appeal.number,
                 reason="deadline",
@@ -50,8 +57,9 @@ def _notify(
     return True
 
 
-def deadline_sweep(now: datetime | None = None) -> dict[str, int]:
-    """Send what is due; returns how many notices of each kind were new."""
+def deadline_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Send what is due; returns how many notices of each kind were new. A system action: the
+    delivery worker runs it, so no one acts and the audit rows name no actor."""
     now = now or timezone.now()
     counts = dict.fromkeys(NoticeKind.values, 0)
     for deadline in DEADLINES:

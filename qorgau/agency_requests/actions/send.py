@@ -18,6 +18,7 @@ from qorgau.agency_requests.routing import propose_agencies
 from qorgau.appeals.actions import appeal_follow
 from qorgau.appeals.models import Appeal, Status
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.core.access import require
 from qorgau.core.errors import Conflict, FieldErrors
 from qorgau.core.kztime import KZ_TZ
@@ -124,7 +125,7 @@ def request_send(*, actor: User, appeal: Appeal, agency: Agency, reason: str = "
         appeal_follow(actor=actor, appeal=appeal, to_status=Status.WAITING_AGENCY)
         audit_record(
             actor=actor,
-            action="request.send",
+            action=AuditEvent.REQUEST_SEND,
             object_type="appeal",
             object_ref=appeal.number,
             reason=reason.strip()[:300] or "routing proposal",

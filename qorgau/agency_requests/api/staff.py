@@ -51,6 +51,7 @@ from qorgau.agency_requests.selectors import (
 )
 from qorgau.appeals.access import access_appeal
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.core.access import require
 from qorgau.core.roles import Perm, has_perm
 from qorgau.core.schemas import ErrorOut
@@ -119,7 +120,7 @@ def request_out(
     if personal:
         audit_record(
             actor=request.user,
-            action="request.view",
+            action=AuditEvent.REQUEST_VIEW,
             object_type="appeal",
             object_ref=agency_request.appeal.number,
             reason="api: request detail",
@@ -180,7 +181,7 @@ def preview(request: HttpRequest, number: str, payload: RequestIn) -> dict[str, 
     composition = compose_request(appeal, agency)
     audit_record(
         actor=request.user,
-        action="request.preview",
+        action=AuditEvent.REQUEST_PREVIEW,
         object_type="appeal",
         object_ref=appeal.number,
         reason="preview before sending",
