@@ -82,7 +82,7 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
             errors = exc.fields
         else:
             call_link_appeal(
-                user=request_user(request),
+                actor=request_user(request),
                 call_id=request.POST.get("call", ""),
                 appeal=registration.appeal,
             )

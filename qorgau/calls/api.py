@@ -17,14 +17,15 @@ from ninja.files import UploadedFile
 
 from qorgau.calls import release
 from qorgau.calls.access import (
+    access_call,
     access_call_search,
     access_recording,
     demands_visible,
     review_tasks_of,
 )
-from qorgau.calls.actions import call_for_staff, call_outcome_record, cti_event_ingest
+from qorgau.calls.actions import call_outcome_record, cti_event_ingest
 from qorgau.calls.auth import PhoneSystemAuth
-from qorgau.calls.models import Call, RecordingDemand, ReferralBody, ReviewTask
+from qorgau.calls.models import Call, RecordingDemand, ReviewTask
 from qorgau.calls.recordings import recording_audio, recording_upload
 from qorgau.calls.schemas import (
     CallOut,
@@ -41,7 +42,7 @@ from qorgau.calls.schemas import (
     ReviewTaskIn,
     ReviewTaskOut,
 )
-from qorgau.calls.selectors import SEARCH_LIMIT, call_timeline, live_board
+from qorgau.calls.selectors import SEARCH_LIMIT, active_referral_bodies, call_timeline, live_board
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors, NotFound
 from qorgau.core.roles import Perm
@@ -143,7 +144,7 @@ def call_out(call: Call) -> dict[str, Any]:
 
 @staff.get("/calls/{int:pk}", response={200: CallOut, **ERRORS}, summary="A call and its timeline")
 def get_call(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return call_out(call_for_staff(request.user, pk))
+    return call_out(access_call(request.user, pk))
 
 
 @staff.post(
@@ -153,13 +154,13 @@ def get_call(request: HttpRequest, pk: int) -> dict[str, Any]:
 )
 def record_outcome(request: HttpRequest, pk: int, payload: OutcomeIn) -> HttpStatus:
     call_outcome_record(
-        user=request.user,
-        call_pk=pk,
+        actor=request.user,
+        call=access_call(request.user, pk),
         kind=payload.kind,
         note=payload.note,
         referral_body_id=payload.referral_body,
     )
-    return HttpStatus(201, call_out(Call.objects.get(pk=pk)))
+    return HttpStatus(201, call_out(access_call(request.user, pk)))
 
 
 @staff.get(
@@ -186,7 +187,7 @@ def referral_bodies(request: HttpRequest) -> list[dict[str, Any]]:
     require(request.user, Perm.CALL_OUTCOME)
     return [
         {"id": b.pk, "name": b.name, "handles": b.handles, "contacts": b.contacts}
-        for b in ReferralBody.objects.filter(active=True)
+        for b in active_referral_bodies()
     ]
 
 
@@ -227,7 +228,7 @@ def register_demand(
         scan=scan.read(settings.SCAN_MAX_BYTES),
         scan_name=scan.name or "scan",
     )
-    return HttpStatus(201, demand_out(release.demand_register(user=request.user, data=data)))
+    return HttpStatus(201, demand_out(release.demand_register(actor=request.user, data=data)))
 
 
 @staff.get("/demands", response={200: list[DemandOut], **ERRORS}, summary="Written demands")
@@ -241,7 +242,7 @@ def demands(request: HttpRequest) -> list[dict[str, Any]]:
     summary="A supervisor approves or rejects a written demand",
 )
 def decide_demand(request: HttpRequest, demand_id: int, payload: DecisionIn) -> dict[str, Any]:
-    demand = release.demand_decide(user=request.user, demand_id=demand_id, approve=payload.approve)
+    demand = release.demand_decide(actor=request.user, demand_id=demand_id, approve=payload.approve)
     return demand_out(demand)
 
 
@@ -262,7 +263,7 @@ def task_out(task: ReviewTask) -> dict[str, Any]:
 )
 def assign_review(request: HttpRequest, payload: ReviewTaskIn) -> HttpStatus:
     task = release.review_task_assign(
-        user=request.user, call_id=payload.call, assignee=payload.assignee
+        actor=request.user, call_id=payload.call, assignee=payload.assignee
     )
     return HttpStatus(201, task_out(task))
 
@@ -276,4 +277,4 @@ def my_reviews(request: HttpRequest) -> list[dict[str, Any]]:
 @staff.post("/review-tasks/{int:task_id}/close", response={200: ReviewTaskOut, **ERRORS})
 def close_review(request: HttpRequest, task_id: int) -> dict[str, Any]:
     """Close a review task; listening to the call ends with it."""
-    return task_out(release.review_task_close(user=request.user, task_id=task_id))
+    return task_out(release.review_task_close(actor=request.user, task_id=task_id))

@@ -14,15 +14,16 @@ from pydantic import BaseModel, Field, field_validator
 
 from qorgau.appeals.access import access_appeal
 from qorgau.core.access import require
-from qorgau.core.errors import NotFound
 from qorgau.core.kztime import kz_today
 from qorgau.core.roles import Perm
 from qorgau.core.schemas import ErrorOut
+from qorgau.knowledge.access import access_article
 from qorgau.knowledge.actions import article_use
 from qorgau.knowledge.gaps import LANGUAGES
-from qorgau.knowledge.models import Article, ArticleStatus, SearchGap
+from qorgau.knowledge.models import Article
 from qorgau.knowledge.render import render_markdown
 from qorgau.knowledge.search import kb_search_logged
+from qorgau.knowledge.selectors import search_gaps
 
 router = Router(tags=["knowledge base"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -113,14 +114,7 @@ def search_get(request: HttpRequest, filters: Query[SearchFilters]) -> list[dict
 
 @router.get("/articles/{key}", response={200: ArticleOut, **ERRORS}, summary="One article")
 def article(request: HttpRequest, key: str) -> dict[str, Any]:
-    require(request.user, Perm.KB_READ)
-    found = Article.objects.select_related("pair").filter(key=key).first()
-    visible = found is not None and (
-        found.status == ArticleStatus.PUBLISHED or request.user.role in ("quality", "supervisor")  # type: ignore[union-attr]
-    )
-    if not visible:
-        raise NotFound()
-    assert found is not None
+    found = access_article(request.user, key)
     return {
         **hit_out(found),
         "body_html": render_markdown(found.body),
@@ -144,8 +138,8 @@ class UseIn(BaseModel):
 def use(request: HttpRequest, number: str, payload: UseIn) -> HttpStatus:
     require(request.user, Perm.KB_READ)
     appeal = access_appeal(request.user, number)
-    created = article_use(user=request.user, appeal=appeal, key=payload.article)
-    used = Article.objects.get(key=payload.article).used
+    found, created = article_use(actor=request.user, appeal=appeal, key=payload.article)
+    used = found.used
     return HttpStatus(201 if created else 200, {"article": payload.article, "used": used})
 
 
@@ -157,8 +151,4 @@ class GapOut(BaseModel):
 
 @router.get("/gaps", response={200: list[GapOut], **ERRORS}, summary="Searches that found nothing")
 def gaps(request: HttpRequest) -> list[dict[str, Any]]:
-    require(request.user, Perm.KB_EDIT)
-    return [
-        {"query": g.query, "lang": g.lang, "at": g.at}
-        for g in SearchGap.objects.order_by("-at")[:200]
-    ]
+    return [{"query": g.query, "lang": g.lang, "at": g.at} for g in search_gaps(request.user)[:200]]

@@ -200,7 +200,7 @@ def test_demand_recipient_is_another_auditor(api_as, make_user, recorded):
     demand_id = register_demand(api_as, str(recorded.pk), recipient="auditor2").json()["id"]
     api_as("supervisor").post(f"/api/v1/demands/{demand_id}/decision", {"approve": True})
     path = f"/api/v1/calls/{recorded.pk}/recording"
-    assert ApiClient(token_issue(user=other)).get(path).status_code == 200
+    assert ApiClient(token_issue(owner=other)).get(path).status_code == 200
     assert api_as("auditor").get(path).status_code == 403  # registered it, is not the recipient
 
 
