@@ -13,7 +13,7 @@ from qorgau.agencies.models import Agency
 from qorgau.agency_requests.disclosure import Composition, compose_request
 from qorgau.agency_requests.models import AgencyRequest, Letter, LetterDirection, ReplyAttachment
 from qorgau.appeals.access import access_appeal, access_personal_text
-from qorgau.audit.actions import audit_record
+from qorgau.appeals.auditing import audit_appeal
 from qorgau.audit.events import AuditEvent
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors, NotFound
@@ -71,11 +71,10 @@ def agency_request_content(
 ) -> dict[str, Any]:
     """What was sent to the agency, for its officer (or, through `access_request_content`, the
     centre's staff); reading it is audited (rule 5)."""
-    audit_record(
+    audit_appeal(
         actor=user,
-        action=AuditEvent.REQUEST_VIEW,
-        object_type="appeal",
-        object_ref=agency_request.appeal.number,
+        event=AuditEvent.REQUEST_VIEW,
+        ref=agency_request.appeal.number,
         reason=reason,
     )
     return dict(json.loads(agency_request.content))
@@ -98,11 +97,10 @@ def access_request_preview(
     what would be withheld; showing it is audited (it holds personal data)."""
     require(user, Perm.REQUEST_SEND)
     composition = compose_request(appeal, agency)
-    audit_record(
+    audit_appeal(
         actor=user,
-        action=AuditEvent.REQUEST_PREVIEW,
-        object_type="appeal",
-        object_ref=appeal.number,
+        event=AuditEvent.REQUEST_PREVIEW,
+        ref=appeal.number,
         reason="preview before sending",
     )
     return composition

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qorgau.appeals.auditing import audit_appeal
 from qorgau.appeals.models import Appeal
 from qorgau.appeals.selectors import appeals_visible_to, earlier_appeals_by_index
 from qorgau.audit.actions import audit_record
@@ -59,11 +60,10 @@ def access_personal_data(
 ) -> PersonalData:
     """Decrypt the appeal's personal data for a user whose role allows it, and audit the view."""
     require(user, Perm.APPEAL_VIEW_PERSONAL)
-    audit_record(
+    audit_appeal(
         actor=user,
-        action=AuditEvent.APPEAL_VIEW_PERSONAL,
-        object_type="appeal",
-        object_ref=appeal.number,
+        event=AuditEvent.APPEAL_VIEW_PERSONAL,
+        ref=appeal.number,
         reason=reason,
     )
     return PersonalData(
@@ -111,11 +111,10 @@ def access_personal_text(
     one; `details` names what was shown."""
     if not has_perm(user, Perm.APPEAL_VIEW_PERSONAL):
         return False
-    audit_record(
+    audit_appeal(
         actor=user,
-        action=AuditEvent.APPEAL_VIEW_PERSONAL,
-        object_type="appeal",
-        object_ref=appeal.number,
+        event=AuditEvent.APPEAL_VIEW_PERSONAL,
+        ref=appeal.number,
         reason=reason,
         details=details,
     )

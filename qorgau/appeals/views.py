@@ -28,7 +28,7 @@ from qorgau.calls.access import access_call_caller
 from qorgau.calls.actions import call_link_appeal
 from qorgau.core.access import require
 from qorgau.core.errors import ApplicationError, Conflict, FieldErrors
-from qorgau.core.roles import Perm, Role, has_perm
+from qorgau.core.roles import Perm, has_perm
 from qorgau.core.validation import field_errors
 from qorgau.staff.auth import request_user
 
@@ -41,7 +41,7 @@ class HtmxHttpRequest(HttpRequest):
 
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's start page: an agency officer's is their agency's requests."""
-    if getattr(request.user, "role", "") == Role.AGENCY_OFFICER:
+    if has_perm(request.user, Perm.AGENCY_PORTAL):
         return redirect("agency_requests:portal")
     return redirect("appeals:list")
 

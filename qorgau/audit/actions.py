@@ -5,6 +5,7 @@ only for the moment before commit. What happened is named by an `AuditEvent` (ev
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
@@ -63,3 +64,30 @@ def audit_record(
         record.save(force_insert=True)
         cursor.execute(f"UPDATE {heads} SET hash = %s WHERE chain = %s", [record.hash, chain])  # noqa: S608
     return record
+
+
+@dataclass(frozen=True)
+class AuditedKind:
+    """`audit_record` for one kind of object, so every row about, say, an appeal names it the
+    same way (`audit_appeal = AuditedKind("appeal")`, its number as `ref`) and all of an
+    object's rows fall in one chain."""
+
+    object_type: str
+
+    def __call__(
+        self,
+        *,
+        actor: User | AnonymousUser | None,
+        event: AuditEvent,
+        ref: object,
+        reason: str = "",
+        details: dict[str, Any] | None = None,
+    ) -> AuditRecord:
+        return audit_record(
+            actor=actor,
+            action=event,
+            object_type=self.object_type,
+            object_ref=str(ref),
+            reason=reason,
+            details=details,
+        )

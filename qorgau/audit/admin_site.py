@@ -14,13 +14,13 @@ from django.http import HttpRequest, HttpResponse
 
 from qorgau.audit.actions import audit_record
 from qorgau.audit.events import AuditEvent
-from qorgau.core.roles import Role
+from qorgau.core.roles import Perm, has_perm
 
 
 def _is_administrator(request: HttpRequest) -> bool:
     user = request.user
     verified = getattr(user, "is_verified", lambda: False)()
-    return bool(user.is_active and getattr(user, "role", "") == Role.ADMIN and verified)
+    return bool(has_perm(user, Perm.ADMIN_SITE) and verified)
 
 
 class AdministratorSite(admin.AdminSite):

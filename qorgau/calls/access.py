@@ -93,7 +93,7 @@ def access_recording(user: User | AnonymousUser, call_pk: int) -> Recording:
     audit_call(
         actor=user,
         event=AuditEvent.RECORDING_DOWNLOAD if demand else AuditEvent.RECORDING_LISTEN,
-        call_id=call_pk,
+        ref=call_pk,
         reason=f"written demand {demand.number}" if demand else f"review task {review.pk}",  # type: ignore[union-attr]
     )
     return recording

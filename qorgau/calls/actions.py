@@ -224,7 +224,7 @@ def call_outcome_record(
         audit_call(
             actor=actor,
             event=AuditEvent.CALL_RECORD_OUTCOME,
-            call_id=call.pk,
+            ref=call.pk,
             reason=kind,
             details={"referral_body": body.pk if body else None},
         )

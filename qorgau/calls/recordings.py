@@ -97,7 +97,7 @@ def recording_upload(
             audit_call(
                 actor=None,
                 event=AuditEvent.RECORDING_STORE,
-                call_id=call.pk,
+                ref=call.pk,
                 reason=f"uploaded by {system.name}",
                 details={"size": len(data), "sha256": digest},
             )
@@ -154,7 +154,7 @@ def recording_expire_due() -> int:
             audit_call(
                 actor=None,
                 event=AuditEvent.RECORDING_DELETE,
-                call_id=recording.call_id,
+                ref=recording.call_id,
                 reason="retention period ended",
                 details={
                     "sha256": recording.sha256,

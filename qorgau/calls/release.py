@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qorgau.audit.actions import audit_record
 from qorgau.audit.events import AuditEvent
-from qorgau.calls.auditing import audit_call
+from qorgau.calls.auditing import audit_call, audit_demand
 from qorgau.calls.models import Call, DemandStatus, Recording, RecordingDemand, ReviewTask
 from qorgau.calls.recordings import store_encrypted
 from qorgau.core.access import require
@@ -99,24 +98,18 @@ def demand_register(*, actor: User | AnonymousUser, data: DemandIn) -> Recording
         )
         demand.calls.set(calls)
         details = {"calls": sorted(c.pk for c in calls), "recipient": recipient.username}
-        _audit_demand(actor, AuditEvent.DEMAND_REGISTER, demand, details)
+        audit_demand(
+            actor=actor,
+            event=AuditEvent.DEMAND_REGISTER,
+            ref=demand.pk,
+            reason=_why(demand),
+            details=details,
+        )
     return demand
 
 
-def _audit_demand(
-    actor: User | AnonymousUser,
-    event: AuditEvent,
-    demand: RecordingDemand,
-    details: dict[str, Any] | None = None,
-) -> None:
-    audit_record(
-        actor=actor,
-        action=event,
-        object_type="demand",
-        object_ref=str(demand.pk),
-        reason=f"written demand {demand.number}",
-        details=details,
-    )
+def _why(demand: RecordingDemand) -> str:
+    return f"written demand {demand.number}"
 
 
 def demand_access_until(*, decided_at: datetime, deadline: date) -> datetime:
@@ -143,7 +136,7 @@ def demand_decide(*, actor: User | AnonymousUser, demand_id: int, approve: bool)
             demand.access_until = demand_access_until(decided_at=now, deadline=demand.deadline)
         demand.save()
         event = AuditEvent.DEMAND_APPROVE if approve else AuditEvent.DEMAND_REJECT
-        _audit_demand(actor, event, demand)
+        audit_demand(actor=actor, event=event, ref=demand.pk, reason=_why(demand))
     return demand
 
 
@@ -175,7 +168,7 @@ def review_task_assign(*, actor: User | AnonymousUser, call_id: int, assignee: s
         audit_call(
             actor=actor,
             event=AuditEvent.REVIEW_ASSIGN,
-            call_id=call.pk,
+            ref=call.pk,
             reason=f"review task {task.pk} for {officer.username}",
         )
     return task
@@ -195,7 +188,7 @@ def review_task_close(*, actor: User | AnonymousUser, task_id: int) -> ReviewTas
             audit_call(
                 actor=actor,
                 event=AuditEvent.REVIEW_CLOSE,
-                call_id=task.call_id,
+                ref=task.call_id,
                 reason=f"review task {task.pk}",
             )
     return task

@@ -53,6 +53,7 @@ class Perm(StrEnum):
     KB_READ = "kb.read"  # search and read the knowledge base; attach articles to appeals
     KB_EDIT = "kb.edit"  # write articles and send them to review; see searches that found nothing
     KB_PUBLISH = "kb.publish"  # publish and archive articles
+    ADMIN_SITE = "admin.site"  # the administrator's pages /admin/ (with a verified second factor)
     # No permission lets a role listen to or download recordings: access comes only from an
     # approved written demand (its recipient) or an open review task (its assignee): access.py.
 
@@ -83,6 +84,7 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.KB_READ: frozenset({R.CONSULTANT, R.SUPERVISOR, R.QUALITY}),
     Perm.KB_EDIT: frozenset({R.SUPERVISOR, R.QUALITY}),
     Perm.KB_PUBLISH: frozenset({R.SUPERVISOR}),
+    Perm.ADMIN_SITE: frozenset({R.ADMIN}),
 }
 
 

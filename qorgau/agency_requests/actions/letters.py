@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from qorgau.agencies.models import Agency
 from qorgau.agency_requests.disclosure import mask_for_agency
 from qorgau.agency_requests.models import CallResult, Letter, LetterDirection, OutboundCall
+from qorgau.appeals.auditing import audit_appeal
 from qorgau.appeals.models import Appeal
-from qorgau.audit.actions import audit_record
 from qorgau.audit.events import AuditEvent
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors
@@ -26,11 +26,10 @@ MAX_SCAN_BYTES = 700 * 1024
 
 
 def _audit(actor: User, action: AuditEvent, appeal: Appeal, pk: int) -> None:
-    audit_record(
+    audit_appeal(
         actor=actor,
-        action=action,
-        object_type="appeal",
-        object_ref=appeal.number,
+        event=action,
+        ref=appeal.number,
         reason="correspondence",
         details={"id": pk},
     )

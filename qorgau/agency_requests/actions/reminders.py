@@ -17,7 +17,7 @@ from django.utils import timezone
 from qorgau.agency_requests.actions.send import automatic_contacts, queue_deliveries
 from qorgau.agency_requests.models import AgencyRequest, DeadlineNotice, NoticeKind
 from qorgau.agency_requests.selectors import DEADLINES, Deadline
-from qorgau.audit.actions import audit_record
+from qorgau.appeals.auditing import audit_appeal
 from qorgau.audit.events import AuditEvent
 
 NOTICE_EVENTS = {
@@ -40,11 +40,10 @@ def _notify(
             if to_agency:
                 contacts = automatic_contacts(agency_request.agency)
                 queue_deliveries(agency_request, contacts, due=timezone.now(), notice=notice)
-            audit_record(
+            audit_appeal(
                 actor=None,
-                action=NOTICE_EVENTS[NoticeKind(kind)],
-                object_type="appeal",
-                object_ref=agency_request.appeal.number,
+                event=NOTICE_EVENTS[NoticeKind(kind)],
+                ref=agency_request.appeal.number,
                 reason="deadline",
                 details={
                     "request": agency_request.pk,

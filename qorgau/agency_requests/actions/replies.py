@@ -28,8 +28,8 @@ from qorgau.agency_requests.models import (
     RequestStatus,
 )
 from qorgau.appeals.actions import appeal_follow
+from qorgau.appeals.auditing import audit_appeal
 from qorgau.appeals.models import Status
-from qorgau.audit.actions import audit_record
 from qorgau.audit.events import AuditEvent
 from qorgau.core.errors import Conflict, FieldErrors
 from qorgau.staff.models import User
@@ -61,11 +61,10 @@ def _reply(
     reply = AgencyReply.objects.create(
         request=agency_request, kind=kind, text=text, by=actor, at=timezone.now(), **extra
     )
-    audit_record(
+    audit_appeal(
         actor=actor,
-        action=REPLY_EVENTS[ReplyKind(kind)],
-        object_type="appeal",
-        object_ref=agency_request.appeal.number,
+        event=REPLY_EVENTS[ReplyKind(kind)],
+        ref=agency_request.appeal.number,
         reason="agency reply",
         details={
             "request": agency_request.pk,

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from qorgau.knowledge.actions import kb_export, kb_import
 from qorgau.knowledge.models import Article, ArticleVersion, SearchGap
 from qorgau.knowledge.render import render_markdown
+from qorgau.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 # What would run in a browser: a script or image tag, an event handler, a script-like link.
@@ -209,3 +210,13 @@ def test_article_page_api_renders_markdown_safely(api_as, db):
     article = api_as("consultant").get("/api/v1/kb/articles/evil-kk").json()
     assert "<strong>bold</strong>" in article["body_html"]
     assert not is_active(article["body_html"])
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("consultant", 404), ("quality", 200), ("supervisor", 200), ("officer_a", 403)],
+)
+def test_a_draft_is_read_only_by_editors_page_and_api_alike(api_as, personas, persona, status):
+    kb_import(lines=[line(id="draft-kk", status="draft")])
+    assert api_as(persona).get("/api/v1/kb/articles/draft-kk").status_code == status
+    assert signed_in(personas[persona]).get("/kb/draft-kk/").status_code == status
