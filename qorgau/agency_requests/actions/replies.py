@@ -1,5 +1,5 @@
-"""What an agency officer does with a request addressed to their agency (rule 13; issue 3,
-item 5): acknowledge receipt, confirm or not with the initial measures, ask for clarification,
+"""What an agency officer does with a request addressed to their agency (rule 13):
+acknowledge receipt, confirm or not with the initial measures, ask for clarification,
 extend the term, pass it on to the competent body, give the final answer. Each is a reply on the
 request's timeline, audited, and may move the appeal (never beyond what its lifecycle allows)."""
 
