@@ -255,6 +255,7 @@ def writer(
         from django.db.backends.signals import connection_created
 
         import qorgau.audit.actions as actions
+        from qorgau.audit.events import AuditEvent
         from qorgau.core.models import FloorRow
 
         if spec.single_chain:
@@ -267,7 +268,7 @@ def writer(
                 FloorRow.objects.create(note="x")
                 actions.audit_record(
                     actor=None,
-                    action="bench.event",
+                    action=AuditEvent.APPEAL_REGISTER,
                     object_type="appeal",
                     object_ref=f"{prefix}{i:05d}",
                     reason="bench",

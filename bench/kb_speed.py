@@ -426,7 +426,7 @@ def save_batch(items: list[dict[str, Any]]) -> None:
 
     with transaction.atomic():
         for item in items:
-            article_save(user=None, data=ArticleIn.model_validate(item))
+            article_save(actor=None, data=ArticleIn.model_validate(item))
 
 
 def bulk_batch(items: list[dict[str, Any]], directions: dict[str, Any]) -> None:
@@ -534,7 +534,7 @@ def index_worker(args: argparse.Namespace) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     lines = starter_lines()
     started = time.perf_counter()
-    report = kb_import(lines)
+    report = kb_import(lines=lines)
     starter_seconds = time.perf_counter() - started
     if report.errors or report.created != len(lines):
         raise SetupError(f"starter import: {report}")

@@ -133,7 +133,7 @@ def api_as(personas: dict[str, Any]) -> Callable[..., ApiClient]:
     from qorgau.staff.actions import token_issue
 
     def client(name: str | None, language: str = "en") -> ApiClient:
-        token = token_issue(user=personas[name]) if name else None
+        token = token_issue(owner=personas[name]) if name else None
         return ApiClient(token, language)
 
     return client

@@ -10,12 +10,14 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from qorgau.agencies.models import Agency
+from qorgau.agency_requests.disclosure import Composition, compose_request
 from qorgau.agency_requests.models import AgencyRequest, Letter, LetterDirection, ReplyAttachment
 from qorgau.appeals.access import access_appeal, access_personal_text
-from qorgau.audit.actions import audit_record
+from qorgau.appeals.auditing import audit_appeal
+from qorgau.audit.events import AuditEvent
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors, NotFound
-from qorgau.core.roles import Perm, Role
+from qorgau.core.roles import Perm, Role, has_perm
 from qorgau.staff.models import User
 
 if TYPE_CHECKING:
@@ -65,17 +67,43 @@ def access_agency_request(user: User | AnonymousUser, request_id: int) -> Agency
 
 
 def agency_request_content(
-    user: User | AnonymousUser, agency_request: AgencyRequest
+    user: User | AnonymousUser, agency_request: AgencyRequest, *, reason: str = "agency portal"
 ) -> dict[str, Any]:
-    """What was sent to the agency, for its officer; reading it is audited (rule 5)."""
-    audit_record(
+    """What was sent to the agency, for its officer (or, through `access_request_content`, the
+    centre's staff); reading it is audited (rule 5)."""
+    audit_appeal(
         actor=user,
-        action="request.view",
-        object_type="appeal",
-        object_ref=agency_request.appeal.number,
-        reason="agency portal",
+        event=AuditEvent.REQUEST_VIEW,
+        ref=agency_request.appeal.number,
+        reason=reason,
     )
     return dict(json.loads(agency_request.content))
+
+
+def access_request_content(
+    user: User | AnonymousUser, agency_request: AgencyRequest, *, reason: str
+) -> dict[str, Any] | None:
+    """What was sent to the agency, for a role of the centre that sees personal data (the view
+    is audited); None for every other role."""
+    if not has_perm(user, Perm.APPEAL_VIEW_PERSONAL):
+        return None
+    return agency_request_content(user, agency_request, reason=reason)
+
+
+def access_request_preview(
+    user: User | AnonymousUser, appeal: Appeal, agency: Agency
+) -> Composition:
+    """Exactly what a request about an appeal the user may send requests on would carry, and
+    what would be withheld; showing it is audited (it holds personal data)."""
+    require(user, Perm.REQUEST_SEND)
+    composition = compose_request(appeal, agency)
+    audit_appeal(
+        actor=user,
+        event=AuditEvent.REQUEST_PREVIEW,
+        ref=appeal.number,
+        reason="preview before sending",
+    )
+    return composition
 
 
 def agency_heads(user: User | AnonymousUser) -> QuerySet[User]:

@@ -28,7 +28,8 @@ from qorgau.agency_requests.models import (
     DeliveryStatus,
     RequestStatus,
 )
-from qorgau.audit.actions import audit_record
+from qorgau.appeals.auditing import audit_appeal
+from qorgau.audit.events import AuditEvent
 
 
 def _claimable(now: datetime) -> Q:
@@ -102,11 +103,10 @@ def _failed(delivery: Delivery, error: str, now: datetime) -> None:
         and not request_deliveries.exclude(status=DeliveryStatus.DEAD).exists()
     ):
         AgencyRequest.objects.filter(pk=delivery.request_id).update(status=RequestStatus.FAILED)
-    audit_record(
+    audit_appeal(
         actor=None,
-        action="request.delivery_failed",
-        object_type="appeal",
-        object_ref=delivery.request.appeal.number,
+        event=AuditEvent.REQUEST_FAIL_DELIVERY,
+        ref=delivery.request.appeal.number,
         reason=error[:300],
         details={"delivery": delivery.pk, "attempts": delivery.attempts},
     )

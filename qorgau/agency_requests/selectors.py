@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_r
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qorgau.agencies.models import Agency
 from qorgau.agency_requests.models import (
     CLOSED_REQUEST_STATUSES,
     AgencyReply,
@@ -228,3 +229,23 @@ def appeal_correspondence(appeal: Appeal) -> Correspondence:
         letters=list(appeal.letters.select_related("agency", "by")),
         calls=list(appeal.outbound_calls.select_related("agency", "by")),
     )
+
+
+def active_agencies(
+    *, region: str | None = None, direction: int | None = None, kind: str | None = None
+) -> QuerySet[Agency]:
+    """The directory's active agencies, optionally of one region, direction or kind. The
+    directory holds no personal data: every role that may see appeals sees all of it."""
+    found = Agency.objects.filter(active=True).select_related("region")
+    if region:
+        found = found.filter(region__code=region)
+    if direction:
+        found = found.filter(directions__code=str(direction))
+    if kind:
+        found = found.filter(kind=kind)
+    return found
+
+
+def requests_about(appeal: Appeal) -> QuerySet[AgencyRequest]:
+    """The requests sent about an appeal the caller has already fetched through access_appeal."""
+    return appeal.requests.select_related("appeal", "agency__region")

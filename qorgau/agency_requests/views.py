@@ -16,7 +16,6 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qorgau.agencies.models import Agency
 from qorgau.agency_requests.access import (
     access_agency_request,
     access_texts,
@@ -28,7 +27,12 @@ from qorgau.agency_requests.access import (
 )
 from qorgau.agency_requests.actions import replies as act
 from qorgau.agency_requests.deadlines import latest_extension
-from qorgau.agency_requests.selectors import appeal_correspondence, deadline_board, urgent_waiting
+from qorgau.agency_requests.selectors import (
+    active_agencies,
+    appeal_correspondence,
+    deadline_board,
+    urgent_waiting,
+)
 from qorgau.appeals.access import access_appeal
 from qorgau.core.errors import ApplicationError, FieldErrors
 from qorgau.core.kztime import KZ_TZ
@@ -48,9 +52,7 @@ def _detail(request: HttpRequest, request_id: int, error: str = "", status: int 
         "req": found,
         "content": agency_request_content(request.user, found),
         "replies": found.replies.select_related("by", "decided_by").prefetch_related("attachments"),
-        "agencies": Agency.objects.filter(active=True)
-        .exclude(pk=found.agency_id)
-        .order_by("name_ru")[:400],
+        "agencies": active_agencies().exclude(pk=found.agency_id).order_by("name_ru")[:400],
         "heads": agency_heads(request.user),
         "latest_extension": latest_extension(found.delivered_at or found.created_at),
         "error": error,

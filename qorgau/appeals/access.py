@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qorgau.appeals.auditing import audit_appeal
 from qorgau.appeals.models import Appeal
 from qorgau.appeals.selectors import appeals_visible_to, earlier_appeals_by_index
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.core import crypto
 from qorgau.core.access import require
 from qorgau.core.errors import NotFound
@@ -58,11 +60,10 @@ def access_personal_data(
 ) -> PersonalData:
     """Decrypt the appeal's personal data for a user whose role allows it, and audit the view."""
     require(user, Perm.APPEAL_VIEW_PERSONAL)
-    audit_record(
+    audit_appeal(
         actor=user,
-        action="appeal.view_personal",
-        object_type="appeal",
-        object_ref=appeal.number,
+        event=AuditEvent.APPEAL_VIEW_PERSONAL,
+        ref=appeal.number,
         reason=reason,
     )
     return PersonalData(
@@ -88,7 +89,7 @@ def access_earlier_appeals(
     if found:
         audit_record(
             actor=user,
-            action="appeal.lookup_caller",
+            action=AuditEvent.APPEAL_LOOKUP_CALLER,
             object_type="user",
             object_ref=str(user.pk),
             reason=reason,
@@ -110,11 +111,10 @@ def access_personal_text(
     one; `details` names what was shown."""
     if not has_perm(user, Perm.APPEAL_VIEW_PERSONAL):
         return False
-    audit_record(
+    audit_appeal(
         actor=user,
-        action="appeal.view_personal",
-        object_type="appeal",
-        object_ref=appeal.number,
+        event=AuditEvent.APPEAL_VIEW_PERSONAL,
+        ref=appeal.number,
         reason=reason,
         details=details,
     )

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from qorgau.appeals.auditing import audit_appeal
 from qorgau.appeals.lifecycle import allowed_targets, is_reopen
 from qorgau.appeals.models import (
     RISK_FLAGS,
@@ -24,7 +25,7 @@ from qorgau.appeals.models import (
     YearCounter,
 )
 from qorgau.appeals.schemas import AppealIn
-from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.core import crypto
 from qorgau.core.access import require
 from qorgau.core.errors import Conflict, FieldErrors
@@ -254,11 +255,10 @@ def _save_registration(
             user=actor, key=key, fingerprint=_fingerprint(data), appeal=appeal, code=code
         )
     _take_number(appeal)
-    audit_record(
+    audit_appeal(
         actor=actor,
-        action="appeal.register",
-        object_type="appeal",
-        object_ref=appeal.number,
+        event=AuditEvent.APPEAL_REGISTER,
+        ref=appeal.number,
         reason="registration",
         details={"channel": data.channel, "urgency": appeal.urgency, "risks": appeal.risk_flags},
     )
@@ -317,11 +317,10 @@ def _move(
             at=at or timezone.now(),
             comment=comment,
         )
-        audit_record(
+        audit_appeal(
             actor=actor,
-            action="appeal.transition",
-            object_type="appeal",
-            object_ref=locked.number,
+            event=AuditEvent.APPEAL_TRANSITION,
+            ref=locked.number,
             reason="status change",
             details={"from": from_status, "to": to_status},
         )
@@ -352,11 +351,10 @@ def appeal_lower_urgency(*, actor: User, appeal: Appeal, reason: str) -> Appeal:
                 "updated_at",
             ]
         )
-        audit_record(
+        audit_appeal(
             actor=actor,
-            action="appeal.lower_urgency",
-            object_type="appeal",
-            object_ref=locked.number,
+            event=AuditEvent.APPEAL_LOWER_URGENCY,
+            ref=locked.number,
             reason=reason[:300],
             details={"from": Urgency.URGENT, "to": Urgency.NORMAL, "risks": locked.risk_flags},
         )

@@ -25,7 +25,7 @@ from qorgau.appeals.schemas import AppealIn
 from qorgau.appeals.selectors import appeals_filtered
 from qorgau.core.access import require
 from qorgau.core.errors import ApplicationError, Conflict, FieldErrors
-from qorgau.core.roles import Perm, Role, has_perm
+from qorgau.core.roles import Perm, has_perm
 from qorgau.core.validation import field_errors
 from qorgau.staff.auth import request_user
 
@@ -38,7 +38,7 @@ class HtmxHttpRequest(HttpRequest):
 
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's start page: an agency officer's is their agency's requests."""
-    if getattr(request.user, "role", "") == Role.AGENCY_OFFICER:
+    if has_perm(request.user, Perm.AGENCY_PORTAL):
         return redirect("agency_requests:portal")
     return redirect("appeals:list")
 

@@ -13,13 +13,14 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
 from qorgau.audit.actions import audit_record
-from qorgau.core.roles import Role
+from qorgau.audit.events import AuditEvent
+from qorgau.core.roles import Perm, has_perm
 
 
 def _is_administrator(request: HttpRequest) -> bool:
     user = request.user
     verified = getattr(user, "is_verified", lambda: False)()
-    return bool(user.is_active and getattr(user, "role", "") == Role.ADMIN and verified)
+    return bool(has_perm(user, Perm.ADMIN_SITE) and verified)
 
 
 class AdministratorSite(admin.AdminSite):
@@ -61,11 +62,11 @@ class AuditedAdmin(AdministratorOnly, admin.ModelAdmin):
     """A table the administrator edits; every add, change and delete is audited."""
 
     def _audit(
-        self, request: HttpRequest, obj: Model, action: str, fields: list[str] | None = None
+        self, request: HttpRequest, obj: Model, action: AuditEvent, fields: list[str] | None = None
     ) -> None:
         audit_record(
             actor=request.user,
-            action=f"admin.{action}",
+            action=action,
             object_type=obj._meta.label_lower,
             object_ref=str(obj.pk),
             reason="administration",
@@ -76,19 +77,19 @@ class AuditedAdmin(AdministratorOnly, admin.ModelAdmin):
         """Rows edited inline (contacts, an agency's heads) are audited like the page's own."""
         for deleted in formset.deleted_forms:  # audited first: deleting clears the pk
             if deleted.instance.pk:
-                self._audit(request, deleted.instance, "delete")
+                self._audit(request, deleted.instance, AuditEvent.ADMIN_DELETE)
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
-            self._audit(request, obj, "add")
+            self._audit(request, obj, AuditEvent.ADMIN_ADD)
         for obj, fields in formset.changed_objects:
-            self._audit(request, obj, "change", list(fields))
+            self._audit(request, obj, AuditEvent.ADMIN_CHANGE, list(fields))
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        self._audit(request, obj, "change" if change else "add")
+        self._audit(request, obj, AuditEvent.ADMIN_CHANGE if change else AuditEvent.ADMIN_ADD)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        self._audit(request, obj, "delete")
+        self._audit(request, obj, AuditEvent.ADMIN_DELETE)
         super().delete_model(request, obj)
 
 

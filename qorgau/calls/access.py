@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 
 from qorgau.appeals.identifiers import normalise_phone
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
+from qorgau.calls.auditing import audit_call
 from qorgau.calls.models import Call, DemandStatus, Recording, RecordingDemand, ReviewTask
 from qorgau.calls.selectors import CallSearch, FoundCall, calls_matching
 from qorgau.core import crypto
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors, Forbidden, NotFound
 from qorgau.core.kztime import kz_today
-from qorgau.core.roles import Perm
+from qorgau.core.roles import Perm, has_perm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -40,7 +42,7 @@ def _open_demand(user: User | AnonymousUser, call_pk: int) -> RecordingDemand | 
 
 
 def _open_review(user: User | AnonymousUser, call_pk: int) -> ReviewTask | None:
-    if getattr(user, "role", "") != "quality":
+    if not has_perm(user, Perm.REVIEW_TASKS):
         return None
     return ReviewTask.objects.filter(
         call_id=call_pk, assignee_id=user.pk, closed_at__isnull=True
@@ -56,6 +58,19 @@ def access_answered_call(user: User | AnonymousUser, call_pk: int) -> Call:
     extension = getattr(user, "extension", "")
     call = Call.objects.filter(pk=call_pk, extension=extension).only("caller").first()
     if not extension or call is None:
+        raise NotFound()
+    return call
+
+
+def access_call(user: User | AnonymousUser, call_pk: int) -> Call:
+    """A call the user may see and act on: any call with `call.any` (supervisors); a consultant
+    only a call answered at their own extension. Anything else answers 404."""
+    require(user, Perm.CALL_OUTCOME)
+    calls = Call.objects.filter(pk=call_pk)
+    if not has_perm(user, Perm.CALL_ANY):
+        calls = calls.filter(extension=getattr(user, "extension", "") or "-")
+    call = calls.first()
+    if call is None:
         raise NotFound()
     return call
 
@@ -76,11 +91,10 @@ def access_recording(user: User | AnonymousUser, call_pk: int) -> Recording:
     recording = Recording.objects.select_related("call").filter(call_id=call_pk).first()
     if recording is None:  # only someone entitled to the call learns that it has no recording
         raise NotFound()
-    audit_record(
+    audit_call(
         actor=user,
-        action="recording.downloaded" if demand else "recording.listened",
-        object_type="call",
-        object_ref=str(call_pk),
+        event=AuditEvent.RECORDING_DOWNLOAD if demand else AuditEvent.RECORDING_LISTEN,
+        ref=call_pk,
         reason=f"written demand {demand.number}" if demand else f"review task {review.pk}",  # type: ignore[union-attr]
     )
     return recording
@@ -133,7 +147,7 @@ def access_call_search(
     if search.phone_index:
         audit_record(
             actor=user,
-            action="call.search_by_phone",
+            action=AuditEvent.CALL_SEARCH_BY_PHONE,
             object_type="user",
             object_ref=str(user.pk),
             reason="call search by the caller's phone",

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from qorgau.appeals.identifiers import normalise_phone
 from qorgau.appeals.models import Appeal
-from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
+from qorgau.calls.auditing import audit_call
 from qorgau.calls.models import (
     Call,
     CallOutcome,
@@ -27,8 +28,8 @@ from qorgau.calls.models import (
 from qorgau.calls.schemas import CtiEventIn
 from qorgau.core import crypto
 from qorgau.core.access import require
-from qorgau.core.errors import FieldErrors, NotFound
-from qorgau.core.roles import Perm, Role
+from qorgau.core.errors import FieldErrors
+from qorgau.core.roles import Perm
 from qorgau.core.sql import update_columns
 from qorgau.staff.models import User
 
@@ -185,32 +186,19 @@ def cti_event_ingest(*, system: PhoneSystem, event: CtiEventIn) -> Ingested:
     return Ingested(call=call, duplicate=False)
 
 
-def call_link_appeal(*, user: User, call_id: str, appeal: Appeal) -> bool:
+def call_link_appeal(*, actor: User, call_id: str, appeal: Appeal) -> bool:
     """Link the appeal registered during a call to that call — only a call the consultant
     answered at their own extension; anything else is ignored."""
-    if not call_id.isdigit() or not user.extension:
+    if not call_id.isdigit() or not actor.extension:
         return False
-    linked = Call.objects.filter(pk=int(call_id), extension=user.extension, appeal__isnull=True)
+    linked = Call.objects.filter(pk=int(call_id), extension=actor.extension, appeal__isnull=True)
     return bool(linked.update(appeal=appeal))
-
-
-def call_for_staff(user: User | AnonymousUser, call_pk: int) -> Call:
-    """A call the user may act on: a supervisor any; a consultant only a call answered at their
-    own extension. Anything else answers 404."""
-    require(user, Perm.CALL_OUTCOME)
-    calls = Call.objects.filter(pk=call_pk)
-    if getattr(user, "role", "") != Role.SUPERVISOR:
-        calls = calls.filter(extension=getattr(user, "extension", "") or "-")
-    call = calls.first()
-    if call is None:
-        raise NotFound()
-    return call
 
 
 def call_outcome_record(
     *,
-    user: User | AnonymousUser,
-    call_pk: int,
+    actor: User | AnonymousUser,
+    call: Call,
     kind: str,
     note: str,
     referral_body_id: int | None = None,
@@ -218,7 +206,7 @@ def call_outcome_record(
     """Record that the call was transferred to 1414 (rule 6(n)) or that the caller was referred
     to a competent body from the directory (rule 6(o)), with what the caller was told. A later
     record of the same call replaces the earlier one; both stay in the audit log."""
-    call = call_for_staff(user, call_pk)
+    require(actor, Perm.CALL_OUTCOME)
     body = _referral_body(kind, referral_body_id)
     if not note.strip():
         raise FieldErrors(fields={"note": _("Write what the caller was told.")})
@@ -229,15 +217,14 @@ def call_outcome_record(
                 "kind": kind,
                 "note": note.strip(),
                 "referral_body": body,
-                "by": user,
+                "by": actor,
                 "at": timezone.now(),
             },
         )
-        audit_record(
-            actor=user,
-            action="call.outcome",
-            object_type="call",
-            object_ref=str(call.pk),
+        audit_call(
+            actor=actor,
+            event=AuditEvent.CALL_RECORD_OUTCOME,
+            ref=call.pk,
             reason=kind,
             details={"referral_body": body.pk if body else None},
         )

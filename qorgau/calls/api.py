@@ -18,12 +18,13 @@ from ninja.files import UploadedFile
 
 from qorgau.calls import release
 from qorgau.calls.access import (
+    access_call,
     access_call_search,
     access_recording,
     demands_visible,
     review_tasks_of,
 )
-from qorgau.calls.actions import call_for_staff, call_outcome_record, cti_event_ingest
+from qorgau.calls.actions import call_outcome_record, cti_event_ingest
 from qorgau.calls.auth import PhoneSystemAuth
 from qorgau.calls.models import Call, RecordingDemand, ReferralBody, ReviewTask
 from qorgau.calls.recordings import recording_audio, recording_upload
@@ -42,7 +43,7 @@ from qorgau.calls.schemas import (
     ReviewTaskIn,
     ReviewTaskOut,
 )
-from qorgau.calls.selectors import SEARCH_LIMIT, live_board
+from qorgau.calls.selectors import SEARCH_LIMIT, active_referral_bodies, live_board
 from qorgau.core.access import require
 from qorgau.core.api import PhoneSystemRequest, StaffRequest, responses
 from qorgau.core.errors import FieldErrors, NotFound
@@ -119,7 +120,7 @@ def search_calls(request: StaffRequest, payload: CallSearchIn) -> dict[str, Any]
 
 @staff.get("/calls/{int:pk}", response=responses(CallOut), summary="A call and its timeline")
 def get_call(request: StaffRequest, pk: int) -> Call:
-    return call_for_staff(request.user, pk)
+    return access_call(request.user, pk)
 
 
 @staff.post(
@@ -129,13 +130,13 @@ def get_call(request: StaffRequest, pk: int) -> Call:
 )
 def record_outcome(request: StaffRequest, pk: int, payload: OutcomeIn) -> HttpStatus:
     call_outcome_record(
-        user=request.user,
-        call_pk=pk,
+        actor=request.user,
+        call=access_call(request.user, pk),
         kind=payload.kind,
         note=payload.note,
         referral_body_id=payload.referral_body,
     )
-    return HttpStatus(201, Call.objects.get(pk=pk))
+    return HttpStatus(201, access_call(request.user, pk))
 
 
 @staff.get(
@@ -160,7 +161,7 @@ def download_recording(request: StaffRequest, call_id: str) -> HttpResponse:
 def referral_bodies(request: StaffRequest) -> QuerySet[ReferralBody]:
     """The referral directory (rule 6(o)), kept by administrators."""
     require(request.user, Perm.CALL_OUTCOME)
-    return ReferralBody.objects.filter(active=True)
+    return active_referral_bodies()
 
 
 def _call_ids(text: str) -> list[int]:
@@ -188,7 +189,7 @@ def register_demand(
         scan=scan.read(settings.SCAN_MAX_BYTES),
         scan_name=scan.name or "scan",
     )
-    return HttpStatus(201, release.demand_register(user=request.user, data=data))
+    return HttpStatus(201, release.demand_register(actor=request.user, data=data))
 
 
 @staff.get("/demands", response=responses(list[DemandOut]), summary="Written demands")
@@ -202,7 +203,7 @@ def demands(request: StaffRequest) -> list[RecordingDemand]:
     summary="A supervisor approves or rejects a written demand",
 )
 def decide_demand(request: StaffRequest, demand_id: int, payload: DecisionIn) -> RecordingDemand:
-    return release.demand_decide(user=request.user, demand_id=demand_id, approve=payload.approve)
+    return release.demand_decide(actor=request.user, demand_id=demand_id, approve=payload.approve)
 
 
 @staff.post(
@@ -212,7 +213,7 @@ def decide_demand(request: StaffRequest, demand_id: int, payload: DecisionIn) ->
 )
 def assign_review(request: StaffRequest, payload: ReviewTaskIn) -> HttpStatus:
     task = release.review_task_assign(
-        user=request.user, call_id=payload.call, assignee=payload.assignee
+        actor=request.user, call_id=payload.call, assignee=payload.assignee
     )
     return HttpStatus(201, task)
 
@@ -226,4 +227,4 @@ def my_reviews(request: StaffRequest) -> list[ReviewTask]:
 @staff.post("/review-tasks/{int:task_id}/close", response=responses(ReviewTaskOut))
 def close_review(request: StaffRequest, task_id: int) -> ReviewTask:
     """Close a review task; listening to the call ends with it."""
-    return release.review_task_close(user=request.user, task_id=task_id)
+    return release.review_task_close(actor=request.user, task_id=task_id)

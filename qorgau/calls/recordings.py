@@ -19,7 +19,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
+from qorgau.calls.auditing import audit_call
 from qorgau.calls.models import Call, PhoneSystem, Recording, RecordingDemand
 from qorgau.core import crypto
 from qorgau.core.errors import Conflict, FieldErrors, NotFound
@@ -93,11 +94,10 @@ def recording_upload(
                 uploaded_at=now,
                 delete_after=now + timedelta(days=settings.RECORDING_RETENTION_DAYS),
             )
-            audit_record(
+            audit_call(
                 actor=None,
-                action="recording.stored",
-                object_type="call",
-                object_ref=str(call.pk),
+                event=AuditEvent.RECORDING_STORE,
+                ref=call.pk,
                 reason=f"uploaded by {system.name}",
                 details={"size": len(data), "sha256": digest},
             )
@@ -145,7 +145,8 @@ def recording_expire_due() -> int:
     """Delete every recording past its retention period unless a written demand holds it;
     each deletion is audited. Returns how many were deleted. The hold is checked again under
     the row lock, which `demand_register` also takes, so a demand registered while the sweep
-    runs is never missed."""
+    runs is never missed. A system action (`qorgau recordings expire`): no one acts, so it takes
+    no actor and its audit rows name none."""
     now = timezone.now()
     deleted = 0
     for pk in list(_due(now).values_list("pk", flat=True)[:1000]):
@@ -155,11 +156,10 @@ def recording_expire_due() -> int:
                 continue
             recording.deleted_at = now
             recording.save(update_fields=["deleted_at"])
-            audit_record(
+            audit_call(
                 actor=None,
-                action="recording.deleted",
-                object_type="call",
-                object_ref=str(recording.call_id),
+                event=AuditEvent.RECORDING_DELETE,
+                ref=recording.call_id,
                 reason="retention period ended",
                 details={
                     "sha256": recording.sha256,

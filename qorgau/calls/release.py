@@ -14,13 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
+from qorgau.calls.auditing import audit_call, audit_demand
 from qorgau.calls.models import Call, DemandStatus, Recording, RecordingDemand, ReviewTask
 from qorgau.calls.recordings import store_encrypted
 from qorgau.core.access import require
 from qorgau.core.errors import Conflict, FieldErrors, NotFound
 from qorgau.core.kztime import KZ_TZ, kz_today
-from qorgau.core.roles import Perm, Role
+from qorgau.core.roles import Perm, Role, has_perm
 from qorgau.staff.models import User
 
 if TYPE_CHECKING:
@@ -72,13 +73,13 @@ def _check_demand(data: DemandIn) -> None:
         raise FieldErrors(fields={k: str(v) for k, v in errors.items()})
 
 
-def demand_register(*, user: User | AnonymousUser, data: DemandIn) -> RecordingDemand:
+def demand_register(*, actor: User | AnonymousUser, data: DemandIn) -> RecordingDemand:
     """Register a written demand for the recordings of some calls (rule 6(p))."""
-    require(user, Perm.DEMAND_REGISTER)
-    assert isinstance(user, User)
+    require(actor, Perm.DEMAND_REGISTER)
+    assert isinstance(actor, User)
     _check_demand(data)
     calls = _calls(data.call_ids)
-    recipient = _recipient(data.recipient, user)
+    recipient = _recipient(data.recipient, actor)
     scan_key = store_encrypted(data.scan, "demands")
     with transaction.atomic():
         # Taken before the demand exists, as the retention sweep takes it: the sweep either
@@ -92,19 +93,23 @@ def demand_register(*, user: User | AnonymousUser, data: DemandIn) -> RecordingD
             scan_name=data.scan_name[:200],
             deadline=data.deadline,
             recipient=recipient,
-            registered_by=user,
+            registered_by=actor,
             registered_at=timezone.now(),
         )
         demand.calls.set(calls)
-        audit_record(
-            actor=user,
-            action="demand.registered",
-            object_type="demand",
-            object_ref=str(demand.pk),
-            reason=f"written demand {data.number}",
-            details={"calls": sorted(c.pk for c in calls), "recipient": recipient.username},
+        details = {"calls": sorted(c.pk for c in calls), "recipient": recipient.username}
+        audit_demand(
+            actor=actor,
+            event=AuditEvent.DEMAND_REGISTER,
+            ref=demand.pk,
+            reason=_why(demand),
+            details=details,
         )
     return demand
+
+
+def _why(demand: RecordingDemand) -> str:
+    return f"written demand {demand.number}"
 
 
 def demand_access_until(*, decided_at: datetime, deadline: date) -> datetime:
@@ -114,10 +119,10 @@ def demand_access_until(*, decided_at: datetime, deadline: date) -> datetime:
     return max(decided_at + timedelta(days=settings.DEMAND_ACCESS_DAYS), end_of_deadline)
 
 
-def demand_decide(*, user: User | AnonymousUser, demand_id: int, approve: bool) -> RecordingDemand:
+def demand_decide(*, actor: User | AnonymousUser, demand_id: int, approve: bool) -> RecordingDemand:
     """A supervisor approves (access opens until `demand_access_until`) or rejects a demand;
     a rejected demand no longer keeps its recordings from deletion."""
-    require(user, Perm.DEMAND_DECIDE)
+    require(actor, Perm.DEMAND_DECIDE)
     with transaction.atomic():
         demand = RecordingDemand.objects.select_for_update().filter(pk=demand_id).first()
         if demand is None:
@@ -126,17 +131,12 @@ def demand_decide(*, user: User | AnonymousUser, demand_id: int, approve: bool) 
             raise Conflict(_("This demand has already been decided."), code="demand_decided")
         now = timezone.now()
         demand.status = DemandStatus.APPROVED if approve else DemandStatus.REJECTED
-        demand.decided_by, demand.decided_at = user, now  # type: ignore[assignment]
+        demand.decided_by, demand.decided_at = actor, now  # type: ignore[assignment]
         if approve:
             demand.access_until = demand_access_until(decided_at=now, deadline=demand.deadline)
         demand.save()
-        audit_record(
-            actor=user,
-            action="demand.approved" if approve else "demand.rejected",
-            object_type="demand",
-            object_ref=str(demand.pk),
-            reason=f"written demand {demand.number}",
-        )
+        event = AuditEvent.DEMAND_APPROVE if approve else AuditEvent.DEMAND_REJECT
+        audit_demand(actor=actor, event=event, ref=demand.pk, reason=_why(demand))
     return demand
 
 
@@ -151,10 +151,10 @@ def demand_is_overdue(demand: RecordingDemand) -> bool:
     return demand.status == DemandStatus.REGISTERED and demand.deadline < kz_today()
 
 
-def review_task_assign(*, user: User | AnonymousUser, call_id: int, assignee: str) -> ReviewTask:
+def review_task_assign(*, actor: User | AnonymousUser, call_id: int, assignee: str) -> ReviewTask:
     """A supervisor asks a quality officer to review a call; they may listen while it is open."""
-    require(user, Perm.REVIEW_ASSIGN)
-    assert isinstance(user, User)
+    require(actor, Perm.REVIEW_ASSIGN)
+    assert isinstance(actor, User)
     officer = User.objects.filter(username=assignee, is_active=True, role=Role.QUALITY).first()
     if officer is None:
         raise FieldErrors(fields={"assignee": _("No active quality officer has this login.")})
@@ -163,33 +163,32 @@ def review_task_assign(*, user: User | AnonymousUser, call_id: int, assignee: st
         raise NotFound()
     with transaction.atomic():
         task = ReviewTask.objects.create(
-            call=call, assignee=officer, assigned_by=user, assigned_at=timezone.now()
+            call=call, assignee=officer, assigned_by=actor, assigned_at=timezone.now()
         )
-        audit_record(
-            actor=user,
-            action="review.assigned",
-            object_type="call",
-            object_ref=str(call.pk),
+        audit_call(
+            actor=actor,
+            event=AuditEvent.REVIEW_ASSIGN,
+            ref=call.pk,
             reason=f"review task {task.pk} for {officer.username}",
         )
     return task
 
 
-def review_task_close(*, user: User | AnonymousUser, task_id: int) -> ReviewTask:
-    """The assignee (or a supervisor) closes the task; listening ends with it."""
+def review_task_close(*, actor: User | AnonymousUser, task_id: int) -> ReviewTask:
+    """The assignee (or one who assigns reviews: a supervisor) closes the task; listening ends
+    with it."""
     with transaction.atomic():
         task = ReviewTask.objects.select_for_update().filter(pk=task_id).first()
-        mine = task is not None and task.assignee_id == user.pk
-        if task is None or not (mine or getattr(user, "role", "") == Role.SUPERVISOR):
+        mine = task is not None and task.assignee_id == actor.pk
+        if task is None or not (mine or has_perm(actor, Perm.REVIEW_ASSIGN)):
             raise NotFound()
         if task.closed_at is None:
             task.closed_at = timezone.now()
             task.save(update_fields=["closed_at"])
-            audit_record(
-                actor=user,
-                action="review.closed",
-                object_type="call",
-                object_ref=str(task.call_id),
+            audit_call(
+                actor=actor,
+                event=AuditEvent.REVIEW_CLOSE,
+                ref=task.call_id,
                 reason=f"review task {task.pk}",
             )
     return task

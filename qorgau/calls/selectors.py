@@ -8,11 +8,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
-from qorgau.calls.models import Call, CallEvent, CallState, EventKind, Line, Recording
+from qorgau.calls.models import (
+    Call,
+    CallEvent,
+    CallState,
+    EventKind,
+    Line,
+    Recording,
+    ReferralBody,
+)
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Role
 from qorgau.staff.models import User
@@ -183,3 +191,9 @@ def calls_matching(search: CallSearch) -> list[FoundCall]:
     if search.appeal:
         calls = calls.filter(appeal__number=search.appeal)
     return [_found(c) for c in calls.order_by("-started_at", "-pk")[: SEARCH_LIMIT + 1]]
+
+
+def active_referral_bodies() -> QuerySet[ReferralBody]:
+    """The active bodies of the referral directory (rule 6(o)), kept by administrators; it holds
+    no personal data, so every role that records an outcome sees all of it."""
+    return ReferralBody.objects.filter(active=True)

@@ -26,6 +26,7 @@ from qorgau.appeals.views import registration_page
 from qorgau.calls import release
 from qorgau.calls.access import (
     access_answered_call,
+    access_call,
     access_call_search,
     demands_overdue,
     demands_visible,
@@ -33,8 +34,7 @@ from qorgau.calls.access import (
 )
 from qorgau.calls.actions import call_link_appeal, call_outcome_record
 from qorgau.calls.forms import CallSearchForm, DemandPageForm
-from qorgau.calls.models import ReferralBody
-from qorgau.calls.selectors import SEARCH_LIMIT, current_call, live_board
+from qorgau.calls.selectors import SEARCH_LIMIT, active_referral_bodies, current_call, live_board
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors
 from qorgau.core.roles import Perm, has_perm
@@ -51,7 +51,7 @@ def screen_pop(request: HttpRequest) -> HttpResponse:
         earlier = access_earlier_appeals(
             request.user, phone=call.caller, reason="screen pop: incoming call"
         )
-    bodies = ReferralBody.objects.filter(active=True)
+    bodies = active_referral_bodies()
     return render(
         request, "calls/_screen_pop.html", {"call": call, "earlier": earlier, "bodies": bodies}
     )
@@ -64,8 +64,8 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[str, str] = {}
     try:
         call_outcome_record(
-            user=request.user,
-            call_pk=pk,
+            actor=request.user,
+            call=access_call(request.user, pk),
             kind=request.POST.get("kind", ""),
             note=request.POST.get("note", ""),
             referral_body_id=form_int(request.POST, "referral_body"),
@@ -106,7 +106,7 @@ def demands(request: HttpRequest) -> HttpResponse:
         form = DemandPageForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                release.demand_register(user=request.user, data=form.demand())
+                release.demand_register(actor=request.user, data=form.demand())
                 return redirect("calls:demands")
             except FieldErrors as exc:
                 _add_errors(form, exc)
@@ -150,7 +150,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, demand_id: int) -> HttpResponse:
     approve = request.POST.get("approve") == "1"
-    release.demand_decide(user=request.user, demand_id=demand_id, approve=approve)
+    release.demand_decide(actor=request.user, demand_id=demand_id, approve=approve)
     return redirect("calls:demands")
 
 
@@ -168,7 +168,7 @@ def register_from_call(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
 
     def link(appeal: Appeal) -> None:
-        call_link_appeal(user=user, call_id=str(pk), appeal=appeal)
+        call_link_appeal(actor=user, call_id=str(pk), appeal=appeal)
 
     call = access_answered_call(user, pk)
     return registration_page(request, phone=call.caller, on_registered=link)

@@ -42,6 +42,7 @@ class Perm(StrEnum):
     AGENCY_PORTAL = "agency.portal"  # an officer's own agency's requests: read and reply
     DEADLINE_BOARD = "deadline.board"  # overdue and soon-due requests of every agency
     CALL_OUTCOME = "call.outcome"  # record a transfer to 1414 or a referral (rules 6(n), 6(o))
+    CALL_ANY = "call.any"  # see and act on any call, not only those answered at one's extension
     CALL_BOARD = "call.board"  # the live board of lines and consultants
     DEMAND_REGISTER = "demand.register"  # register a written demand for recordings (rule 6(p))
     DEMAND_DECIDE = "demand.decide"  # approve or reject a written demand
@@ -52,6 +53,7 @@ class Perm(StrEnum):
     KB_READ = "kb.read"  # search and read the knowledge base; attach articles to appeals
     KB_EDIT = "kb.edit"  # write articles and send them to review; see searches that found nothing
     KB_PUBLISH = "kb.publish"  # publish and archive articles
+    ADMIN_SITE = "admin.site"  # the administrator's pages /admin/ (with a verified second factor)
     # No permission lets a role listen to or download recordings: access comes only from an
     # approved written demand (its recipient) or an open review task (its assignee): access.py.
 
@@ -71,6 +73,7 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.AGENCY_PORTAL: frozenset({R.AGENCY_OFFICER}),
     Perm.DEADLINE_BOARD: frozenset({R.SUPERVISOR}),
     Perm.CALL_OUTCOME: frozenset({R.CONSULTANT, R.SUPERVISOR}),
+    Perm.CALL_ANY: frozenset({R.SUPERVISOR}),
     Perm.CALL_BOARD: frozenset({R.SUPERVISOR}),
     Perm.DEMAND_REGISTER: frozenset({R.AUDITOR}),
     Perm.DEMAND_DECIDE: frozenset({R.SUPERVISOR}),
@@ -81,6 +84,7 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.KB_READ: frozenset({R.CONSULTANT, R.SUPERVISOR, R.QUALITY}),
     Perm.KB_EDIT: frozenset({R.SUPERVISOR, R.QUALITY}),
     Perm.KB_PUBLISH: frozenset({R.SUPERVISOR}),
+    Perm.ADMIN_SITE: frozenset({R.ADMIN}),
 }
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.core.access import require
 from qorgau.core.errors import Conflict, FieldErrors, NotFound
 from qorgau.core.roles import Perm
@@ -45,6 +46,12 @@ MOVES = {
     S.REVIEW: {S.DRAFT, S.PUBLISHED},
     S.PUBLISHED: {S.DRAFT, S.ARCHIVED},
     S.ARCHIVED: {S.DRAFT},
+}
+MOVE_EVENTS = {
+    S.DRAFT: AuditEvent.ARTICLE_RETURN_TO_DRAFT,
+    S.REVIEW: AuditEvent.ARTICLE_SEND_TO_REVIEW,
+    S.PUBLISHED: AuditEvent.ARTICLE_PUBLISH,
+    S.ARCHIVED: AuditEvent.ARTICLE_ARCHIVE,
 }
 
 
@@ -111,7 +118,7 @@ def _directions(codes: list[str]) -> list[Direction]:
     return found
 
 
-def article_save(*, user: User | AnonymousUser | None, data: ArticleIn) -> tuple[Article, bool]:
+def article_save(*, actor: User | AnonymousUser | None, data: ArticleIn) -> tuple[Article, bool]:
     """Create or update the article with this id: a new version when title, body, tags or the
     rest changed; (article, changed)."""
     directions = _directions(data.direction_codes())
@@ -144,7 +151,7 @@ def article_save(*, user: User | AnonymousUser | None, data: ArticleIn) -> tuple
             body=article.body,
             diff=_diff(before, article.title + "\n" + article.body),
             status=article.status,
-            by=user if user is not None and user.is_authenticated else None,
+            by=actor if actor is not None and actor.is_authenticated else None,
             at=timezone.now(),
         )
         index_article(article)
@@ -164,17 +171,17 @@ def _pair(article: Article, pair_key: str) -> None:
     Article.objects.filter(pk=other.pk).update(pair=article)
 
 
-def article_edit(*, user: User | AnonymousUser, data: ArticleIn) -> Article:
+def article_edit(*, actor: User | AnonymousUser, data: ArticleIn) -> Article:
     """An editor writes a new article (a draft) or a new version of one (audited). The status
     does not change with an edit: the workflow moves it (article_transition)."""
-    require(user, Perm.KB_EDIT)
+    require(actor, Perm.KB_EDIT)
     existing = Article.objects.filter(key=data.id).first()
     data = data.model_copy(update={"status": existing.status if existing else S.DRAFT})
-    article, changed = article_save(user=user, data=data)
+    article, changed = article_save(actor=actor, data=data)
     if changed:
         audit_record(
-            actor=user,
-            action="article.edited",
+            actor=actor,
+            action=AuditEvent.ARTICLE_EDIT,
             object_type="article",
             object_ref=article.key,
             details={"version": article.version},
@@ -182,10 +189,10 @@ def article_edit(*, user: User | AnonymousUser, data: ArticleIn) -> Article:
     return article
 
 
-def article_transition(*, user: User | AnonymousUser, key: str, status: str) -> Article:
+def article_transition(*, actor: User | AnonymousUser, key: str, status: str) -> Article:
     """Move an article along draft → review → published → archived (audited). Editors send
     to review and back to draft; publishing and archiving need kb.publish."""
-    require(user, Perm.KB_PUBLISH if status in (S.PUBLISHED, S.ARCHIVED) else Perm.KB_EDIT)
+    require(actor, Perm.KB_PUBLISH if status in (S.PUBLISHED, S.ARCHIVED) else Perm.KB_EDIT)
     with transaction.atomic():
         article = Article.objects.select_for_update().filter(key=key).first()
         if article is None:
@@ -203,7 +210,10 @@ def article_transition(*, user: User | AnonymousUser, key: str, status: str) -> 
         article.save(update_fields=["status", "updated_at"])
         index_article(article)  # only published articles are in the postings
         audit_record(
-            actor=user, action="article." + status, object_type="article", object_ref=article.key
+            actor=actor,
+            action=MOVE_EVENTS[S(status)],
+            object_type="article",
+            object_ref=article.key,
         )
     return article
 
@@ -219,9 +229,10 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)
 
 
-def kb_import(lines: Iterable[str], *, user: User | None = None) -> ImportReport:
+def kb_import(*, actor: User | None = None, lines: Iterable[str]) -> ImportReport:
     """Import JSON lines; the same id again updates the article (a new version), never a copy.
-    A bad line is reported with its number and skipped; the others are imported."""
+    A bad line is reported with its number and skipped; the others are imported. Run from the
+    command line (`qorgau kb import`) no one acts: the versions name no author."""
     report = ImportReport()
     pairs: list[tuple[str, str]] = []
     for number, line in enumerate(lines, start=1):
@@ -230,7 +241,7 @@ def kb_import(lines: Iterable[str], *, user: User | None = None) -> ImportReport
         try:
             data = ArticleIn.model_validate(json.loads(line))
             existed = Article.objects.filter(key=data.id).exists()
-            _article, changed = article_save(user=user, data=data)
+            _article, changed = article_save(actor=actor, data=data)
         except (ValueError, ValidationError, FieldErrors) as exc:
             report.errors.append(f"line {number}: {str(exc).splitlines()[0][:200]}")
             continue
@@ -264,15 +275,17 @@ def kb_export() -> Iterator[str]:
 # --- use -----------------------------------------------------------------------------------------
 
 
-def article_use(*, user: User | AnonymousUser, appeal: Appeal, key: str) -> bool:
-    """Attach an article to an appeal as the guidance used; counted once per appeal."""
+def article_use(*, actor: User | AnonymousUser, appeal: Appeal, key: str) -> tuple[Article, bool]:
+    """Attach an article to an appeal as the guidance used; counted once per appeal. Returns the
+    article with its count of uses, and whether this use was new."""
     article = Article.objects.filter(key=key, status=S.PUBLISHED).first()
     if article is None:
         raise NotFound()
     with transaction.atomic():
         _use, created = ArticleUse.objects.get_or_create(
-            article=article, appeal=appeal, defaults={"by": user, "at": timezone.now()}
+            article=article, appeal=appeal, defaults={"by": actor, "at": timezone.now()}
         )
         if created:
             Article.objects.filter(pk=article.pk).update(used=F("used") + 1)
-    return created
+            article.refresh_from_db(fields=["used"])
+    return article, created

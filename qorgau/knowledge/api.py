@@ -14,14 +14,15 @@ from pydantic import BaseModel, Field, field_validator
 from qorgau.appeals.access import access_appeal
 from qorgau.core.access import require
 from qorgau.core.api import StaffRequest, responses
-from qorgau.core.errors import NotFound
 from qorgau.core.kztime import kz_today
 from qorgau.core.roles import Perm
+from qorgau.knowledge.access import access_article
 from qorgau.knowledge.actions import article_use
 from qorgau.knowledge.gaps import LANGUAGES
-from qorgau.knowledge.models import Article, ArticleStatus, SearchGap
+from qorgau.knowledge.models import SearchGap
 from qorgau.knowledge.render import render_markdown
 from qorgau.knowledge.search import Hit, kb_search_logged
+from qorgau.knowledge.selectors import search_gaps
 
 router = Router(tags=["knowledge base"])
 
@@ -109,15 +110,7 @@ def search_get(request: StaffRequest, filters: Query[SearchFilters]) -> list[Hit
 
 @router.get("/articles/{key}", response=responses(ArticleOut), summary="One article")
 def article(request: StaffRequest, key: str) -> Hit:
-    require(request.user, Perm.KB_READ)
-    found = Article.objects.select_related("pair").filter(key=key).first()
-    visible = found is not None and (
-        found.status == ArticleStatus.PUBLISHED or request.user.role in ("quality", "supervisor")
-    )
-    if not visible:
-        raise NotFound()
-    assert found is not None
-    return Hit(found, 0.0, "")
+    return Hit(access_article(request.user, key), 0.0, "")
 
 
 class UseIn(BaseModel):
@@ -132,8 +125,8 @@ class UseIn(BaseModel):
 def use(request: StaffRequest, number: str, payload: UseIn) -> HttpStatus:
     require(request.user, Perm.KB_READ)
     appeal = access_appeal(request.user, number)
-    created = article_use(user=request.user, appeal=appeal, key=payload.article)
-    used = Article.objects.get(key=payload.article).used
+    found, created = article_use(actor=request.user, appeal=appeal, key=payload.article)
+    used = found.used
     return HttpStatus(201 if created else 200, {"article": payload.article, "used": used})
 
 
@@ -145,5 +138,4 @@ class GapOut(Schema):
 
 @router.get("/gaps", response=responses(list[GapOut]), summary="Searches that found nothing")
 def gaps(request: StaffRequest) -> list[SearchGap]:
-    require(request.user, Perm.KB_EDIT)
-    return list(SearchGap.objects.order_by("-at")[:200])
+    return list(search_gaps(request.user)[:200])

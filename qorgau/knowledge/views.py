@@ -10,15 +10,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from qorgau.appeals.access import access_appeal
 from qorgau.core.access import require
-from qorgau.core.errors import FieldErrors, NotFound
+from qorgau.core.errors import FieldErrors
 from qorgau.core.kztime import kz_today
 from qorgau.core.roles import Perm, has_perm
+from qorgau.knowledge.access import access_article, access_editable_article
 from qorgau.knowledge.actions import article_edit, article_transition, article_use
 from qorgau.knowledge.forms import ArticleForm
 from qorgau.knowledge.gaps import LANGUAGES
-from qorgau.knowledge.models import Article, ArticleStatus, ArticleUse, SearchGap
 from qorgau.knowledge.render import render_markdown
 from qorgau.knowledge.search import kb_search_logged
+from qorgau.knowledge.selectors import article_uses, articles_for_editors, search_gaps
 
 
 @login_required
@@ -39,18 +40,9 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledge/search.html", context)
 
 
-def _readable(request: HttpRequest, key: str) -> Article:
-    article = Article.objects.select_related("pair").filter(key=key).first()
-    editor = has_perm(request.user, Perm.KB_EDIT)
-    if article is None or not (article.status == ArticleStatus.PUBLISHED or editor):
-        raise NotFound()
-    return article
-
-
 @login_required
 def article(request: HttpRequest, key: str) -> HttpResponse:
-    require(request.user, Perm.KB_READ)
-    found = _readable(request, key)
+    found = access_article(request.user, key)
     context = {
         "article": found,
         "body_html": render_markdown(found.body),
@@ -67,40 +59,36 @@ def article(request: HttpRequest, key: str) -> HttpResponse:
 def use(request: HttpRequest, number: str, key: str) -> HttpResponse:
     """ "Used for this appeal" from the appeal page's panel."""
     require(request.user, Perm.KB_READ)
-    article_use(user=request.user, appeal=access_appeal(request.user, number), key=key)
+    article_use(actor=request.user, appeal=access_appeal(request.user, number), key=key)
     return used(request, number)
 
 
 @login_required
 def used(request: HttpRequest, number: str) -> HttpResponse:
     appeal = access_appeal(request.user, number)
-    uses = ArticleUse.objects.filter(appeal=appeal).select_related("article")
-    return render(request, "knowledge/_used.html", {"appeal": appeal, "uses": uses})
+    context = {"appeal": appeal, "uses": article_uses(appeal)}
+    return render(request, "knowledge/_used.html", context)
 
 
 @login_required
 def editor(request: HttpRequest) -> HttpResponse:
     """All articles by status with their use and staleness, and the searches that found
     nothing."""
-    require(request.user, Perm.KB_EDIT)
-    articles = Article.objects.order_by("status", "key")
-    gaps = SearchGap.objects.order_by("-at")[:50]
-    context = {"articles": articles, "gaps": gaps, "today": kz_today()}
+    articles = articles_for_editors(request.user)
+    context = {"articles": articles, "gaps": search_gaps(request.user)[:50], "today": kz_today()}
     return render(request, "knowledge/editor.html", context)
 
 
 @login_required
 def edit(request: HttpRequest, key: str = "") -> HttpResponse:
     require(request.user, Perm.KB_EDIT)
-    existing = Article.objects.filter(key=key).first() if key else None
-    if key and existing is None:
-        raise NotFound()
+    existing = access_editable_article(request.user, key) if key else None
     form = ArticleForm.for_article(existing) if existing else ArticleForm()
     if request.method == "POST":
         form = ArticleForm(request.POST)
         if form.is_valid():
             try:
-                saved = article_edit(user=request.user, data=form.article_in())
+                saved = article_edit(actor=request.user, data=form.article_in())
                 return redirect("knowledge:article", key=saved.key)
             except FieldErrors as exc:
                 for field, message in exc.fields.items():
@@ -111,5 +99,5 @@ def edit(request: HttpRequest, key: str = "") -> HttpResponse:
 @login_required
 @require_POST
 def transition(request: HttpRequest, key: str) -> HttpResponse:
-    article_transition(user=request.user, key=key, status=request.POST.get("status", ""))
+    article_transition(actor=request.user, key=key, status=request.POST.get("status", ""))
     return redirect("knowledge:article", key=key)

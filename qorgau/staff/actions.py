@@ -11,19 +11,21 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.core.crypto import secret_digest
 from qorgau.staff.models import ApiToken, User
 
 TOKEN_PURPOSE = "api-token"  # noqa: S105 - a hash domain label, not a secret
 
 
-def token_issue(*, user: User, label: str = "", days: int | None = None) -> str:
-    """Create a token for `user`, valid for `days` (default API_TOKEN_DAYS), and return it; it
-    cannot be shown again."""
+def token_issue(*, owner: User, label: str = "", days: int | None = None) -> str:
+    """Create a token for `owner`, valid for `days` (default API_TOKEN_DAYS), and return it; it
+    cannot be shown again. Issued by an operator on the command line (`qorgau token`), so no
+    actor is named."""
     days = settings.API_TOKEN_DAYS if days is None else days
     token = "qg_" + secrets.token_urlsafe(32)
     ApiToken.objects.create(
-        user=user,
+        user=owner,
         digest=secret_digest(TOKEN_PURPOSE, token),
         label=label,
         expires_at=timezone.now() + timedelta(days=days),
@@ -41,7 +43,7 @@ def token_revoke(*, actor: User, token: ApiToken) -> None:
         row.save(update_fields=["revoked_at"])
         audit_record(
             actor=actor,
-            action="token.revoke",
+            action=AuditEvent.TOKEN_REVOKE,
             object_type="staff.apitoken",
             object_ref=str(row.pk),
             reason="administration",
@@ -63,30 +65,30 @@ def token_user(token: str) -> User | None:
     return row.user if row else None
 
 
-def second_factor_enrol(*, user: User, device: TOTPDevice, code: str) -> bool:
-    """Confirm the authenticator being enrolled with a code it shows; False if wrong."""
+def second_factor_enrol(*, actor: User, device: TOTPDevice, code: str) -> bool:
+    """Confirm the authenticator the actor is enrolling with a code it shows; False if wrong."""
     with transaction.atomic():
-        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=actor)
         if locked.confirmed or not locked.verify_token(code):
             return False
         locked.confirmed = True
         locked.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=user).exclude(pk=locked.pk).delete()
+        TOTPDevice.objects.filter(user=actor).exclude(pk=locked.pk).delete()
         audit_record(
-            actor=user,
-            action="second_factor.enrol",
+            actor=actor,
+            action=AuditEvent.SECOND_FACTOR_ENROL,
             object_type="staff.user",
-            object_ref=str(user.pk),
+            object_ref=str(actor.pk),
         )
     device.refresh_from_db()
     return True
 
 
-def second_factor_check(*, user: User, code: str) -> TOTPDevice | None:
-    """The user's confirmed authenticator that accepts `code`, or None. Wrong codes make the
+def second_factor_check(*, actor: User, code: str) -> TOTPDevice | None:
+    """The actor's confirmed authenticator that accepts `code`, or None. Wrong codes make the
     next check wait longer (django-otp's throttle, kept on the device row)."""
     with transaction.atomic():
-        for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+        for device in TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=True):
             if device.verify_token(code):
                 return device
     return None

@@ -100,7 +100,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         return _to("staff:enrol", _next(request))
     context = {"next": _next(request), "error": ""}
     if request.method == "POST":
-        device = second_factor_check(user=user, code=request.POST.get("code", "").strip())
+        device = second_factor_check(actor=user, code=request.POST.get("code", "").strip())
         if device is not None:
             otp_login(request, device)
             return redirect(context["next"])
@@ -126,7 +126,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
         "required": second_factor_required(user),
     }
     if request.method == "POST":
-        if second_factor_enrol(user=user, device=device, code=request.POST.get("code", "").strip()):
+        if second_factor_enrol(
+            actor=user, device=device, code=request.POST.get("code", "").strip()
+        ):
             otp_login(request, device)
             request.session[ENROLLED_SESSION_KEY] = True
             return redirect(next_url)

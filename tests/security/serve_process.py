@@ -40,7 +40,7 @@ user = User.objects.create_user(
 )
 if KB:
     call_command("kb", "starter", verbosity=0)
-print(json.dumps({{"api": token_issue(user=user), "pbx": phone_system_register(name="PBX")[1]}}))
+print(json.dumps({{"api": token_issue(owner=user), "pbx": phone_system_register(name="PBX")[1]}}))
 """
 
 

@@ -190,7 +190,7 @@ def world(personas, agencies, register, api_as, settings, tmp_path) -> dict[str,
     )
     assert uploaded.status_code == 201, uploaded.content
     demand = release.demand_register(
-        user=personas["auditor"],
+        actor=personas["auditor"],
         data=release.DemandIn(
             number="D-1",
             dated=date.today(),
@@ -203,10 +203,10 @@ def world(personas, agencies, register, api_as, settings, tmp_path) -> dict[str,
         ),
     )
     task = release.review_task_assign(
-        user=personas["supervisor"], call_id=call.pk, assignee="quality"
+        actor=personas["supervisor"], call_id=call.pk, assignee="quality"
     )
     line = {"id": "parity-kb", "lang": "ru", "title": "Алименты", "body": "Суд.", "tags": []}
-    kb_import([json.dumps({**line, "direction": "4", "status": "draft"}, ensure_ascii=False)])
+    kb_import(lines=[json.dumps({**line, "direction": "4", "status": "draft"}, ensure_ascii=False)])
     return {
         "number": number,
         "request_id": str(sent.json()["id"]),

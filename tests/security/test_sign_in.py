@@ -216,23 +216,23 @@ def test_guessing_the_code_waits_longer_after_each_wrong_one(personas):
 
 
 def test_expired_token_answers_401(personas):
-    token = token_issue(user=personas["consultant"], days=1)
+    token = token_issue(owner=personas["consultant"], days=1)
     assert ApiClient(token).get("/api/v1/appeals").status_code == 200
     ApiToken.objects.update(expires_at=F("expires_at") - timedelta(days=1, seconds=1))
     assert ApiClient(token).get("/api/v1/appeals").status_code == 401
 
 
 def test_revoked_token_answers_401(personas):
-    token = token_issue(user=personas["consultant"])
+    token = token_issue(owner=personas["consultant"])
     row = ApiToken.objects.get(user=personas["consultant"])
     token_revoke(actor=personas["admin"], token=row)
     assert ApiClient(token).get("/api/v1/appeals").status_code == 401
 
 
 def test_administrator_lists_a_user_s_tokens_and_revokes_one(personas):
-    kept = token_issue(user=personas["consultant"], label="crm", days=30)
-    revoked = token_issue(user=personas["consultant"], label="old-pbx")
-    token_issue(user=personas["supervisor"], label="supervisor-laptop")
+    kept = token_issue(owner=personas["consultant"], label="crm", days=30)
+    revoked = token_issue(owner=personas["consultant"], label="old-pbx")
+    token_issue(owner=personas["supervisor"], label="supervisor-laptop")
     admin = signed_in(personas["admin"], "en")
     listing = admin.get(f"/admin/staff/apitoken/?user__id__exact={personas['consultant'].pk}")
     text = listing.content.decode()
@@ -251,5 +251,5 @@ def test_administrator_lists_a_user_s_tokens_and_revokes_one(personas):
 
 @pytest.mark.parametrize("persona", ["consultant", "supervisor", "auditor"])
 def test_only_the_administrator_sees_the_tokens(personas, persona):
-    token_issue(user=personas["consultant"], label="crm")
+    token_issue(owner=personas["consultant"], label="crm")
     assert signed_in(personas[persona]).get("/admin/staff/apitoken/").status_code == 302

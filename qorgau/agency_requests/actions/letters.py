@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from qorgau.agencies.models import Agency
 from qorgau.agency_requests.disclosure import mask_for_agency
 from qorgau.agency_requests.models import CallResult, Letter, LetterDirection, OutboundCall
+from qorgau.appeals.auditing import audit_appeal
 from qorgau.appeals.models import Appeal
-from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors
 from qorgau.core.roles import Perm
@@ -24,12 +25,11 @@ from qorgau.staff.models import User
 MAX_SCAN_BYTES = 700 * 1024
 
 
-def _audit(actor: User, action: str, appeal: Appeal, pk: int) -> None:
-    audit_record(
+def _audit(actor: User, action: AuditEvent, appeal: Appeal, pk: int) -> None:
+    audit_appeal(
         actor=actor,
-        action=action,
-        object_type="appeal",
-        object_ref=appeal.number,
+        event=action,
+        ref=appeal.number,
         reason="correspondence",
         details={"id": pk},
     )
@@ -56,7 +56,7 @@ def letter_write(
             by=actor,
             at=timezone.now(),
         )
-        _audit(actor, "letter.write", appeal, letter.pk)
+        _audit(actor, AuditEvent.LETTER_WRITE, appeal, letter.pk)
     return letter
 
 
@@ -87,7 +87,7 @@ def letter_receive(
             by=actor,
             at=timezone.now(),
         )
-        _audit(actor, "letter.receive", appeal, letter.pk)
+        _audit(actor, AuditEvent.LETTER_RECEIVE, appeal, letter.pk)
     return letter
 
 
@@ -108,5 +108,5 @@ def call_log(
             by=actor,
             at=timezone.now(),
         )
-        _audit(actor, "call.log", appeal, call.pk)
+        _audit(actor, AuditEvent.CALL_LOG, appeal, call.pk)
     return call

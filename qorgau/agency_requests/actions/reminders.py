@@ -17,7 +17,14 @@ from django.utils import timezone
 from qorgau.agency_requests.actions.send import automatic_contacts, queue_deliveries
 from qorgau.agency_requests.models import AgencyRequest, DeadlineNotice, NoticeKind
 from qorgau.agency_requests.selectors import DEADLINES, Deadline
-from qorgau.audit.actions import audit_record
+from qorgau.appeals.auditing import audit_appeal
+from qorgau.audit.events import AuditEvent
+
+NOTICE_EVENTS = {
+    NoticeKind.REMINDER: AuditEvent.REQUEST_REMIND,
+    NoticeKind.OVERDUE: AuditEvent.REQUEST_REMIND_OVERDUE,
+    NoticeKind.ESCALATION: AuditEvent.REQUEST_ESCALATE,
+}
 
 
 def _notify(
@@ -33,11 +40,10 @@ def _notify(
             if to_agency:
                 contacts = automatic_contacts(agency_request.agency)
                 queue_deliveries(agency_request, contacts, due=timezone.now(), notice=notice)
-            audit_record(
+            audit_appeal(
                 actor=None,
-                action=f"request.{kind}",
-                object_type="appeal",
-                object_ref=agency_request.appeal.number,
+                event=NOTICE_EVENTS[NoticeKind(kind)],
+                ref=agency_request.appeal.number,
                 reason="deadline",
                 details={
                     "request": agency_request.pk,
@@ -50,8 +56,9 @@ def _notify(
     return True
 
 
-def deadline_sweep(now: datetime | None = None) -> dict[str, int]:
-    """Send what is due; returns how many notices of each kind were new."""
+def deadline_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Send what is due; returns how many notices of each kind were new. A system action: the
+    delivery worker runs it, so no one acts and the audit rows name no actor."""
     now = now or timezone.now()
     counts = dict.fromkeys(NoticeKind.values, 0)
     for deadline in DEADLINES:

@@ -28,8 +28,9 @@ from qorgau.agency_requests.models import (
     RequestStatus,
 )
 from qorgau.appeals.actions import appeal_follow
+from qorgau.appeals.auditing import audit_appeal
 from qorgau.appeals.models import Status
-from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.core.errors import Conflict, FieldErrors
 from qorgau.staff.models import User
 
@@ -43,17 +44,27 @@ class Attachment:
     data: bytes
 
 
+REPLY_EVENTS = {
+    ReplyKind.ACKNOWLEDGED: AuditEvent.REQUEST_ACKNOWLEDGE,
+    ReplyKind.CONFIRMED: AuditEvent.REQUEST_CONFIRM,
+    ReplyKind.NOT_CONFIRMED: AuditEvent.REQUEST_NOT_CONFIRM,
+    ReplyKind.CLARIFICATION: AuditEvent.REQUEST_ASK_CLARIFICATION,
+    ReplyKind.PASSED_ON: AuditEvent.REQUEST_PASS_ON,
+    ReplyKind.EXTENSION: AuditEvent.REQUEST_EXTEND,
+    ReplyKind.ANSWER: AuditEvent.REQUEST_ANSWER,
+}
+
+
 def _reply(
     actor: User, agency_request: AgencyRequest, kind: str, text: str = "", **extra: object
 ) -> AgencyReply:
     reply = AgencyReply.objects.create(
         request=agency_request, kind=kind, text=text, by=actor, at=timezone.now(), **extra
     )
-    audit_record(
+    audit_appeal(
         actor=actor,
-        action=f"request.{kind}",
-        object_type="appeal",
-        object_ref=agency_request.appeal.number,
+        event=REPLY_EVENTS[ReplyKind(kind)],
+        ref=agency_request.appeal.number,
         reason="agency reply",
         details={
             "request": agency_request.pk,

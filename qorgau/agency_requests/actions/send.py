@@ -16,8 +16,9 @@ from qorgau.agency_requests.disclosure import compose_request
 from qorgau.agency_requests.models import AgencyRequest, DeadlineNotice, Delivery
 from qorgau.agency_requests.routing import propose_agencies
 from qorgau.appeals.actions import appeal_follow
+from qorgau.appeals.auditing import audit_appeal
 from qorgau.appeals.models import Appeal, Status
-from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.core.access import require
 from qorgau.core.errors import Conflict, FieldErrors
 from qorgau.core.kztime import KZ_TZ
@@ -125,11 +126,10 @@ def request_send(*, actor: User, appeal: Appeal, agency: Agency, reason: str = "
         )
         queue_deliveries(request, contacts, due=due)
         appeal_follow(actor=actor, appeal=appeal, to_status=Status.WAITING_AGENCY)
-        audit_record(
+        audit_appeal(
             actor=actor,
-            action="request.send",
-            object_type="appeal",
-            object_ref=appeal.number,
+            event=AuditEvent.REQUEST_SEND,
+            ref=appeal.number,
             reason=reason.strip()[:300] or "routing proposal",
             details={
                 "agency": agency.key or agency.pk,

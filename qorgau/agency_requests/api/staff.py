@@ -2,7 +2,6 @@
 (rule 15), and their delivery status. Thin: parse → access → action → answer."""
 
 import base64
-import json
 from pathlib import PurePath
 from typing import Any
 
@@ -16,13 +15,14 @@ from qorgau.agency_requests.access import (
     access_letter,
     access_reply_attachment,
     access_request,
+    access_request_content,
+    access_request_preview,
     access_texts,
     chosen_agency,
 )
 from qorgau.agency_requests.actions.letters import call_log, letter_receive, letter_write
 from qorgau.agency_requests.actions.replies import attachment_bytes
 from qorgau.agency_requests.actions.send import request_send
-from qorgau.agency_requests.disclosure import compose_request
 from qorgau.agency_requests.letter_pdf import letter_pdf
 from qorgau.agency_requests.models import (
     AgencyRequest,
@@ -44,15 +44,16 @@ from qorgau.agency_requests.schemas import (
     decoded_base64,
 )
 from qorgau.agency_requests.selectors import (
+    active_agencies,
     appeal_correspondence,
     reply_ids_with_text,
+    requests_about,
     with_replies,
 )
 from qorgau.appeals.access import access_appeal
-from qorgau.audit.actions import audit_record
 from qorgau.core.access import require
 from qorgau.core.api import Shown, StaffRequest, responses
-from qorgau.core.roles import Perm, has_perm
+from qorgau.core.roles import Perm
 from qorgau.staff.auth import request_user
 
 router = Router(tags=["agencies and requests"])
@@ -79,30 +80,16 @@ def requests_shown(
 def request_shown(
     request: StaffRequest, agency_request: AgencyRequest, texts: bool = False
 ) -> Shown[AgencyRequest]:
-    personal = has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL)
-    if personal:
-        audit_record(
-            actor=request.user,
-            action="request.view",
-            object_type="appeal",
-            object_ref=agency_request.appeal.number,
-            reason="api: request detail",
-        )
-    content = json.loads(agency_request.content) if personal else None
+    content = access_request_content(request.user, agency_request, reason="api: request detail")
     return Shown(agency_request, RequestShown(content, texts))
 
 
 @router.get("/agencies", response=responses(list[AgencyOut]), summary="Agency directory")
 def agencies(request: StaffRequest, filters: Query[AgencyFilters]) -> list[Agency]:
     require(request.user, Perm.APPEAL_VIEW)
-    found = Agency.objects.filter(active=True).select_related("region")
-    if filters.region:
-        found = found.filter(region__code=filters.region)
-    if filters.direction:
-        found = found.filter(directions__code=str(filters.direction))
-    if filters.kind:
-        found = found.filter(kind=filters.kind)
-    found = found.prefetch_related("directions", "contacts")
+    found = active_agencies(
+        region=filters.region, direction=filters.direction, kind=filters.kind
+    ).prefetch_related("directions", "contacts")
     return list(found[:500])
 
 
@@ -124,14 +111,7 @@ def routing(request: StaffRequest, number: str) -> list[Proposal]:
 def preview(request: StaffRequest, number: str, payload: RequestIn) -> dict[str, Any]:
     appeal = access_appeal(request.user, number, then=Perm.REQUEST_SEND)
     agency = chosen_agency(payload.agency)
-    composition = compose_request(appeal, agency)
-    audit_record(
-        actor=request.user,
-        action="request.preview",
-        object_type="appeal",
-        object_ref=appeal.number,
-        reason="preview before sending",
-    )
+    composition = access_request_preview(request.user, appeal, agency)
     return {
         "agency": agency,
         "content": composition.content,
@@ -162,7 +142,7 @@ def send(request: StaffRequest, number: str, payload: RequestIn) -> HttpStatus:
 )
 def appeal_requests(request: StaffRequest, number: str) -> list[Shown[AgencyRequest]]:
     appeal = access_appeal(request.user, number)
-    found = appeal.requests.select_related("appeal", "agency__region")
+    found = requests_about(appeal)
     return requests_shown(request, list(found), reason="api: requests of an appeal")
 
 

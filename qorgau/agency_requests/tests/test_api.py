@@ -64,6 +64,10 @@ def test_quality_officer_sees_requests_without_content(api_as, directory, regist
     )
     seen = api_as("quality").get(f"/api/v1/requests/{sent['id']}").json()
     assert seen["content"] is None and seen["status"] == "queued"
+    views = AuditRecord.objects.filter(action="request.view", object_ref=number)
+    assert not views.filter(actor_role="quality").exists()  # nothing personal was shown
+    assert api_as("supervisor").get(f"/api/v1/requests/{sent['id']}").json()["content"]
+    assert views.get(actor_role="supervisor").reason == "api: request detail"
     assert (
         api_as("quality")
         .post(f"/api/v1/appeals/{number}/requests", {"agency": directory["almaty_education"].pk})

@@ -109,7 +109,7 @@ def test_a_non_head_needs_the_signed_decision_of_the_head(api_as, received, head
     assert reply["decided_by"] == "head_a" and reply["attachments"][0]["name"] == "decision.pdf"
     stored = AgencyReply.objects.get(kind="extension")
     assert attachment_bytes(stored.attachments.get()) == PDF
-    audit = AuditRecord.objects.get(action="request.extension")
+    audit = AuditRecord.objects.get(action="request.extend")
     assert audit.actor_username == "officer_a" and audit.details["decided_by"] == "head_a"
 
 

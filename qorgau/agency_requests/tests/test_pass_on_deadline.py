@@ -59,11 +59,11 @@ def test_pass_on_deadline_skips_nauryz(received):
 
 def test_reminded_the_working_day_before_the_last_one(received, mail):
     received()
-    deadline_sweep(_kz(19, 23, 59))
+    deadline_sweep(now=_kz(19, 23, 59))
     assert _pass_on_notices("reminder") == 0  # two working days still left
-    deadline_sweep(_kz(23, 12))  # a holiday: still one working day before the last one
-    deadline_sweep(_kz(20, 9))
-    deadline_sweep(_kz(20, 15))
+    deadline_sweep(now=_kz(23, 12))  # a holiday: still one working day before the last one
+    deadline_sweep(now=_kz(20, 9))
+    deadline_sweep(now=_kz(20, 15))
     assert _pass_on_notices("reminder") == 1
     for delivery in claim("w", 10):
         assert deliver_one(delivery, "w")
@@ -75,12 +75,12 @@ def test_reminded_the_working_day_before_the_last_one(received, mail):
 def test_escalated_when_the_third_working_day_has_passed(received):
     received()
     # Without the holidays the deadline would have been Monday 23 March.
-    assert deadline_sweep(_kz(24, 12))["escalation"] == 0
-    assert deadline_sweep(_kz(26, 23, 59))["escalation"] == 0
-    counts = deadline_sweep(_kz(27, 0, 1))
+    assert deadline_sweep(now=_kz(24, 12))["escalation"] == 0
+    assert deadline_sweep(now=_kz(26, 23, 59))["escalation"] == 0
+    counts = deadline_sweep(now=_kz(27, 0, 1))
     assert counts["overdue"] == 1 and counts["escalation"] == 1
-    assert deadline_sweep(_kz(27, 9)) == {"reminder": 0, "overdue": 0, "escalation": 0}
-    escalation = AuditRecord.objects.get(action="request.escalation")
+    assert deadline_sweep(now=_kz(27, 9)) == {"reminder": 0, "overdue": 0, "escalation": 0}
+    escalation = AuditRecord.objects.get(action="request.escalate")
     assert escalation.details["deadline"] == "pass_on"
 
 
@@ -89,14 +89,14 @@ def test_an_extra_day_off_moves_the_deadline(received):
         date=date(2026, 3, 26), kind="day_off", name_kk="Демалыс", name_ru="Выходной"
     )
     received()
-    assert deadline_sweep(_kz(27, 0, 1))["escalation"] == 0
-    assert deadline_sweep(_kz(28, 0, 1))["escalation"] == 1
+    assert deadline_sweep(now=_kz(27, 0, 1))["escalation"] == 0
+    assert deadline_sweep(now=_kz(28, 0, 1))["escalation"] == 1
 
 
 def test_taking_the_request_up_stops_the_pass_on_deadline(received, personas):
     request = received()
     request_acknowledge(actor=personas["officer_a"], agency_request=request)
-    assert deadline_sweep(_kz(27, 0, 1)) == {"reminder": 0, "overdue": 0, "escalation": 0}
+    assert deadline_sweep(now=_kz(27, 0, 1)) == {"reminder": 0, "overdue": 0, "escalation": 0}
 
 
 def test_missed_pass_on_is_on_the_supervisor_board(received, client, personas):

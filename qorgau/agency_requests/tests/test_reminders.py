@@ -36,7 +36,7 @@ def test_overdue_reminds_and_escalates_once(request_to_school):
     counts = deadline_sweep()
     assert counts["overdue"] == 1 and counts["escalation"] == 1
     assert deadline_sweep() == {"reminder": 0, "overdue": 0, "escalation": 0}
-    assert AuditRecord.objects.filter(action="request.escalation").count() == 1
+    assert AuditRecord.objects.filter(action="request.escalate").count() == 1
 
 
 def test_extension_gives_a_new_deadline_and_new_notices(request_to_school):

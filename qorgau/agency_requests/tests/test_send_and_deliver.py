@@ -130,7 +130,7 @@ def test_failures_retry_with_backoff_then_alert(personas, make_agency, register,
     assert delivery.status == "dead" and delivery.attempts == 3 and request.status == "failed"
     assert DeliveryAttempt.objects.filter(delivery=delivery, ok=False).count() == 3
     assert "503" in delivery.last_error
-    assert AuditRecord.objects.filter(action="request.delivery_failed").exists()
+    assert AuditRecord.objects.filter(action="request.fail_delivery").exists()
 
 
 def test_unreadable_schedule_falls_back_to_standard_hours(directory):

@@ -100,7 +100,7 @@ def test_unknown_status_in_page_transition_is_refused_not_crashed(client, person
 def consultant_token(personas):
     from qorgau.staff.actions import token_issue
 
-    return token_issue(user=personas["consultant"])
+    return token_issue(owner=personas["consultant"])
 
 
 def test_no_request_produces_a_server_error(consultant_token):

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from qorgau.audit.actions import audit_record
+from qorgau.audit.events import AuditEvent
 from qorgau.audit.models import AuditRecord
 from qorgau.audit.verify import audit_verify
 
@@ -33,7 +34,7 @@ def _fill(personas, n=30):
     for i in range(n):
         audit_record(
             actor=personas["consultant"],
-            action="test.event",
+            action=AuditEvent.APPEAL_REGISTER,
             object_type="appeal",
             object_ref=f"111-2026-{i:06d}",
             reason="test",
@@ -67,7 +68,7 @@ def test_deleted_row_is_named(personas):
     for _ in range(3):
         audit_record(
             actor=None,
-            action="test.event",
+            action=AuditEvent.APPEAL_REGISTER,
             object_type="appeal",
             object_ref="111-2026-000777",
             reason="test",
@@ -127,3 +128,10 @@ def test_appeals_spread_over_chains(register):
         register()
     chains = set(AuditRecord.objects.values_list("chain", flat=True))
     assert len(chains) > 10  # writers of different appeals do not queue on one head
+
+
+def test_an_event_name_outside_the_enum_is_refused():
+    old_name = "demand.registered"
+    with pytest.raises(ValueError, match=r"demand\.registered"):
+        audit_record(actor=None, action=old_name, object_type="demand", object_ref="1")  # type: ignore[arg-type]
+    assert not AuditRecord.objects.exists()

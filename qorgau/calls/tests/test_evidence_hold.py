@@ -70,7 +70,7 @@ def test_approved_demand_holds_while_access_is_open_then_the_file_goes_and_is_au
     assert recording.deleted_at is not None
     assert not (recordings_dir / recording.storage_key).exists()
     assert AuditRecord.objects.filter(
-        action="recording.deleted", object_ref=str(recorded.pk)
+        action="recording.delete", object_ref=str(recorded.pk)
     ).exists()
     assert api_as("auditor").get(f"/api/v1/calls/{recorded.pk}/recording").status_code == 403
 

@@ -48,7 +48,9 @@ def test_transfer_to_1414_with_the_note_of_what_the_caller_was_told(api_as, on_c
     assert response.status_code == 201, response.content
     outcome = response.json()["outcome"]
     assert outcome["kind"] == "transfer_1414" and outcome["by"] == "consultant"
-    assert AuditRecord.objects.filter(action="call.outcome", object_ref=str(on_call.pk)).exists()
+    assert AuditRecord.objects.filter(
+        action="call.record_outcome", object_ref=str(on_call.pk)
+    ).exists()
     with connection.cursor() as cursor:
         cursor.execute("SELECT note FROM calls_calloutcomerecord")
         assert "1414" not in cursor.fetchone()[0]  # encrypted at rest

@@ -85,7 +85,7 @@ def test_upload_is_stored_encrypted_with_its_checksum(pbx, call, recordings_dir)
     assert recording.sha256 == hashlib.sha256(audio).hexdigest() == response.json()["sha256"]
     stored = (recordings_dir / recording.storage_key).read_bytes()
     assert not stored.startswith(b"RIFF") and b"WAVE" not in stored and audio not in stored
-    assert AuditRecord.objects.filter(action="recording.stored", object_ref=str(call.pk)).exists()
+    assert AuditRecord.objects.filter(action="recording.store", object_ref=str(call.pk)).exists()
 
 
 def test_ogg_and_mp3_too_and_a_large_file_passes_the_1_mb_limit(pbx):
@@ -177,9 +177,7 @@ def test_written_demand_opens_the_recording_to_its_recipient_only(api_as, record
     for persona in set(EVERYONE) - {"auditor"}:
         assert api_as(persona).get(path).status_code == 403, persona
     assert (
-        AuditRecord.objects.filter(
-            action="recording.downloaded", object_ref=str(recorded.pk)
-        ).count()
+        AuditRecord.objects.filter(action="recording.download", object_ref=str(recorded.pk)).count()
         == 1
     )
     RecordingDemand.objects.update(access_until=timezone.now() - timedelta(seconds=1))
@@ -202,7 +200,7 @@ def test_demand_recipient_is_another_auditor(api_as, make_user, recorded):
     demand_id = register_demand(api_as, str(recorded.pk), recipient="auditor2").json()["id"]
     api_as("supervisor").post(f"/api/v1/demands/{demand_id}/decision", {"approve": True})
     path = f"/api/v1/calls/{recorded.pk}/recording"
-    assert ApiClient(token_issue(user=other)).get(path).status_code == 200
+    assert ApiClient(token_issue(owner=other)).get(path).status_code == 200
     assert api_as("auditor").get(path).status_code == 403  # registered it, is not the recipient
 
 
@@ -256,7 +254,7 @@ def test_quality_officer_listens_only_while_the_review_is_assigned(api_as, make_
     assert task.status_code == 201, task.content
     assert api_as("quality").get(path).status_code == 200
     assert api_as("quality").get("/api/v1/review-tasks").json()[0]["call"] == recorded.pk
-    assert AuditRecord.objects.filter(action="recording.listened").count() == 1
+    assert AuditRecord.objects.filter(action="recording.listen").count() == 1
     assert api_as("consultant").get(path).status_code == 403
     closed = api_as("quality").post(f"/api/v1/review-tasks/{task.json()['id']}/close")
     assert closed.status_code == 200
@@ -286,7 +284,7 @@ def test_retention_deletes_expired_recordings_and_audits_it(
     recording.refresh_from_db()
     assert recording.deleted_at is not None
     assert not (recordings_dir / recording.storage_key).exists()
-    audit = AuditRecord.objects.get(action="recording.deleted")
+    audit = AuditRecord.objects.get(action="recording.delete")
     assert audit.object_ref == str(recorded.pk) and audit.actor_id is None
     assert recording_expire_due() == 0  # nothing twice
 

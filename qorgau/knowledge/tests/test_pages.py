@@ -66,7 +66,7 @@ def test_editor_writes_reviewer_publishes(personas, starter):
     assert article.status == "published" and article.version == 2
     page = supervisor.get("/kb/kb-new-topic-kk/").content.decode()
     assert "+Екінші мәтін." in page and "-Бірінші мәтін." in page
-    assert AuditRecord.objects.filter(action="article.published", object_ref=article.key).exists()
+    assert AuditRecord.objects.filter(action="article.publish", object_ref=article.key).exists()
 
 
 def test_the_editor_list_shows_gaps(personas, starter):

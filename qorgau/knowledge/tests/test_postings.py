@@ -45,7 +45,7 @@ def crowd(db, monkeypatch):
         for n in range(12)
     ]
     lines.append(article("about", "Алименты на ребёнка", "Как взыскать алименты через суд."))
-    kb_import(lines)
+    kb_import(lines=lines)
     monkeypatch.setattr(search, "CANDIDATES", 3)
     monkeypatch.setattr(search, "MIN_PER_WORD", 3)
 
@@ -63,16 +63,16 @@ def test_the_article_about_a_common_word_is_found_among_many_that_mention_it(cro
 
 
 def test_drafts_and_other_directions_never_take_a_published_article_s_place(crowd, make_user):
-    article_transition(user=make_user("s", Role.SUPERVISOR), key="about", status="draft")
+    article_transition(actor=make_user("s", Role.SUPERVISOR), key="about", status="draft")
     assert "about" not in found("алименты") and len(found("алименты")) == 3
     Article.objects.filter(key="crowd-0").update(status="draft")  # not through the workflow
     assert "crowd-0" not in found("алименты")
-    kb_import([article("other-direction", "Справка", "Алименты и суд.", direction="5")])
+    kb_import(lines=[article("other-direction", "Справка", "Алименты и суд.", direction="5")])
     assert found("алименты", direction=5) == ["other-direction"]
 
 
 def test_an_edit_replaces_the_articles_postings(crowd):
-    kb_import([article("about", "Опека", "Как оформить опеку.", direction="6")])
+    kb_import(lines=[article("about", "Опека", "Как оформить опеку.", direction="6")])
     assert "about" not in found("алименты")
     assert found("опека") == ["about"] == found("опека", direction=6)
     assert found("опека", direction=4) == []
@@ -103,11 +103,11 @@ def test_rebuilding_from_the_index_rows_gives_the_same_postings_and_counts(crowd
 
 def test_archiving_takes_an_article_out_and_publishing_brings_it_back(crowd, make_user):
     supervisor = make_user("supervisor", Role.SUPERVISOR)
-    article_transition(user=supervisor, key="about", status="archived")
+    article_transition(actor=supervisor, key="about", status="archived")
     assert "about" not in found("алименты")
     assert SearchTerm.objects.get(term="алимент").articles == 12
     for status in ("draft", "review", "published"):
-        article_transition(user=supervisor, key="about", status=status)
+        article_transition(actor=supervisor, key="about", status=status)
     assert found("алименты")[0] == "about"
 
 
@@ -116,7 +116,7 @@ def test_terms_count_the_published_articles_that_contain_them(crowd):
         return SearchTerm.objects.get(term="алимент").articles
 
     assert count() == 13
-    kb_import([article("about", "Опека", "Как оформить опеку.")])
+    kb_import(lines=[article("about", "Опека", "Как оформить опеку.")])
     assert count() == 12
-    kb_import([article("draft", "Алименты", "Черновик.", status="draft")])
+    kb_import(lines=[article("draft", "Алименты", "Черновик.", status="draft")])
     assert count() == 12

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from qorgau.knowledge.actions import kb_export, kb_import
 from qorgau.knowledge.models import Article, ArticleVersion, SearchGap
 from qorgau.knowledge.render import render_markdown
+from qorgau.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 # What would run in a browser: a script or image tag, an event handler, a script-like link.
@@ -55,9 +56,9 @@ def test_starter_has_60_published_articles_in_pairs(starter):
 
 
 def test_reimport_updates_with_a_new_version_never_a_copy(db):
-    assert kb_import([line()]).created == 1
-    assert kb_import([line()]).unchanged == 1
-    report = kb_import([line(body="Жаңа мәтін.")])
+    assert kb_import(lines=[line()]).created == 1
+    assert kb_import(lines=[line()]).unchanged == 1
+    report = kb_import(lines=[line(body="Жаңа мәтін.")])
     assert report.updated == 1 and Article.objects.count() == 1
     versions = ArticleVersion.objects.filter(article__key="kb-test-kk")
     assert [v.number for v in versions] == [2, 1]
@@ -66,7 +67,7 @@ def test_reimport_updates_with_a_new_version_never_a_copy(db):
 
 def test_bad_lines_are_reported_and_the_rest_imported(db):
     report = kb_import(
-        ["{not json", line(lang="en"), line(id="ok-1"), line(id="x", direction="99")]
+        lines=["{not json", line(lang="en"), line(id="ok-1"), line(id="x", direction="99")]
     )
     assert report.created == 1 and len(report.errors) == 3
     assert report.errors[0].startswith("line 1")
@@ -75,7 +76,7 @@ def test_bad_lines_are_reported_and_the_rest_imported(db):
 def test_export_then_import_round_trips(starter):
     exported = list(kb_export())
     assert len(exported) == Article.objects.count()
-    report = kb_import(exported)
+    report = kb_import(lines=exported)
     assert report.unchanged == len(exported) and report.created == report.updated == 0
 
 
@@ -138,7 +139,7 @@ def test_direction_filter(api_as, starter):
     ],
 )
 def test_odd_queries_never_fail(api_as, db, query):
-    kb_import([line(body="Бала мектепке барады. Title: бала."), line(id="x-ru", lang="ru")])
+    kb_import(lines=[line(body="Бала мектепке барады. Title: бала."), line(id="x-ru", lang="ru")])
     response = api_as("consultant").post("/api/v1/kb/search", {"q": query})
     assert response.status_code in (200, 422)
     if len(query) <= 10_000:
@@ -202,8 +203,20 @@ def test_the_detector_itself_sees_live_html():
 
 def test_article_page_api_renders_markdown_safely(api_as, db):
     kb_import(
-        [line(id="evil-kk", body="**bold** <script>alert(1)</script> [x](javascript:alert(1))")]
+        lines=[
+            line(id="evil-kk", body="**bold** <script>alert(1)</script> [x](javascript:alert(1))")
+        ]
     )
     article = api_as("consultant").get("/api/v1/kb/articles/evil-kk").json()
     assert "<strong>bold</strong>" in article["body_html"]
     assert not is_active(article["body_html"])
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("consultant", 404), ("quality", 200), ("supervisor", 200), ("officer_a", 403)],
+)
+def test_a_draft_is_read_only_by_editors_page_and_api_alike(api_as, personas, persona, status):
+    kb_import(lines=[line(id="draft-kk", status="draft")])
+    assert api_as(persona).get("/api/v1/kb/articles/draft-kk").status_code == status
+    assert signed_in(personas[persona]).get("/kb/draft-kk/").status_code == status

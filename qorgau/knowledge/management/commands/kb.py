@@ -40,7 +40,7 @@ class Command(BaseCommand):
         if not all(p.is_file() for p in paths) or not paths:
             raise CommandError(f"No such file: {file}")
         for path in paths:
-            self._report(path, kb_import(path.read_text(encoding="utf-8").splitlines()))
+            self._report(path, kb_import(lines=path.read_text(encoding="utf-8").splitlines()))
 
     def _report(self, path: Path, report: ImportReport) -> None:
         self.stdout.write(

@@ -40,4 +40,4 @@ class Command(BaseCommand):
             f"{expires:%Y-%m-%d %H:%M} ({days} days); send it as "
             "'Authorization: Bearer <token>':"
         )
-        self.stdout.write(token_issue(user=user, label=options["label"], days=days))
+        self.stdout.write(token_issue(owner=user, label=options["label"], days=days))
