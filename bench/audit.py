@@ -120,7 +120,7 @@ def table_state(url: str) -> TableState:
         row = conn.execute(
             "SELECT (SELECT coalesce(max(id), 0) FROM audit_auditrecord),"
             " (SELECT count(*) FROM audit_auditrecord),"
-            " (SELECT count(*) FROM core_floorrow)"
+            " (SELECT count(*) FROM bench_floor_floorrow)"
         ).fetchone()
     assert row is not None
     return TableState(int(row[0]), int(row[1]), int(row[2]))
@@ -255,7 +255,7 @@ def writer(
         from django.db.backends.signals import connection_created
 
         import qorgau.audit.actions as actions
-        from qorgau.core.models import FloorRow
+        from bench.floor.models import FloorRow
 
         if spec.single_chain:
             actions.chain_for = _chain_zero  # audit_record looks chain_for up at each call

@@ -147,9 +147,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("QORGAU_FAST_PASSWORD_HASHER") == "1":  # tests only: hashing is not under test
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# The benchmark floor (bench/intake.py): a minimal endpoint inserting one row, off by default.
-BENCH_FLOOR = os.environ.get("QORGAU_BENCH_FLOOR") == "1"
-
 # Run by createsuperuser, changepassword and every password form (rule 5); the demo alone keeps
 # its printed password.
 AUTH_PASSWORD_VALIDATORS = [
