@@ -245,7 +245,6 @@ def prepare(env: dict[str, str]) -> PhoneSystem:
 CTI = Benchmark[PhoneSystem](
     tag="cti",
     title="Qorgau CTI benchmark",
-    product="cti",
     db_name="qorgau_bench_cti",
     default_clients=8,
     target_ratio=80.0,

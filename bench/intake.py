@@ -133,7 +133,6 @@ def registration_rows(phase: Phase) -> list[tuple[str, str]]:
 INTAKE = Benchmark[None](
     tag="intake",
     title="Qorgau intake benchmark",
-    product="registration",
     db_name="qorgau_bench",
     default_clients=32,
     target_ratio=60.0,

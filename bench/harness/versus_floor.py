@@ -132,7 +132,6 @@ class Benchmark(Generic[T]):
 
     tag: str  # log tag; the server's log is bench/out/<tag>-gunicorn.log
     title: str  # first words of the report's heading
-    product: str  # the product phase's name
     db_name: str
     default_clients: int
     target_ratio: float  # % of the floor's rate the product phase should reach
