@@ -11,8 +11,9 @@ What it measures
      always return 0 in every writer, so all writers queue on one head: the design the product
      avoids.
   In each phase N writer processes (own Django set-up, own database connection) loop flat out,
-  no think time, for the same number of seconds; one transaction is one FloorRow insert (a
-  stand-in for the action's own write) followed by `audit_record` for a new appeal number.
+  no think time, for the same number of seconds; one transaction is one FloorRow insert (the
+  bench-only floor app's table, a stand-in for the action's own write) followed by
+  `audit_record` for a new appeal number.
   Reported per phase: commits per second, p50/p95/p99/max latency of a whole transaction
   (including COMMIT), rolled-back transactions, how many writers PostgreSQL showed waiting on a
   lock (pg_stat_activity sampled every 0.1 s), how many chains the new records went into, audit
@@ -22,7 +23,8 @@ What it measures
 
 How
   A fresh database qorgau_bench_audit on 127.0.0.1 (trust auth, user postgres) is created,
-  migrated with fresh random secrets and dropped at the end, also on errors and Ctrl-C. Every
+  migrated with bench.settings (the product's and the floor's tables) and fresh random secrets,
+  and dropped at the end, also on errors and Ctrl-C. Every
   writer does one uncounted warm-up transaction, then all start together at a barrier. The
   baseline runs first, so whatever the grown tables cost falls on the product's phase.
 
@@ -30,7 +32,7 @@ Exit status: 0 when both phases were measured and verify found the chains intact
 found a broken link or audit rows do not match the commits; 2 when the set-up failed (database,
 migrate, a writer that did not start or crashed, a phase without a single commit).
 
-Usage: .venv/bin/python bench/audit.py [--seconds 10] [--writers 16] [--database-url URL]
+Usage: .venv/bin/python -m bench.audit [--seconds 10] [--writers 16] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -41,34 +43,25 @@ import math
 import multiprocessing as mp
 import os
 import queue
-import shutil
 import sys
-import tempfile
 import threading
 import time
 from array import array
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import psycopg
-from common import (  # bench/common.py: the script's own folder is first on sys.path
-    CLK_TCK,
+from bench.harness.machine import cpu_shares, cpu_snapshot, pid_in
+from bench.harness.postgres import BackendSampler, number, rows
+from bench.harness.report import Row, fmt, latency, noisy, print_table
+from bench.harness.setup import (
+    BENCH_SETTINGS,
     HOST,
     SetupError,
-    busy_idle,
     close_django_connections,
-    cpu_ticks,
-    database_drop_logged,
-    database_open,
+    django_database,
     django_setup,
     exit_on_sigterm,
-    fmt,
     logger,
-    percentile,
-    proc_stats,
-    set_product_env,
 )
 
 if TYPE_CHECKING:
@@ -116,102 +109,18 @@ class TableState:
 
 
 def table_state(url: str) -> TableState:
-    with psycopg.connect(url, connect_timeout=10) as conn:
-        row = conn.execute(
-            "SELECT (SELECT coalesce(max(id), 0) FROM audit_auditrecord),"
-            " (SELECT count(*) FROM audit_auditrecord),"
-            " (SELECT count(*) FROM core_floorrow)"
-        ).fetchone()
-    assert row is not None
-    return TableState(int(row[0]), int(row[1]), int(row[2]))
+    (found,) = rows(
+        url,
+        "SELECT (SELECT coalesce(max(id), 0) FROM audit_auditrecord),"
+        " (SELECT count(*) FROM audit_auditrecord),"
+        " (SELECT count(*) FROM bench_floor_floorrow)",
+    )
+    return TableState(int(found[0]), int(found[1]), int(found[2]))
 
 
 def chains_written(url: str, after_id: int) -> int:
-    with psycopg.connect(url, connect_timeout=10) as conn:
-        row = conn.execute(
-            "SELECT count(DISTINCT chain) FROM audit_auditrecord WHERE id > %s", [after_id]
-        ).fetchone()
-    return int(row[0]) if row else 0
-
-
-class LockSampler(threading.Thread):
-    """Counts, every 0.1 s, the writers' backends that wait on a heavyweight lock (the chain
-    head's row lock shows up as Lock:transactionid or Lock:tuple)."""
-
-    QUERY = (
-        "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) "
-        "FROM pg_stat_activity WHERE datname = current_database() "
-        "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-    )
-
-    def __init__(self, url: str) -> None:
-        super().__init__(daemon=True)
-        self.url = url
-        self.stop = threading.Event()
-        self.samples = 0
-        self.waiting = 0
-        self.backends = 0
-        self.error: str | None = None
-
-    def run(self) -> None:
-        try:
-            with psycopg.connect(self.url, autocommit=True, connect_timeout=10) as conn:
-                while not self.stop.wait(SAMPLE_EVERY):
-                    row = conn.execute(self.QUERY).fetchone()
-                    if row is not None:
-                        self.samples += 1
-                        self.waiting += int(row[0])
-                        self.backends += int(row[1])
-        except psycopg.Error as exc:
-            self.error = str(exc)
-
-    def mean_waiting(self) -> float:
-        return self.waiting / self.samples if self.samples else math.nan
-
-    def mean_backends(self) -> float:
-        return self.backends / self.samples if self.samples else math.nan
-
-
-# --- CPU from /proc --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CpuSnapshot:
-    wall: float
-    busy_ticks: int
-    idle_ticks: int
-    per_pid: dict[int, int]  # utime + stime in ticks, of every process
-
-
-def pid_ticks() -> Iterator[tuple[int, int]]:
-    for pid, _comm, rest in proc_stats():
-        yield pid, int(rest[11]) + int(rest[12])  # utime + stime, not of reaped children
-
-
-def cpu_snapshot() -> CpuSnapshot:
-    busy, idle = busy_idle(cpu_ticks())
-    return CpuSnapshot(time.monotonic(), busy, idle, dict(pid_ticks()))
-
-
-def cpu_shares(
-    before: CpuSnapshot, after: CpuSnapshot, writers: set[int], backends: set[int]
-) -> dict[str, float]:
-    """CPU between two snapshots in % of one core (a 2-core machine has 200 %)."""
-    wall = after.wall - before.wall
-
-    def used(pids: set[int]) -> float:
-        ticks = sum(after.per_pid.get(p, 0) - before.per_pid.get(p, 0) for p in pids)
-        return ticks / CLK_TCK
-
-    busy = (after.busy_ticks - before.busy_ticks) / CLK_TCK
-    idle = (after.idle_ticks - before.idle_ticks) / CLK_TCK
-    w, b = used(writers), used(backends)
-    return {
-        "writers": 100.0 * w / wall,
-        "backends": 100.0 * b / wall,
-        "other": 100.0 * max(0.0, busy - w - b) / wall,
-        "idle": 100.0 * idle / wall,
-    }
+    query = "SELECT count(DISTINCT chain) FROM audit_auditrecord WHERE id > %s"
+    return number(url, query, [after_id])
 
 
 # --- writer processes ------------------------------------------------------------------------
@@ -255,8 +164,8 @@ def writer(
         from django.db.backends.signals import connection_created
 
         import qorgau.audit.actions as actions
+        from bench.floor.models import FloorRow
         from qorgau.audit.events import AuditEvent
-        from qorgau.core.models import FloorRow
 
         if spec.single_chain:
             actions.chain_for = _chain_zero  # audit_record looks chain_for up at each call
@@ -375,7 +284,7 @@ def run_phase(spec: PhaseSpec, args: argparse.Namespace, url: str) -> Phase:
         for k in range(args.writers)
     ]
     log(f"{spec.title}: starting {args.writers} writer processes")
-    sampler = LockSampler(url)
+    sampler = BackendSampler(url, every=SAMPLE_EVERY)
     try:
         for p in processes:
             p.start()
@@ -391,33 +300,35 @@ def run_phase(spec: PhaseSpec, args: argparse.Namespace, url: str) -> Phase:
         log(f"{spec.title}: {args.seconds:g} s with {args.writers} writers")
         done = collect(results, args.writers, args.seconds + FINISH_GRACE)
         after_cpu = cpu_snapshot()
-        sampler.stop.set()
-        sampler.join(timeout=10)
-        release.set()
     finally:
         release.set()
-        sampler.stop.set()
+        sampler.finish()
         stop_processes(processes)
 
     if len(done) < args.writers:
         raise SetupError(f"{spec.title}: only {len(done)} of {args.writers} writers reported")
     if errors := [r.error for r in done if r.error]:
         raise SetupError(f"{spec.title}: a writer failed: {errors[0]}")
-    latencies = sorted(v * 1000.0 for r in done for v in r.latencies_s)
-    phase.commits = len(latencies)
+    phase.commits = sum(len(r.latencies_s) for r in done)
     phase.failed = sum(r.failed for r in done)
     phase.failures = sorted({r.last_failure for r in done if r.last_failure})
     phase.seconds = max(r.seconds for r in done)
     phase.commits_per_s = phase.commits / phase.seconds if phase.seconds else 0.0
-    phase.p50_ms, phase.p95_ms, phase.p99_ms = (percentile(latencies, p) for p in (50, 95, 99))
-    phase.max_ms = latencies[-1] if latencies else math.nan
-    phase.lock_waiting = sampler.mean_waiting()
-    phase.backends_seen = sampler.mean_backends()
+    times = latency((v for r in done for v in r.latencies_s), scale=1000.0)
+    phase.p50_ms, phase.p95_ms, phase.p99_ms, phase.max_ms = (
+        times.p50,
+        times.p95,
+        times.p99,
+        times.max,
+    )
+    phase.lock_waiting, phase.backends_seen = sampler.mean_waiting_on_locks()
     if sampler.error:
         log(f"{spec.title}: lock sampling failed: {sampler.error}")
-    phase.cpu = cpu_shares(
-        before_cpu, after_cpu, {r.pid for r in done}, {r.backend_pid for r in done}
-    )
+    groups = {
+        "writers": pid_in({r.pid for r in done}),
+        "backends": pid_in({r.backend_pid for r in done}),
+    }
+    phase.cpu = cpu_shares(before_cpu, after_cpu, groups)
     if phase.commits == 0:
         raise SetupError(f"{spec.title}: no transaction committed ({phase.failures[:1]})")
 
@@ -448,7 +359,7 @@ def print_report(phases: list[Phase], args: argparse.Namespace) -> None:
     def verify(p: Phase) -> str:
         return f"{p.verified} checked, {len(p.broken)} broken"
 
-    rows: list[tuple[str, list[str]]] = [
+    rows: list[Row] = [
         ("commits/s", [f"{p.commits_per_s:.1f}" for p in shown]),
         ("commits / seconds measured", [f"{p.commits} / {p.seconds:.2f}" for p in shown]),
         ("latency p50 (ms)", [fmt(p.p50_ms) for p in shown]),
@@ -468,20 +379,13 @@ def print_report(phases: list[Phase], args: argparse.Namespace) -> None:
         ("CPU % writers/backends/other/idle", [cpu(p) for p in shown]),
         ("audit verify after the phase", [verify(p) for p in shown]),
     ]
-    width = max(len(label) for label, _ in rows) + 2
-    col = max(14, *(len(v) + 2 for _, values in rows for v in values[:1]))
-    line = "-" * (width + col + 22)
     print()
     print(
         f"Qorgau audit-chain benchmark: {args.seconds:g} s per phase, {args.writers} writer "
         f"processes, {os.cpu_count()} CPUs (CPU in % of one core, "
         f"{100 * (os.cpu_count() or 1)} % in all; baseline ran first)"
     )
-    print(f"{'':<{width}}{product.spec.title:>{col}}  {baseline.spec.title}")
-    print(line)
-    for label, values in rows:
-        print(f"{label:<{width}}{values[0]:>{col}}  {values[1]}")
-    print(line)
+    print_table([p.spec.title for p in shown], rows)
     ratio = product.commits_per_s / baseline.commits_per_s if baseline.commits_per_s else math.nan
     print(f"throughput 32 chains / 1 chain: {fmt(ratio, 2)}x")
     if product.p99_ms and not math.isnan(product.p99_ms):
@@ -502,11 +406,7 @@ def print_report(phases: list[Phase], args: argparse.Namespace) -> None:
             )
         if p.failures:
             print(f"{p.spec.title}: failed transactions, e.g.: {p.failures[0]}")
-        if p.cpu.get("other", 0.0) > NOISY_OTHER_CPU:
-            print(
-                f"WARNING: {p.cpu['other']:.0f} % CPU went to other processes during "
-                f"{p.spec.title}: the machine was not quiet"
-            )
+        noisy(p.spec.title, p.cpu.get("other", 0.0), NOISY_OTHER_CPU)
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -537,33 +437,18 @@ def parse_args() -> argparse.Namespace:
 def main() -> int:
     args = parse_args()
     exit_on_sigterm()  # the finally blocks stop the writers and drop the database
-    var_dir = Path(tempfile.mkdtemp(prefix="qorgau-bench-audit-"))
-    created_database = False
     try:
-        try:
-            url, created_database = database_open(DB_NAME, args.database_url, log)
-            set_product_env(url, var_dir)
-            django_setup()
-            from django.core.management import call_command
-
-            log("migrating")
-            call_command("migrate", interactive=False, verbosity=0)
-            close_django_connections()
+        with django_database(DB_NAME, args.database_url, log, BENCH_SETTINGS) as url:
             phases = [run_phase(spec, args, url) for spec in PHASES]
-        except KeyboardInterrupt:
-            log("interrupted")
-            return 130
-        except Exception as exc:
-            log(f"FAILED: {type(exc).__name__}: {exc}")
-            return 2
-        print_report(phases, args)
-        broken = any(p.broken for p in phases)
-        return 1 if broken or not all(p.rows_match for p in phases) else 0
-    finally:
-        close_django_connections()
-        if created_database:
-            database_drop_logged(DB_NAME, log)
-        shutil.rmtree(var_dir, ignore_errors=True)
+    except KeyboardInterrupt:
+        log("interrupted")
+        return 130
+    except Exception as exc:
+        log(f"FAILED: {type(exc).__name__}: {exc}")
+        return 2
+    print_report(phases, args)
+    broken = any(p.broken for p in phases)
+    return 1 if broken or not all(p.rows_match for p in phases) else 0
 
 
 if __name__ == "__main__":

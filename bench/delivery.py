@@ -62,7 +62,7 @@ Exit status: 0 when the measurement completed (the target is reported, not enfor
 request was lost or delivered twice, or a signature or route was wrong; 2 when the set-up
 failed (database, migrate, receiver, a worker that did not start or died).
 
-Usage: .venv/bin/python bench/delivery.py [--requests 10000] [--agencies 200] [--workers 2]
+Usage: .venv/bin/python -m bench.delivery [--requests 10000] [--agencies 200] [--workers 2]
            [--threads 8] [--receiver asyncio|stdlib] [--json PATH] [--database-url URL]
 """
 
@@ -79,39 +79,28 @@ import os
 import queue
 import random
 import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import psycopg
-from common import (  # bench/common.py: the script's own folder is first on sys.path
-    BACKENDS_QUERY,
-    CLK_TCK,
+from bench.harness.machine import busy_percent, cpu_shares, cpu_snapshot, is_postgres, pid_in
+from bench.harness.postgres import BackendSampler, number, rows
+from bench.harness.report import fmt, latency, print_table
+from bench.harness.server import processes_stop, server_popen
+from bench.harness.setup import (
     HOST,
     OUT_DIR,
-    PROJECT_DIR,
-    Proc,
     SetupError,
-    backend_state,
-    busy_idle,
     close_django_connections,
-    cpu_ticks,
-    cpu_used,
-    database_drop_logged,
-    database_open,
-    django_setup,
+    django_database,
     exit_on_sigterm,
+    log_tail,
     logger,
-    percentile,
-    proc_table,
-    set_product_env,
+    write_json,
 )
 
 if TYPE_CHECKING:
@@ -134,7 +123,8 @@ log = logger("delivery")
 
 
 def outbox_settings(args: argparse.Namespace) -> dict[str, str]:
-    """What the workers get besides common.fresh_settings: the hosts and the outbox settings."""
+    """What the workers get besides fresh_settings (harness/setup.py): the hosts and the outbox
+    settings."""
     settings = {
         "QORGAU_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "QORGAU_OUTBOX_BACKOFF": args.backoff,
@@ -151,54 +141,11 @@ def outbox_settings(args: argparse.Namespace) -> dict[str, str]:
 
 def listening_workers(url: str) -> int:
     """Backends whose last statement was LISTEN: a worker that found nothing to do and waits."""
-    with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
-        row = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND query ILIKE 'LISTEN %%'"
-        ).fetchone()
-    return int(row[0]) if row else 0
-
-
-class Sampler(threading.Thread):
-    """What the PostgreSQL backends of this database are doing, every 0.2 s, and a CPU snapshot
-    every 0.6 s, so that both can be reported for the part of the drain before its tail."""
-
-    def __init__(self, url: str) -> None:
-        super().__init__(daemon=True)
-        self.url = url
-        self.stop = threading.Event()
-        self.samples: list[tuple[float, Counter[str]]] = []
-        self.cpu: list[CpuSnapshot] = []
-        self.error = ""
-
-    def run(self) -> None:
-        try:
-            with psycopg.connect(self.url, autocommit=True, connect_timeout=10) as conn:
-                tick = 0
-                while not self.stop.wait(0.2):
-                    tick += 1
-                    if tick % 3 == 0:
-                        self.cpu.append(cpu_snapshot())
-                    counts: Counter[str] = Counter()
-                    for state, kind, event in conn.execute(BACKENDS_QUERY).fetchall():
-                        counts[backend_state(state, kind, event)] += 1
-                    self.samples.append((time.monotonic(), counts))
-        except psycopg.Error as exc:
-            self.error = str(exc)
-
-    def mean_per_sample(self, until: float) -> dict[str, float]:
-        """Mean number of backends in each state (of all backends of the database)."""
-        chosen = [counts for at, counts in self.samples if at <= until] or [
-            counts for _, counts in self.samples
-        ]
-        total: Counter[str] = Counter()
-        for counts in chosen:
-            total.update(counts)
-        return {k: v / len(chosen) for k, v in total.most_common()} if chosen else {}
-
-    def cpu_until(self, until: float, last: CpuSnapshot) -> CpuSnapshot:
-        """The last snapshot taken by `until`, or `last` if there is none."""
-        return max((c for c in self.cpu if c.wall <= until), key=lambda c: c.wall, default=last)
+    query = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND query ILIKE 'LISTEN %%'"
+    )
+    return number(url, query)
 
 
 # --- the webhook receiver (own process) ------------------------------------------------------
@@ -395,25 +342,16 @@ class Receiver:
 
 
 def workers_start(args: argparse.Namespace) -> list[subprocess.Popen[bytes]]:
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    """`qorgau deliver` processes with this process's environment, output in one log."""
+    WORKER_LOG.parent.mkdir(parents=True, exist_ok=True)
+    WORKER_LOG.write_bytes(b"")
     code = "from qorgau.cli import main; main()"
     workers: list[subprocess.Popen[bytes]] = []
-    with WORKER_LOG.open("wb") as out:
-        for k in range(args.workers):
-            command = [sys.executable, "-c", code, "deliver"]
-            command += ["--threads", str(args.threads), "--poll", str(args.poll)]
-            command += ["--name", f"bench-w{k}"]
-            workers.append(
-                subprocess.Popen(
-                    command,
-                    cwd=PROJECT_DIR,
-                    env=dict(os.environ),
-                    stdin=subprocess.DEVNULL,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-            )
+    for k in range(args.workers):
+        command = [sys.executable, "-c", code, "deliver"]
+        command += ["--threads", str(args.threads), "--poll", str(args.poll)]
+        command += ["--name", f"bench-w{k}"]
+        workers.append(server_popen(command, dict(os.environ), WORKER_LOG, append=True))
     return workers
 
 
@@ -433,38 +371,7 @@ def workers_wait_listening(workers: list[subprocess.Popen[bytes]], url: str) -> 
     raise SetupError(f"the workers did not listen within {WORKER_START_LIMIT:.0f} s")
 
 
-def workers_stop(workers: list[subprocess.Popen[bytes]]) -> None:
-    """SIGTERM: a worker finishes its batch and returns; SIGKILL if it hangs."""
-    for w in workers:
-        if w.poll() is None:
-            w.terminate()
-    deadline = time.monotonic() + 20
-    for w in workers:
-        try:
-            w.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            w.kill()
-            w.wait(timeout=10)
-
-
-def worker_log_tail(lines: int = 30) -> str:
-    try:
-        return "\n".join(WORKER_LOG.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
-# --- CPU from /proc --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CpuSnapshot:
-    wall: float
-    procs: dict[int, Proc]
-    busy: float
-    irq: float
-    idle: float
-    script: float
+# --- the kernel's TCP counters --------------------------------------------------------------
 
 
 def tcp_counters() -> dict[str, int]:
@@ -483,50 +390,6 @@ def tcp_counters() -> dict[str, int]:
                 if name in wanted:
                     found[name] = int(value)
     return found
-
-
-def busy_percent(seconds: float = 1.0) -> float:
-    """How busy the machine is (all processes), in % of one core, over `seconds`."""
-    busy_before, _ = busy_idle(cpu_ticks())
-    time.sleep(seconds)
-    busy_after, _ = busy_idle(cpu_ticks())
-    return 100.0 * (busy_after - busy_before) / CLK_TCK / seconds
-
-
-def cpu_snapshot() -> CpuSnapshot:
-    ticks = cpu_ticks()
-    busy, idle = busy_idle(ticks)
-    times = os.times()
-    return CpuSnapshot(
-        wall=time.monotonic(),
-        procs=proc_table(),
-        busy=busy / CLK_TCK,
-        irq=(ticks[5] + ticks[6]) / CLK_TCK,  # irq + softirq: loopback TCP, mostly
-        idle=idle / CLK_TCK,
-        script=times.user + times.system,
-    )
-
-
-def cpu_shares(
-    before: CpuSnapshot, after: CpuSnapshot, workers: set[int], receiver: int
-) -> dict[str, float]:
-    """CPU between two snapshots in % of one core (a 2-core machine has 200 %)."""
-    wall = after.wall - before.wall
-
-    w = cpu_used(before.procs, after.procs, lambda pid, p: pid in workers)
-    pg = cpu_used(before.procs, after.procs, lambda pid, p: p.comm == "postgres")
-    rec = cpu_used(before.procs, after.procs, lambda pid, p: pid == receiver)
-    script = after.script - before.script
-    busy = after.busy - before.busy
-    return {
-        "workers": 100.0 * w / wall,
-        "postgres": 100.0 * pg / wall,
-        "receiver": 100.0 * rec / wall,
-        "script": 100.0 * script / wall,
-        "other": 100.0 * max(0.0, busy - w - pg - rec - script) / wall,
-        "irq": 100.0 * (after.irq - before.irq) / wall,  # part of "other"
-        "idle": 100.0 * (after.idle - before.idle) / wall,
-    }
 
 
 # --- set-up of the directory, appeals and backlog --------------------------------------------
@@ -709,11 +572,8 @@ def inject_urgent(
 
 
 def outbox_counts(url: str) -> dict[str, int]:
-    with psycopg.connect(url, connect_timeout=10) as conn:
-        rows = conn.execute(
-            "SELECT status, count(*) FROM interaction_delivery GROUP BY status"
-        ).fetchall()
-    return {str(s): int(c) for s, c in rows}
+    found = rows(url, "SELECT status, count(*) FROM interaction_delivery GROUP BY status")
+    return {str(s): int(c) for s, c in found}
 
 
 def wait_drained(
@@ -799,28 +659,18 @@ class DatabaseFacts:
 
 
 def database_facts(url: str) -> DatabaseFacts:
-    with psycopg.connect(url, connect_timeout=10) as conn:
-        keys = {
-            str(k): (int(i), bool(u))
-            for i, k, u in conn.execute(
-                "SELECT id, idempotency_key::text, urgent FROM interaction_agencyrequest"
-            ).fetchall()
-        }
-        attempts = {
-            int(r): int(a)
-            for r, a in conn.execute(
-                "SELECT request_id, attempts FROM interaction_delivery WHERE urgent"
-            ).fetchall()
-        }
-        row = conn.execute("SELECT count(*) FROM interaction_deliveryattempt").fetchone()
-        errors = {
-            str(e): int(n)
-            for e, n in conn.execute(
-                "SELECT left(error, 120), count(*) FROM interaction_deliveryattempt "
-                "WHERE NOT ok AND error <> 'webhook answered 503' GROUP BY 1 ORDER BY 2 DESC"
-            ).fetchall()
-        }
-    return DatabaseFacts(keys, attempts, int(row[0]) if row else 0, errors)
+    requests = "SELECT id, idempotency_key::text, urgent FROM interaction_agencyrequest"
+    urgent = "SELECT request_id, attempts FROM interaction_delivery WHERE urgent"
+    errors = (
+        "SELECT left(error, 120), count(*) FROM interaction_deliveryattempt "
+        "WHERE NOT ok AND error <> 'webhook answered 503' GROUP BY 1 ORDER BY 2 DESC"
+    )
+    return DatabaseFacts(
+        keys={str(k): (int(i), bool(u)) for i, k, u in rows(url, requests)},
+        urgent_attempts={int(r): int(a) for r, a in rows(url, urgent)},
+        attempt_rows=number(url, "SELECT count(*) FROM interaction_deliveryattempt"),
+        errors={str(e): int(n) for e, n in rows(url, errors)},
+    )
 
 
 def compute(
@@ -871,19 +721,16 @@ def compute(
         found = by_id.get(rid)
         if found is None or found not in first_ok:
             continue
-        latency = first_ok[found] - committed
-        latencies.append(latency)
+        waited = first_ok[found] - committed
+        latencies.append(waited)
         if urgent_attempts.get(rid) == 1:
-            first_try.append(latency)
-    latencies.sort()
-    first_try.sort()
+            first_try.append(waited)
     figures.urgent = sum(1 for _, urgent in keys.values() if urgent)
-    figures.urgent_p50_ms, figures.urgent_p95_ms, figures.urgent_p99_ms = (
-        1000.0 * percentile(latencies, p) for p in (50, 95, 99)
-    )
-    figures.urgent_max_ms = 1000.0 * latencies[-1] if latencies else math.nan
-    figures.urgent_first_try_p99_ms = 1000.0 * percentile(first_try, 99)
-    figures.urgent_first_try_max_ms = 1000.0 * first_try[-1] if first_try else math.nan
+    urgent_ms, first_try_ms = latency(latencies, 1000.0), latency(first_try, 1000.0)
+    figures.urgent_p50_ms, figures.urgent_p95_ms = urgent_ms.p50, urgent_ms.p95
+    figures.urgent_p99_ms, figures.urgent_max_ms = urgent_ms.p99, urgent_ms.max
+    figures.urgent_first_try_p99_ms = first_try_ms.p99
+    figures.urgent_first_try_max_ms = first_try_ms.max
     histogram = Counter(urgent_attempts.values())
     figures.urgent_attempts = {str(a): histogram[a] for a in sorted(histogram)}
     # Every urgent request must be received, and the p99 must be under the target.
@@ -898,14 +745,9 @@ def compute(
         figures.urgent_after_backlog = sum(
             1 for c in injection.committed.values() if c > backlog_done
         )
-    calls = sorted(injection.call_seconds)
-    figures.send_p50_ms = 1000.0 * percentile(calls, 50)
-    figures.send_p99_ms = 1000.0 * percentile(calls, 99)
+    send_ms = latency(injection.call_seconds, 1000.0)
+    figures.send_p50_ms, figures.send_p99_ms = send_ms.p50, send_ms.p99
     figures.injection_errors = injection.errors[:5]
-
-
-def fmt(value: float, digits: int = 1) -> str:
-    return "-" if math.isnan(value) else f"{value:,.{digits}f}"
 
 
 def print_report(f: Figures) -> None:
@@ -917,7 +759,7 @@ def print_report(f: Figures) -> None:
         else "-"
     )
     histogram = ", ".join(f"{a}: {n}" for a, n in f.urgent_attempts.items()) or "-"
-    rows: list[tuple[str, str]] = [
+    table: list[tuple[str, str]] = [
         ("requests (urgent)", f"{f.requests:,} ({f.urgent:,})"),
         ("drain time, s (t0 to the last first 200)", fmt(f.drain_seconds, 2)),
         ("deliveries/s", fmt(f.deliveries_per_s)),
@@ -948,9 +790,6 @@ def print_report(f: Figures) -> None:
         ("  of other: kernel irq + softirq", fmt(c.get("irq", math.nan), 0)),
         ("TCP listen overflows / SYN retransmits", f"{f.listen_overflows} / {f.syn_retransmits}"),
     ]  # fmt: skip
-    width = max(len(label) for label, _ in rows) + 2
-    col = max(len(value) for _, value in rows) + 2
-    line = "-" * (width + col)
     print()
     print(
         f"Qorgau delivery benchmark: {f.requests:,} requests to {f.agencies} agencies, "
@@ -964,10 +803,7 @@ def print_report(f: Figures) -> None:
         f"{fmt(f.injection_seconds, 2)} s; CPU busy before the start: "
         f"{fmt(f.busy_before_percent, 0)} %"
     )
-    print(line)
-    for label, value in rows:
-        print(f"{label:<{width}}{value:>{col}}")
-    print(line)
+    print_table([""], [(label, [value]) for label, value in table])
     p99 = fmt(f.urgent_p99_ms)
     print(
         f"target urgent p99 < {TARGET_P99_S * 1000:.0f} ms while the backlog drains: "
@@ -1002,18 +838,13 @@ def print_report(f: Figures) -> None:
 
 def run(args: argparse.Namespace, url: str, figures: Figures) -> None:
     """Set up, drain, count; fills `figures`. Raises SetupError."""
-    from django.core.management import call_command
-
-    django_setup()
-    log("migrating")
-    call_command("migrate", interactive=False, verbosity=0)
     agency_secrets = {
         "/" + AGENCY_KEY.format(i): secrets.token_urlsafe(24) for i in range(args.agencies)
     }
     config = ReceiverConfig(args.receiver, args.fail_ratio, args.seed, agency_secrets)
     receiver = Receiver(config)
     workers: list[subprocess.Popen[bytes]] = []
-    sampler = Sampler(url)
+    sampler = BackendSampler(url, every=0.2, cpu_every=3)
     try:
         port = receiver.start()
         log(f"{args.receiver} webhook receiver on {HOST}:{port} (pid {receiver.pid})")
@@ -1041,10 +872,10 @@ def run(args: argparse.Namespace, url: str, figures: Figures) -> None:
         counts = wait_drained(url, normal + len(injection.committed), deadline, workers)
         after = cpu_snapshot()
         tcp_after = tcp_counters()
-        sampler.stop.set()
+        sampler.finish()
         time.sleep(DUPLICATE_GRACE)
         workers_check(workers)
-        workers_stop(workers)
+        processes_stop(workers)
         counts = outbox_counts(url)
         received = receiver.finish()
         close_django_connections()
@@ -1053,7 +884,12 @@ def run(args: argparse.Namespace, url: str, figures: Figures) -> None:
         until = t0 + (figures.seconds_to_99 if figures.seconds_to_99 > 0 else math.inf)
         end = sampler.cpu_until(until, after)
         figures.cpu_seconds = end.wall - before.wall
-        figures.cpu_percent = cpu_shares(before, end, {w.pid for w in workers}, receiver.pid)
+        groups = {
+            "workers": pid_in({w.pid for w in workers}),
+            "postgres": is_postgres,
+            "receiver": pid_in({receiver.pid}),
+        }
+        figures.cpu_percent = cpu_shares(before, end, groups, own="script")
         figures.backends = sampler.mean_per_sample(until)
         figures.listen_overflows = tcp_after.get("ListenOverflows", 0) - tcp_before.get(
             "ListenOverflows", 0
@@ -1062,9 +898,9 @@ def run(args: argparse.Namespace, url: str, figures: Figures) -> None:
             "TCPSynRetrans", 0
         )
     finally:
-        sampler.stop.set()
+        sampler.finish()
         if workers:
-            workers_stop(workers)
+            processes_stop(workers)
         receiver.kill()
         close_django_connections()
 
@@ -1115,8 +951,6 @@ def parse_args() -> argparse.Namespace:
 def main() -> int:
     args = parse_args()
     exit_on_sigterm()  # the finally blocks stop the workers and drop the database
-    var_dir = Path(tempfile.mkdtemp(prefix="qorgau-bench-delivery-"))
-    created_database = False
     figures = Figures(
         agencies=args.agencies,
         workers=args.workers,
@@ -1129,29 +963,19 @@ def main() -> int:
     if figures.busy_before_percent > NOISY_OTHER_CPU:
         log(f"the machine is busy before the start ({figures.busy_before_percent:.0f} % CPU)")
     try:
-        try:
-            url, created_database = database_open(DB_NAME, args.database_url, log)
-            set_product_env(url, var_dir, **outbox_settings(args))
+        with django_database(DB_NAME, args.database_url, log, **outbox_settings(args)) as url:
             run(args, url, figures)
-        except KeyboardInterrupt:
-            log("interrupted")
-            return 130
-        except Exception as exc:
-            log(f"FAILED: {type(exc).__name__}: {exc}")
-            if tail := worker_log_tail():
-                log(f"last lines of {WORKER_LOG}:\n{tail}")
-            return 2
-    finally:
-        close_django_connections()
-        if created_database:
-            database_drop_logged(DB_NAME, log)
-        shutil.rmtree(var_dir, ignore_errors=True)
-
+    except KeyboardInterrupt:
+        log("interrupted")
+        return 130
+    except Exception as exc:
+        log(f"FAILED: {type(exc).__name__}: {exc}")
+        if tail := log_tail(WORKER_LOG, 30):
+            log(f"last lines of {WORKER_LOG}:\n{tail}")
+        return 2
     print_report(figures)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(asdict(figures), indent=2, ensure_ascii=False) + "\n")
-    if tail := worker_log_tail():
+    write_json(args.json, asdict(figures))
+    if tail := log_tail(WORKER_LOG, 30):
         print(f"\nworker log ({WORKER_LOG}), last lines:\n{tail}")
     broken = [
         f"{name}: {value}"

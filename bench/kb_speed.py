@@ -58,7 +58,7 @@ How
 Exit status: 0 when measured (the target is reported, not enforced); 2 when the set-up or a
 worker failed.
 
-Usage: .venv/bin/python bench/kb_speed.py [--articles 100000] [--queries 300]
+Usage: .venv/bin/python -m bench.kb_speed [--articles 100000] [--queries 300]
            [--database sqlite|postgres|both] [--saved 10000] [--batch 500] [--profile 0]
            [--seed 1] [--json PATH] [--keep DIR] [--exhaustive 30]
 """
@@ -82,29 +82,26 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from common import (  # bench/common.py: the script's own folder is first on sys.path
-    CLK_TCK,
+
+from bench.harness.machine import CpuSnapshot, cpu_shares, cpu_snapshot, is_postgres
+from bench.harness.report import fmt, latency, percentile, print_table
+from bench.harness.setup import (
     HOST,
     OUT_DIR,
     PROJECT_DIR,
     SetupError,
-    busy_idle,
-    cpu_ticks,
-    cpu_used,
     database_create,
-    database_drop_logged,
+    database_drop,
     django_setup,
     exit_on_sigterm,
-    fmt,
     logger,
-    percentile,
-    proc_table,
     product_env,
+    write_json,
 )
 
 DB_NAME = "qorgau_kbspeed"
@@ -395,23 +392,15 @@ class CpuMeter:
     is other work on the machine (other benchmarks, tests), which slows the measurement."""
 
     def start(self) -> None:
-        self.wall = time.monotonic()
-        self.busy = busy_idle(cpu_ticks())[0]
-        self.own = sum(os.times()[:2])
-        self.procs = proc_table()
+        self.before: CpuSnapshot = cpu_snapshot()
 
     def stop(self) -> dict[str, float]:
-        wall = time.monotonic() - self.wall
-        machine = (busy_idle(cpu_ticks())[0] - self.busy) / CLK_TCK
-        own = sum(os.times()[:2]) - self.own
-        postgres = cpu_used(self.procs, proc_table(), lambda pid, p: p.comm == "postgres")
+        after = cpu_snapshot()
+        shares = cpu_shares(self.before, after, {"postgres": is_postgres}, own="this_process")
         return {
-            "seconds": wall,
-            "machine": 100.0 * machine / wall,
-            "this_process": 100.0 * own / wall,
-            "postgres": 100.0 * postgres / wall,
-            "other": 100.0 * max(0.0, machine - own - postgres) / wall,
-            "capacity": 100.0 * (os.cpu_count() or 1),
+            "seconds": after.wall - self.before.wall,
+            "machine": shares["busy"],
+            **{k: shares[k] for k in ("this_process", "postgres", "other", "capacity")},
         }
 
 
@@ -650,15 +639,8 @@ def bare_lookup(lookup: tuple[Any, ...] | None) -> tuple[float, int]:
     return time.perf_counter() - started, len(found)
 
 
-def latency(seconds: list[float]) -> dict[str, float]:
-    ordered = sorted(s * 1000.0 for s in seconds)
-    return {
-        "p50": percentile(ordered, 50),
-        "p95": percentile(ordered, 95),
-        "p99": percentile(ordered, 99),
-        "max": ordered[-1] if ordered else math.nan,
-        "mean": sum(ordered) / len(ordered) if ordered else math.nan,
-    }
+def latency_ms(seconds: list[float]) -> dict[str, float]:
+    return asdict(latency(seconds, 1000.0))
 
 
 def search_worker(args: argparse.Namespace) -> dict[str, Any]:
@@ -694,11 +676,11 @@ def search_worker(args: argparse.Namespace) -> dict[str, Any]:
             lookup.append(seconds)
             found.append(count)
             if (index + 1) % 50 == 0:
-                log(f"{index + 1} queries, kb_search p50 so far {latency(total)['p50']:.1f} ms")
+                log(f"{index + 1} queries, kb_search p50 so far {latency_ms(total)['p50']:.1f} ms")
     cpu_load = cpu.stop()
     peak = status_kb("VmHWM")
     by_source = {
-        source: latency([t for t, q in zip(total, timed, strict=True) if q.source == source])
+        source: latency_ms([t for t, q in zip(total, timed, strict=True) if q.source == source])
         for source in ("eval", "corpus")
     }
     slowest = sorted(zip(total, timed, found, strict=True), key=lambda x: -x[0])[:5]
@@ -709,11 +691,11 @@ def search_worker(args: argparse.Namespace) -> dict[str, Any]:
         "queries": len(timed),
         "warmup": WARMUP_QUERIES,
         "with_direction": sum(1 for q in timed if q.direction is not None),
-        "kb_search_ms": latency(total),
+        "kb_search_ms": latency_ms(total),
         "kb_search_ms_by_source": by_source,
-        "candidates_ms": latency(lookup),
+        "candidates_ms": latency_ms(lookup),
         "steps_mean_ms": {s: 1000.0 * sum(v) / len(v) for s, v in steps.items()},
-        "steps_p95_ms": {s: latency(v)["p95"] for s, v in steps.items()},
+        "steps_p95_ms": {s: latency_ms(v)["p95"] for s, v in steps.items()},
         "candidates_found": {
             "p50": percentile(sorted(found), 50),
             "max": max(found, default=0),
@@ -756,7 +738,7 @@ def exhaustive_baseline(queries: list[Query], tops: list[list[int]]) -> dict[str
     log(f"exhaustive ranking of {len(seconds)} queries done")
     return {
         "queries": len(seconds),
-        **{f"ms_{k}": v for k, v in latency(seconds).items()},
+        **{f"ms_{k}": v for k, v in latency_ms(seconds).items()},
         "top10_overlap": sum(overlap) / len(overlap) if overlap else math.nan,
         "same_first": sum(same_first) / len(same_first) if same_first else math.nan,
     }
@@ -827,7 +809,7 @@ def run_worker(args: argparse.Namespace, phase: str, db: str, env: dict[str, str
         result = Path(out.name)
     command = [
         sys.executable,
-        str(Path(__file__).resolve()),
+        *("-m", "bench.kb_speed"),
         *("--worker", phase, "--worker-db", db, "--result", str(result)),
         *("--articles", str(args.articles), "--queries", str(args.queries)),
         *("--saved", str(args.saved), "--batch", str(args.batch), "--seed", str(args.seed)),
@@ -876,7 +858,7 @@ def measure(args: argparse.Namespace, db: str) -> dict[str, Any]:
         return {"index": index, "search": run_worker(args, "search", db, env)}
     finally:
         if created:
-            database_drop_logged(DB_NAME, log)
+            database_drop(DB_NAME, log)
         if not args.keep:
             shutil.rmtree(var_dir, ignore_errors=True)
 
@@ -952,11 +934,7 @@ def report(args: argparse.Namespace, figures: dict[str, dict[str, Any]]) -> None
         (label, [value(figures[n]["index"], figures[n]["search"]) for n in names])
         for label, value in rows
     ]
-    width = max(len(label) for label, _cells in table) + 2
-    cell = max(len(c) for _label, cells in table for c in [*cells, *names]) + 3
-    print(f"{'':{width}}" + "".join(f"{n:>{cell}}" for n in names))
-    for label, cells in table:
-        print(f"{label:{width}}" + "".join(f"{c:>{cell}}" for c in cells))
+    print_table(names, table)
     codes = {f[phase]["code"]["sha256"] for f in figures.values() for phase in ("index", "search")}
     if len(codes) > 1:
         print(f"WARNING: the knowledge-base code changed during the run ({sorted(codes)})")
@@ -1045,7 +1023,6 @@ def main() -> int:
         return 2
     report(args, figures)
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
         summary = {
             "articles": args.articles,
             "queries": args.queries,
@@ -1055,7 +1032,7 @@ def main() -> int:
             "commit": git_head(),
             "databases": figures,
         }
-        args.json.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+        write_json(args.json, summary)
     return 0
 
 

@@ -18,7 +18,7 @@ Set-ups
   granian   granian serving qorgau.wsgi, 3 workers (not a dependency: skipped unless installed)
   serve     `qorgau serve` as it is now
 
-Usage: .venv/bin/python bench/slow_clients.py [--server NAME ...] [--slow 50] [--seconds 15]
+Usage: .venv/bin/python -m bench.slow_clients [--server NAME ...] [--slow 50] [--seconds 15]
 """
 
 from __future__ import annotations
@@ -32,20 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import (  # bench/common.py: the script's own folder is first on sys.path
-    HOST,
-    OUT_DIR,
-    SetupError,
-    fmt,
-    free_port,
-    http_answers,
-    logger,
-    percentile,
-    product_env,
-    qorgau,
-    server_popen,
-    server_stop,
-)
+from bench.harness.report import fmt, latency
+from bench.harness.server import free_port, processes_stop, server_popen, server_wait
+from bench.harness.setup import HOST, OUT_DIR, logger, product_env, qorgau
 
 log = logger("slow")
 WORKERS = 3
@@ -80,17 +69,6 @@ def bind_args(name: str, port: int) -> list[str]:
 
 def start(name: str, env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen[bytes]:
     return server_popen([sys.executable, *SETUPS[name], *bind_args(name, port)], env, log_path)
-
-
-def wait_up(server: subprocess.Popen[bytes], port: int, limit: float = 60) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SetupError(f"the server exited with {server.returncode}")
-        if http_answers(port):
-            return
-        time.sleep(0.2)
-    raise SetupError(f"the server did not answer within {limit:.0f} s")
 
 
 async def slow_client(port: int, stop: asyncio.Event, closed: list[int]) -> None:
@@ -152,12 +130,12 @@ async def measure(port: int, slow: int, seconds: float) -> dict[str, float]:
         await asyncio.sleep(0.25)
     stop.set()
     await asyncio.gather(*clients)
-    answered.sort()
+    times = latency(answered, 1000.0)
     return {
         "answered": len(answered),
         "failed": failed,
-        "p50_ms": 1000 * percentile(answered, 50),
-        "max_ms": 1000 * (answered[-1] if answered else float("nan")),
+        "p50_ms": times.p50,
+        "max_ms": times.max,
         "slow_closed": len(closed),
     }
 
@@ -167,10 +145,10 @@ def run(name: str, env: dict[str, str], slow: int, seconds: float) -> dict[str, 
     log_path = OUT_DIR / f"slow-{name}.log"
     server = start(name, env, port, log_path)
     try:
-        wait_up(server, port)
+        server_wait(server, port, workers=0, limit=60, log_path=log_path)
         return asyncio.run(measure(port, slow, seconds))
     finally:
-        server_stop(server)
+        processes_stop([server])
 
 
 def main() -> None:

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
@@ -47,10 +46,6 @@ api.add_router("/agency", agency_side_router)
 api.add_router("/cti", cti_router)
 api.add_router("", calls_router)
 api.add_router("/kb", kb_router)
-if settings.BENCH_FLOOR:
-    from qorgau.core.bench_api import router as bench_router
-
-    api.add_router("/bench", bench_router)
 
 
 def _error(

@@ -155,9 +155,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if env_bool("QORGAU_FAST_PASSWORD_HASHER", False):  # tests only: hashing is not under test
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# The benchmark floor (bench/intake.py): a minimal endpoint inserting one row, off by default.
-BENCH_FLOOR = env_bool("QORGAU_BENCH_FLOOR", False)
-
 # Run by createsuperuser, changepassword and every password form (rule 5); the demo alone keeps
 # its printed password.
 AUTH_PASSWORD_VALIDATORS = [

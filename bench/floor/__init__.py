@@ -1,0 +1,1 @@
+"""The benchmark floor: the cheapest authenticated write, installed only by bench.settings."""
