@@ -16,6 +16,7 @@ class ApplicationError(Exception):
 
     status = 400
     code = "error"
+    default_message = _("The request could not be carried out.")  # when the raise gives none
 
     def __init__(
         self,
@@ -24,13 +25,10 @@ class ApplicationError(Exception):
         fields: dict[str, str] | None = None,
         code: str | None = None,
     ) -> None:
-        self.message = str(message) if message is not None else str(self.default_message())
+        self.message = str(message) if message is not None else str(self.default_message)
         self.fields = fields or {}
         self.code = code or self.code
         super().__init__(self.message)
-
-    def default_message(self) -> str:
-        return str(_("The request could not be carried out."))
 
 
 class NotFound(ApplicationError):
@@ -38,17 +36,13 @@ class NotFound(ApplicationError):
 
     status = 404
     code = "not_found"
-
-    def default_message(self) -> str:
-        return str(_("Not found."))
+    default_message = _("Not found.")
 
 
 class Forbidden(ApplicationError):
     status = 403
     code = "forbidden"
-
-    def default_message(self) -> str:
-        return str(_("Your role does not allow this."))
+    default_message = _("Your role does not allow this.")
 
 
 class Conflict(ApplicationError):
@@ -61,14 +55,10 @@ class FieldErrors(ApplicationError):
 
     status = 422
     code = "invalid"
-
-    def default_message(self) -> str:
-        return str(_("Some fields are not valid."))
+    default_message = _("Some fields are not valid.")
 
 
 class Throttled(ApplicationError):
     status = 429
     code = "throttled"
-
-    def default_message(self) -> str:
-        return str(_("Too many attempts. Please try again later."))
+    default_message = _("Too many attempts. Please try again later.")

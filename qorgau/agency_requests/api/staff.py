@@ -2,6 +2,7 @@
 (rule 15), and their delivery status. Thin: parse → access → action → answer."""
 
 import base64
+from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
 
@@ -162,16 +163,8 @@ def get_request(request: StaffRequest, request_id: int) -> Shown[AgencyRequest]:
     summary="Write an outgoing letter (masked under the disclosure policy)",
 )
 def write_letter(request: StaffRequest, number: str, payload: LetterIn) -> HttpStatus:
-    appeal = access_appeal(request.user, number, then=Perm.REQUEST_SEND)
-    letter = letter_write(
-        actor=request_user(request),
-        appeal=appeal,
-        agency=chosen_agency(payload.agency),
-        language=payload.language,
-        subject=payload.subject,
-        body=payload.body,
-    )
-    return HttpStatus(201, Shown(letter, True))
+    fields = payload.model_dump(include={"language", "subject", "body"})
+    return _correspondence_add(request, number, letter_write, payload.agency, fields)
 
 
 @router.post(
@@ -180,17 +173,9 @@ def write_letter(request: StaffRequest, number: str, payload: LetterIn) -> HttpS
     summary="Register an incoming letter with its scan",
 )
 def receive_letter(request: StaffRequest, number: str, payload: IncomingLetterIn) -> HttpStatus:
-    appeal = access_appeal(request.user, number, then=Perm.REQUEST_SEND)
-    letter = letter_receive(
-        actor=request_user(request),
-        appeal=appeal,
-        agency=chosen_agency(payload.agency),
-        subject=payload.subject,
-        scan_name=payload.scan_name,
-        scan=decoded_base64(payload.scan_base64, "scan_base64"),
-        note=payload.note,
-    )
-    return HttpStatus(201, Shown(letter, True))
+    fields = payload.model_dump(include={"subject", "scan_name", "note"})
+    fields["scan"] = decoded_base64(payload.scan_base64, "scan_base64")
+    return _correspondence_add(request, number, letter_receive, payload.agency, fields)
 
 
 @router.post(
@@ -199,16 +184,21 @@ def receive_letter(request: StaffRequest, number: str, payload: IncomingLetterIn
     summary="Log an outbound call to an agency",
 )
 def log_call(request: StaffRequest, number: str, payload: CallIn) -> HttpStatus:
+    fields = payload.model_dump(include={"number", "summary", "result"})
+    return _correspondence_add(request, number, call_log, payload.agency, fields)
+
+
+def _correspondence_add(
+    request: StaffRequest,
+    number: str,
+    action: Callable[..., Letter | OutboundCall],
+    agency: int,
+    fields: dict[str, Any],
+) -> HttpStatus:
+    """A letter or an outbound call on the appeal's timeline, by one of the letters actions."""
     appeal = access_appeal(request.user, number, then=Perm.REQUEST_SEND)
-    call = call_log(
-        actor=request_user(request),
-        appeal=appeal,
-        agency=chosen_agency(payload.agency),
-        number=payload.number,
-        summary=payload.summary,
-        result=payload.result,
-    )
-    return HttpStatus(201, Shown(call, True))
+    item = action(actor=request.user, appeal=appeal, agency=chosen_agency(agency), **fields)
+    return HttpStatus(201, Shown(item, True))
 
 
 @router.get(
