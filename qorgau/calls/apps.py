@@ -1,11 +1,13 @@
 """Calls: the phone system's events, calls and their timeline, the screen pop (rules 3, 6(a))."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CallsConfig(AppConfig):
     name = "qorgau.calls"
     label = "calls"
+    verbose_name = _("Calls")
 
     def ready(self) -> None:
         from qorgau.calls.recordings import files_rotated_on_signal
