@@ -3,48 +3,9 @@ the live-call form, then the applicant looks it up on the public page with the c
 
 from __future__ import annotations
 
-import os
+from tests.chromium import BROWSER_MARKS, sign_in
 
-import pytest
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    # CI installs Debian's chromium (.ci/run), so there a missing browser fails the test
-    pytest.mark.skipif(
-        not os.path.exists("/usr/bin/chromium") and not os.environ.get("CI"),
-        reason="Debian's chromium is not installed",
-    ),
-]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-def sign_in(page, base_url: str, username: str, landing: str) -> None:
-    """Sign in through the log-in form (test users' password is "pw-" + username)."""
-    page.goto(f"{base_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", f"pw-{username}")
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"**/{landing}/")
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+pytestmark = BROWSER_MARKS
 
 
 def test_register_by_form_then_look_up_publicly(live_server, browser, make_user, register):

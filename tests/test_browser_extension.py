@@ -9,10 +9,9 @@ from datetime import timedelta
 
 from qorgau.agency_requests.models import AgencyReply, AgencyRequest
 from qorgau.core.kztime import KZ_TZ
-from tests import test_browser
-from tests.test_browser import browser, sign_in  # noqa: F401 - the browser fixture
+from tests.chromium import BROWSER_MARKS, sign_in
 
-pytestmark = test_browser.pytestmark  # Chromium, a live server, skipped without a browser
+pytestmark = BROWSER_MARKS  # Chromium, a live server, skipped without a browser
 
 SHOTS = os.environ.get("QORGAU_SCREENSHOTS", "")  # a folder: save screenshots there
 
@@ -27,7 +26,7 @@ def _shoot(page, name: str) -> None:
 
 def test_officer_extends_with_the_signed_decision(
     live_server,
-    browser,  # noqa: F811 - the fixture imported above
+    browser,
     personas,
     make_user,
     register,

@@ -9,30 +9,12 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.test_browser import CHROMIUM_ARGS, sign_in
+from tests.chromium import BROWSER_MARKS, sign_in
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        not os.path.exists("/usr/bin/chromium") and not os.environ.get("CI"),
-        reason="Debian's chromium is not installed",
-    ),
-]
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+pytestmark = BROWSER_MARKS
 
 
 def _shot(page, name: str) -> None:

@@ -3,10 +3,9 @@ violation reported (an inline script or style the policy blocks shows in the con
 
 from __future__ import annotations
 
-from tests import test_browser
+from tests.chromium import BROWSER_MARKS, sign_in
 
-pytestmark = test_browser.pytestmark  # browser, live database, skipped without Debian's chromium
-browser = test_browser.browser  # the Chromium fixture
+pytestmark = BROWSER_MARKS  # browser, live database, skipped without Debian's chromium
 
 
 def _violations(page) -> list[str]:
@@ -19,7 +18,7 @@ def test_pages_and_api_docs_run_under_the_policy(live_server, browser, make_user
     make_user("lead", "supervisor")
     page = browser.new_page(locale="kk-KZ", viewport={"width": 390, "height": 800})
     violations = _violations(page)
-    test_browser.sign_in(page, live_server.url, "lead", "appeals")
+    sign_in(page, live_server.url, "lead", "appeals")
     page.goto(f"{live_server.url}/calls/board/")
     page.wait_for_timeout(3500)  # the board refreshes itself through htmx every three seconds
     page.goto(f"{live_server.url}/api/v1/docs")
