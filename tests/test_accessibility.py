@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from qorgau.testing import signed_in
