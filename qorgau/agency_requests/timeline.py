@@ -63,7 +63,7 @@ def _correspondence(found: Correspondence, texts: bool) -> list[Entry]:
 
 def _phone_calls(appeal: Appeal) -> list[Entry]:
     """Calls linked to the appeal: time, state and consultant only (never the caller's number)."""
-    recorded = Recording.objects.filter(call=OuterRef("pk"))
+    recorded = Recording.objects.filter(call=OuterRef("pk"), deleted_at__isnull=True)
     calls = (
         Call.objects.filter(appeal=appeal, started_at__isnull=False)
         .annotate(recorded=Exists(recorded))

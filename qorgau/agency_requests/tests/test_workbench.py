@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import html
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
+from django.utils import timezone, translation
 
 from qorgau.agency_requests.models import AgencyRequest, Letter
 from qorgau.agency_requests.pages import readable
 from qorgau.appeals.models import Appeal
+from qorgau.calls.models import Call, PhoneSystem, Recording
+from qorgau.knowledge.models import Article, ArticleUse
 from qorgau.testing import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +173,29 @@ def test_outbound_call_appears_on_the_timeline_scoped_by_role(client, personas, 
     assert agency.name_kk in metadata and "Кезекші хабардар" not in metadata
     _as(client, personas, "officer_a")
     assert client.get(f"/appeals/{appeal.number}/timeline/").status_code == 403
+
+
+def test_timeline_shows_linked_calls_with_recording_mark_and_articles_used(
+    client, personas, appeal
+):
+    now = timezone.now()
+    article = Article.objects.create(key="bullying", lang="kk", title="Қорлау кезінде", body="—")
+    ArticleUse.objects.create(article=article, appeal=appeal, by=personas["consultant"], at=now)
+    system = PhoneSystem.objects.create(name="pbx", token_digest="0" * 64)
+    call = Call.objects.create(
+        phone_system=system, call_id="c1", caller="+77012345678", appeal=appeal, started_at=now
+    )
+    Recording.objects.create(
+        call=call,
+        storage_key="rec/c1",
+        content_type="audio/wav",
+        size=10,
+        sha256="0" * 64,
+        uploaded_at=now,
+        delete_after=now + timedelta(days=90),
+    )
+    _as(client, personas, "quality")
+    timeline = client.get(f"/appeals/{appeal.number}/timeline/").content.decode()
+    assert "tl-call" in timeline and "badge recording" in timeline
+    assert "Қорлау кезінде" in timeline
+    assert "2345678" not in timeline  # the caller's number is never on the timeline
