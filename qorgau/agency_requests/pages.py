@@ -72,7 +72,6 @@ def _workbench(
         "appeal": appeal,
         "proposals": proposals,
         "others": active_agencies().exclude(pk__in=proposed).order_by("name_ru")[:400],
-        "agencies": active_agencies().order_by("name_ru")[:400],
         "languages": LETTER_LANGUAGES,
         "results": CallResult.choices,
         **extra,
@@ -96,6 +95,10 @@ def _received(value: str) -> str:
     return datetime.fromisoformat(value).astimezone(KZ_TZ).strftime("%d.%m.%Y %H:%M")
 
 
+def _person(kind: str, age: int | None) -> str:
+    return str(PersonKind(kind).label) + ("" if age is None else f", {age}")
+
+
 def _value(key: str, value: Any) -> str:
     """One field of a request's content as a reader of the page's language sees it."""
     if key == "received_at":
@@ -111,10 +114,7 @@ def _value(key: str, value: Any) -> str:
         labels = dict(RISK_FLAGS)
         return ", ".join(str(labels.get(flag, flag)) for flag in value)
     if key == "persons":
-        return "; ".join(
-            ", ".join(filter(None, [str(PersonKind(p["kind"]).label), str(p["age"] or "")]))
-            for p in value
-        )
+        return "; ".join(_person(p["kind"], p["age"]) for p in value)
     return str(value)
 
 
@@ -141,10 +141,13 @@ def _withheld(withheld: dict[str, Any]) -> list[str]:
     return fields + masked
 
 
+def _chosen(request: HttpRequest) -> Agency:
+    return chosen_agency(form_int(request.POST, "agency") or 0)
+
+
 def _choice(request: HttpRequest) -> tuple[Agency, str]:
-    return chosen_agency(form_int(request.POST, "agency") or 0), request.POST.get("reason", "")[
-        :500
-    ]
+    """The agency picked for a request, and why when it was not proposed."""
+    return _chosen(request), request.POST.get("reason", "")[:500]
 
 
 def _preview(
@@ -236,7 +239,7 @@ def letter(request: HttpRequest, number: str) -> HttpResponse:
     """Write an outgoing letter, or (the preview button) see its PDF before it is written."""
     appeal = _appeal(request, number)
     try:
-        agency = chosen_agency(form_int(request.POST, "agency") or 0)
+        agency = _chosen(request)
         if "preview" in request.POST:
             return _draft_pdf(request, appeal, agency)
         written = letter_write(
@@ -259,7 +262,7 @@ def incoming(request: HttpRequest, number: str) -> HttpResponse:
         letter_receive(
             actor=request_user(request),
             appeal=appeal,
-            agency=chosen_agency(form_int(request.POST, "agency") or 0),
+            agency=_chosen(request),
             subject=request.POST.get("subject", "")[:300],
             scan_name=scan.name or "scan",
             scan=scan.read(),
@@ -278,7 +281,7 @@ def outbound_call(request: HttpRequest, number: str) -> HttpResponse:
         call_log(
             actor=request_user(request),
             appeal=appeal,
-            agency=chosen_agency(form_int(request.POST, "agency") or 0),
+            agency=_chosen(request),
             number=request.POST.get("number", ""),
             summary=request.POST.get("summary", "")[:5000],
             result=request.POST.get("result", ""),
