@@ -1,8 +1,9 @@
-"""Agency portal, the appeal's requests panel, the deadline board."""
+"""Agency portal, the appeal's requests panel, the consultant's workbench and the appeal's
+timeline, the deadline board."""
 
 from django.urls import path
 
-from qorgau.agency_requests import views
+from qorgau.agency_requests import pages, views
 
 app_name = "agency_requests"
 
@@ -11,6 +12,13 @@ urlpatterns = [
     path("agency/requests/<int:request_id>/", views.portal_request, name="portal_request"),
     path("agency/requests/<int:request_id>/<slug:step>/", views.portal_step, name="portal_step"),
     path("appeals/<str:number>/requests/", views.appeal_requests_panel, name="appeal_requests"),
+    path("appeals/<str:number>/workbench/", pages.workbench, name="workbench"),
+    path("appeals/<str:number>/workbench/preview/", pages.preview, name="workbench_preview"),
+    path("appeals/<str:number>/workbench/send/", pages.send, name="workbench_send"),
+    path("appeals/<str:number>/workbench/letter/", pages.letter, name="workbench_letter"),
+    path("appeals/<str:number>/workbench/incoming/", pages.incoming, name="workbench_incoming"),
+    path("appeals/<str:number>/workbench/call/", pages.outbound_call, name="workbench_call"),
+    path("appeals/<str:number>/timeline/", pages.timeline, name="timeline"),
     path("board/deadlines/", views.board, name="board"),
     path("board/urgent-alert/", views.urgent_alert, name="urgent_alert"),
 ]

@@ -101,6 +101,15 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
     "kb/<slug:key>/status/": [("form", {"status": "archived"})],
     "appeals/<str:number>/": [("get", None)],
     "appeals/<str:number>/transition/": [("form", {"to": "in_progress"})],
+    "appeals/<str:number>/workbench/": [("get", None)],
+    "appeals/<str:number>/workbench/preview/": [("form", REQUEST)],
+    "appeals/<str:number>/workbench/send/": [("form", REQUEST)],
+    "appeals/<str:number>/workbench/letter/": [("form", LETTER)],
+    "appeals/<str:number>/workbench/incoming/": [("form", {"agency": "@agency", "subject": "Ж"})],
+    "appeals/<str:number>/workbench/call/": [
+        ("form", {"agency": "@agency", "number": "102", "summary": "S", "result": "busy"})
+    ],
+    "appeals/<str:number>/timeline/": [("get", None)],
 }
 # The administrator's pages: one role and no scope inside them, so nothing there is "another's";
 # every other role is refused by the site before any look-up (audit/admin_site.py).
