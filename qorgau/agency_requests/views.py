@@ -170,6 +170,8 @@ def portal_step(request: HttpRequest, request_id: int, step: str) -> HttpRespons
     found = access_agency_request(request.user, request_id)
     if step not in STEPS:
         raise NotFound()
+    if found.open and step not in offered_steps(found):  # e.g. a second tab acknowledging again
+        return _detail(request, request_id, error=_("This step was already taken."), status=409)
     try:
         done = _do(request, found, step)
     except ApplicationError as exc:

@@ -106,6 +106,8 @@ def test_only_valid_steps_are_offered_and_each_says_what_happened(client, person
     acknowledged = _step(client, sent, "acknowledge")
     assert re.search(r"Получение подтверждено в \d\d:\d\d\.", acknowledged)
     assert _forms(acknowledged) == every - {"acknowledge"}
+    again = client.post(f"/agency/requests/{sent['id']}/acknowledge/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert again.status_code == 409 and "Этот шаг уже сделан." in again.content.decode()
     confirmed = _step(client, sent, "confirmation", confirmed="1", measures="Наряд выехал")
     assert re.search(r"Подтверждено в \d\d:\d\d\.", confirmed)
     assert _forms(confirmed) == every - {"acknowledge", "confirmation"}
