@@ -279,6 +279,8 @@ STATUS_LOOKUP_ALERT_PER_HOUR = env_int("QORGAU_STATUS_LOOKUP_ALERT_PER_HOUR", 10
 QORGAU_SMTP_HOST = env_str("QORGAU_SMTP_HOST", "127.0.0.1")
 QORGAU_SMTP_PORT = env_int("QORGAU_SMTP_PORT", 25)
 QORGAU_MAIL_FROM = env_str("QORGAU_MAIL_FROM", "111@qorgau.invalid")
+# Where the centre is reached from outside: links in e-mails to agencies point here.
+QORGAU_PUBLIC_URL = env_str("QORGAU_PUBLIC_URL", "http://127.0.0.1:8000")
 QORGAU_DEMO_WEBHOOK_BASE = env_str("QORGAU_DEMO_WEBHOOK_BASE", "http://127.0.0.1:8112/agency-hook/")
 OUTBOX_LEASE_SECONDS = env_int("QORGAU_OUTBOX_LEASE_SECONDS", 60)
 # Retry waits (seconds) after the 1st, 2nd, … failure; the last repeats. Urgent requests

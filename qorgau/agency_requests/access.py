@@ -66,6 +66,25 @@ def access_agency_request(user: User | AnonymousUser, request_id: int) -> Agency
     return request
 
 
+def access_portal_attachment(
+    user: User | AnonymousUser, request_id: int, attachment_id: int
+) -> ReplyAttachment:
+    """A file the officer's own agency sent with its answer; 404 for any other, as if it did
+    not exist. Downloading it is audited (it may hold personal data, rule 5)."""
+    request = access_agency_request(user, request_id)
+    attachment = ReplyAttachment.objects.filter(pk=attachment_id, reply__request=request).first()
+    if attachment is None:
+        raise NotFound()
+    audit_appeal(
+        actor=user,
+        event=AuditEvent.REQUEST_VIEW,
+        ref=request.appeal.number,
+        reason="agency portal file",
+        details={"attachments": [attachment.pk]},
+    )
+    return attachment
+
+
 def agency_request_content(
     user: User | AnonymousUser, agency_request: AgencyRequest, *, reason: str = "agency portal"
 ) -> dict[str, Any]:

@@ -1,6 +1,8 @@
-"""Sending one delivery on its channel: e-mail over SMTP, or an HTTPS webhook whose body is
-signed with HMAC-SHA256. Every delivery carries the request's idempotency key, so a receiver
-that sees the same key twice (after a retry or a worker crash) knows it is not a new request."""
+"""Sending one delivery on its channel: a readable e-mail over SMTP (request_mail.py), or an
+HTTPS webhook whose JSON body follows a versioned schema (docs/schemas/qorgau.request-1.json)
+and is signed with HMAC-SHA256. Every delivery carries the request's idempotency key, so a
+receiver that sees the same key twice (after a retry or a worker crash) knows it is not a new
+request."""
 
 from __future__ import annotations
 
@@ -10,14 +12,17 @@ import json
 import smtplib
 import urllib.error
 import urllib.request
-from email.message import EmailMessage
 from typing import Any
 
 from django.conf import settings
 
 from qorgau.agency_requests.models import AgencyRequest, DeadlineNotice, Delivery
+from qorgau.agency_requests.request_mail import request_email
 
 TIMEOUT_SECONDS = 10
+# The version of the body's shape (docs/schemas/qorgau.request-1.json); a change that could
+# break a receiver gets a new version.
+BODY_SCHEMA = "qorgau.request/1"
 
 
 class DeliveryFailed(Exception):
@@ -31,6 +36,7 @@ def request_body(
     carries its own key (it is a new message about the same request)."""
     key = str(agency_request.idempotency_key)
     return {
+        "schema": BODY_SCHEMA,
         "request_id": agency_request.pk,
         "idempotency_key": f"{key}:{notice.kind}-{notice.pk}" if notice else key,
         "reminder": (
@@ -45,17 +51,7 @@ def request_body(
 
 
 def _send_email(delivery: Delivery, body: dict[str, Any]) -> None:
-    message = EmailMessage()
-    number = body["appeal"]["number"]
-    prefix = "ШҰҒЫЛ / СРОЧНО: " if body["urgent"] else ""
-    if body["reminder"]:
-        prefix = "ЕСКЕ САЛУ / НАПОМИНАНИЕ: " + prefix
-    message["Subject"] = f"{prefix}111: {number}"
-    message["From"] = settings.QORGAU_MAIL_FROM
-    message["To"] = delivery.contact.address
-    message["Message-ID"] = f"<{body['idempotency_key'].replace(':', '.')}@qorgau.111>"
-    message["X-Qorgau-Idempotency-Key"] = body["idempotency_key"]
-    message.set_content(json.dumps(body, ensure_ascii=False, indent=2))
+    message = request_email(body, delivery.contact.address)
     try:
         with smtplib.SMTP(
             settings.QORGAU_SMTP_HOST, settings.QORGAU_SMTP_PORT, timeout=TIMEOUT_SECONDS

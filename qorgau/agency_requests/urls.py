@@ -10,6 +10,11 @@ app_name = "agency_requests"
 urlpatterns = [
     path("agency/", views.portal, name="portal"),
     path("agency/requests/<int:request_id>/", views.portal_request, name="portal_request"),
+    path(
+        "agency/requests/<int:request_id>/files/<int:attachment_id>/",
+        views.portal_attachment,
+        name="portal_attachment",
+    ),
     path("agency/requests/<int:request_id>/<slug:step>/", views.portal_step, name="portal_step"),
     path("appeals/<str:number>/requests/", views.appeal_requests_panel, name="appeal_requests"),
     path("appeals/<str:number>/workbench/", pages.workbench, name="workbench"),

@@ -90,6 +90,7 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
     "api/v1/kb/appeals/<number>/articles": [("post", {"article": "@key"})],
     "agency/requests/<int:request_id>/": [("get", None)],
     "agency/requests/<int:request_id>/<slug:step>/": [("form", {})],
+    "agency/requests/<int:request_id>/files/<int:attachment_id>/": [("get", None)],
     "appeals/<str:number>/requests/": [("get", None)],
     "calls/<int:pk>/outcome/": [("form", OUTCOME)],
     "calls/<int:pk>/register/": [("get", None)],

@@ -90,6 +90,35 @@ def request_to_school(
 
 
 @pytest.fixture
+def sent(
+    api_as: Callable[..., Any],
+    personas: dict[str, Any],
+    directory: dict[str, Agency],
+    register: Callable[..., dict[str, Any]],
+    mail: Inbox,
+) -> dict[str, Any]:
+    """A request to agency A (officer_a's agency) about a child at school, delivered (the
+    inbox emptied after)."""
+    agency = personas["officer_a"].agency
+    agency.key, agency.kind, agency.round_the_clock = "agency-a", "local", True
+    agency.save()
+    agency.directions.set(directory["almaty_education"].directions.all())
+    agency.region = directory["almaty_education"].region
+    agency.save()
+    agency.contacts.create(channel="email", address="a@demo-gov.invalid")
+    created = register(direction=4)
+    request_id = (
+        api_as("consultant")
+        .post(f"/api/v1/appeals/{created['number']}/requests", {"agency": agency.pk})
+        .json()["id"]
+    )
+    for delivery in claim("w", 10):
+        deliver_one(delivery, "w")
+    mail.messages.clear()
+    return {"id": request_id, **created}
+
+
+@pytest.fixture
 def mail() -> Iterator[Inbox]:
     for inbox, port in smtp_server():
         with override_settings(QORGAU_SMTP_HOST="127.0.0.1", QORGAU_SMTP_PORT=port):

@@ -13,32 +13,10 @@ from django.utils import timezone
 from qorgau.agency_requests.actions.replies import attachment_bytes
 from qorgau.agency_requests.deadlines import deadlines_on_receipt, latest_extension
 from qorgau.agency_requests.models import AgencyRequest, ReplyAttachment
-from qorgau.agency_requests.outbox import claim, deliver_one
 from qorgau.audit.models import AuditRecord
 from qorgau.core.kztime import KZ_TZ
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sent(api_as, personas, directory, register, mail):
-    """A request to agency A (officer_a's agency) about a child at school, delivered."""
-    agency = personas["officer_a"].agency
-    agency.key, agency.kind, agency.round_the_clock = "agency-a", "local", True
-    agency.save()
-    agency.directions.set(directory["almaty_education"].directions.all())
-    agency.region = directory["almaty_education"].region
-    agency.save()
-    agency.contacts.create(channel="email", address="a@demo-gov.invalid")
-    created = register(direction=4)
-    request_id = (
-        api_as("consultant")
-        .post(f"/api/v1/appeals/{created['number']}/requests", {"agency": agency.pk})
-        .json()["id"]
-    )
-    for delivery in claim("w", 10):
-        deliver_one(delivery, "w")
-    return {"id": request_id, **created}
 
 
 def test_officer_sees_own_request_with_what_was_sent_and_deadlines(api_as, sent):

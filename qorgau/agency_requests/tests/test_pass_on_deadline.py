@@ -5,7 +5,6 @@ the Kazakhstan working calendar with its holidays and the administrator's days o
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import date, datetime, timedelta
 
@@ -68,8 +67,9 @@ def test_reminded_the_working_day_before_the_last_one(received, mail):
     for delivery in claim("w", 10):
         assert deliver_one(delivery, "w")
     assert len(mail.messages) == 1
-    body = json.loads(mail.messages[0].get_content())
-    assert body["reminder"]["deadline"] == "pass_on" and body["reminder"]["kind"] == "reminder"
+    text = mail.messages[0].get_body(("plain",)).get_content()
+    assert "Еске салу: «Қабылдау немесе жолдау» мерзімі 26.03.2026 23:59 аяқталады" in text
+    assert "Напоминание: срок «Принять или передать» истекает 26.03.2026 23:59" in text
 
 
 def test_escalated_when_the_third_working_day_has_passed(received):
