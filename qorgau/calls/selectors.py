@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from qorgau.calls.models import (
     Line,
     Recording,
     ReferralBody,
+    ReviewTask,
 )
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Role
@@ -223,3 +224,18 @@ def active_referral_bodies() -> QuerySet[ReferralBody]:
     """The active bodies of the referral directory (rule 6(o)), kept by administrators; it holds
     no personal data, so every role that records an outcome sees all of it."""
     return ReferralBody.objects.filter(active=True)
+
+
+def quality_officers() -> QuerySet[User]:
+    """The active quality officers a supervisor may assign a review to."""
+    return User.objects.filter(is_active=True, role=Role.QUALITY).order_by("username")
+
+
+def appeal_calls_with_reviews(appeal_pk: int) -> QuerySet[Call]:
+    """The calls linked to an appeal, newest first, each with its open review tasks."""
+    open_tasks = Prefetch(
+        "review_tasks",
+        queryset=ReviewTask.objects.filter(closed_at__isnull=True).select_related("assignee"),
+        to_attr="open_reviews",
+    )
+    return Call.objects.filter(appeal_id=appeal_pk).prefetch_related(open_tasks).order_by("-pk")
