@@ -69,3 +69,4 @@ def test_the_admin_pages_show_no_english_in_kazakh(personas):
     assert "Соңғы әрекеттер" in index and "Тіркелгілер" in index
     form = admin.get("/admin/staff/user/add/").content.decode()
     assert "Password-based authentication" not in form and "Рөлі" in form
+    assert "After you" not in form and "Your password must" not in form
