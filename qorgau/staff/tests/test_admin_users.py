@@ -127,3 +127,12 @@ def test_revoking_tokens_in_the_admin_is_audited(admin_client, personas):
 def test_only_the_administrator_manages_accounts(personas, name):
     answer = signed_in(personas[name], "en").get("/admin/staff/user/")
     assert answer.status_code == 302 and "/login/" in answer["Location"]
+
+
+def test_the_administrators_own_new_password_is_audited(admin_client, personas):
+    answer = admin_client.post(
+        "/admin/password_change/",
+        {"old_password": "pw-admin", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert answer.status_code == 302
+    assert _audited(personas["admin"], "admin.change") == [{"fields": ["password"]}]
