@@ -19,6 +19,7 @@ class ContactForm(forms.ModelForm):
     secret = forms.CharField(
         required=False,
         widget=forms.PasswordInput(render_value=False),
+        label=_("secret"),
         help_text=_("Leave empty to keep the current secret."),
     )
 

@@ -25,31 +25,37 @@ class Agency(NamedInThreeLanguages, models.Model):
         unique=True,
         null=True,
         blank=True,
-        help_text="Stable identifier for imports and integrations.",
+        help_text=_("Stable identifier for imports and integrations."),
+        verbose_name=_("key"),
     )
-    kind = models.CharField(max_length=20, choices=AgencyKind.choices)
-    name_kk = models.CharField(max_length=300)
-    name_ru = models.CharField(max_length=300)
-    name_en = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=AgencyKind.choices, verbose_name=_("kind"))
+    name_kk = models.CharField(max_length=300, verbose_name=_("name (Kazakh)"))
+    name_ru = models.CharField(max_length=300, verbose_name=_("name (Russian)"))
+    name_en = models.CharField(max_length=300, verbose_name=_("name (English)"))
     region = models.ForeignKey(
         "reference.Region",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        help_text="Empty for a body with national reach.",
+        help_text=_("Empty for a body with national reach."),
+        verbose_name=_("region"),
     )
-    directions = models.ManyToManyField("reference.Direction", blank=True, related_name="+")
-    round_the_clock = models.BooleanField(default=False)
+    directions = models.ManyToManyField(
+        "reference.Direction", blank=True, related_name="+", verbose_name=_("directions")
+    )
+    round_the_clock = models.BooleanField(default=False, verbose_name=_("round the clock"))
     schedule = models.JSONField(
         default=dict,
         blank=True,
-        help_text="Working hours in Kazakhstan time (workdays.schedule); empty: standard hours.",
+        help_text=_("Working hours in Kazakhstan time (workdays.schedule); empty: standard hours."),
+        verbose_name=_("working hours"),
     )
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(default=True, verbose_name=_("active"))
 
     class Meta:
         ordering = ["name_ru"]
-        verbose_name_plural = "agencies"
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
 
 
 class ContactChannel(models.TextChoices):
@@ -62,13 +68,23 @@ class AgencyContact(models.Model):
     """Where an agency receives requests on one channel. A webhook's body is signed with
     HMAC-SHA256 under `secret`; phone contacts are for the consultant's oral contact (rule 12)."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="contacts")
-    channel = models.CharField(max_length=10, choices=ContactChannel.choices)
-    address = models.CharField(max_length=300, help_text="E-mail address, URL or phone number.")
-    secret = EncryptedTextField(blank=True)
-    active = models.BooleanField(default=True)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("agency")
+    )
+    channel = models.CharField(
+        max_length=10, choices=ContactChannel.choices, verbose_name=_("channel")
+    )
+    address = models.CharField(
+        max_length=300,
+        help_text=_("E-mail address, URL or phone number."),
+        verbose_name=_("address"),
+    )
+    secret = EncryptedTextField(blank=True, verbose_name=_("secret"))
+    active = models.BooleanField(default=True, verbose_name=_("active"))
 
     class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
         constraints = [
             models.UniqueConstraint(fields=["agency", "channel", "address"], name="contact_unique")
         ]

@@ -19,13 +19,21 @@ class DisclosureRule(models.Model):
     specific rule wins: (direction, kind), then (direction, any kind), then (any, kind), then
     (any, any). Fields not listed never leave; see agency_requests/disclosure.py for the names."""
 
-    direction = models.CharField(max_length=4, blank=True, help_text="1–13; empty: any.")
-    agency_kind = models.CharField(
-        max_length=20, choices=AgencyKind.choices, blank=True, help_text="Empty: any kind."
+    direction = models.CharField(
+        max_length=4, blank=True, help_text=_("1–13; empty: any."), verbose_name=_("direction")
     )
-    fields = models.JSONField(default=list)
+    agency_kind = models.CharField(
+        max_length=20,
+        choices=AgencyKind.choices,
+        blank=True,
+        help_text=_("Empty: any kind."),
+        verbose_name=_("agency kind"),
+    )
+    fields = models.JSONField(default=list, verbose_name=_("fields that may be disclosed"))
 
     class Meta:
+        verbose_name = _("disclosure rule")
+        verbose_name_plural = _("disclosure rules")
         constraints = [
             models.UniqueConstraint(
                 fields=["direction", "agency_kind"], name="disclosure_rule_unique"

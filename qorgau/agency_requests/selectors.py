@@ -6,6 +6,7 @@ appeal (requests, replies, letters, outbound calls)."""
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.agencies.models import Agency
@@ -110,6 +112,21 @@ class BoardRow:
     due: datetime | None
 
 
+StrOrPromise = str | Promise
+
+
+@dataclass(frozen=True)
+class BoardSection:
+    """One section of the board with its rows and how many of them each deadline kind has."""
+
+    title: StrOrPromise
+    rows: list[BoardRow]
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        return sorted(Counter(row.deadline for row in self.rows if row.deadline).items())
+
+
 def _rows(pick: str, now: datetime) -> list[BoardRow]:
     """Overdue (`pick` "overdue") or soon-due ("soon_due") requests, one row per deadline,
     the earliest first."""
@@ -133,9 +150,9 @@ def deadline_board(user: User | AnonymousUser) -> dict[str, Any]:
     return {
         "overdue": list(demands_overdue(user)),
         "sections": [
-            (_("Overdue"), _rows("overdue", now)),
-            (_("Due within two working days"), _rows("soon_due", now)),
-            (
+            BoardSection(_("Overdue"), _rows("overdue", now)),
+            BoardSection(_("Due within two working days"), _rows("soon_due", now)),
+            BoardSection(
                 _("Delivery failed"),
                 [BoardRow(r, "", r.answer_due_at) for r in failed.order_by("-created_at")[:500]],
             ),

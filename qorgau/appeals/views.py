@@ -31,16 +31,28 @@ from qorgau.staff.auth import request_user
 
 PAGE_SIZE = 50
 
+# Each role's start page, by the permission that opens it; the first match wins. The auditor
+# may also read appeals but comes to the written demands, their own work.
+START_PAGES: list[tuple[Perm, str]] = [
+    (Perm.ADMIN_SITE, "qorgau_admin:index"),
+    (Perm.AGENCY_PORTAL, "agency_requests:portal"),
+    (Perm.REVIEW_TASKS, "calls:reviews"),
+    (Perm.DEMAND_REGISTER, "calls:demands"),
+    (Perm.APPEAL_VIEW, "appeals:list"),
+]
+
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role's start page: an agency officer's is their agency's requests."""
-    if has_perm(request.user, Perm.AGENCY_PORTAL):
-        return redirect("agency_requests:portal")
-    return redirect("appeals:list")
+    """Each role's start page: the first of `START_PAGES` its permissions open; a user with no
+    role sees the public status page, which anyone may open."""
+    for perm, page in START_PAGES:
+        if has_perm(request.user, perm):
+            return redirect(page)
+    return redirect("public:status")
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
 from qorgau.audit.actions import audit_record
 from qorgau.audit.events import AuditEvent
@@ -33,6 +34,20 @@ class AdministratorSite(admin.AdminSite):
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         """The product's sign-in page, with its throttle and second factor."""
         return redirect_to_login(request.GET.get("next", "/admin/"), "appeals:login")
+
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> TemplateResponse:
+        """The administrator's own new password, audited like every change made here."""
+        response = super().password_change(request, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            audit_record(
+                actor=request.user,
+                action=AuditEvent.ADMIN_CHANGE,
+                object_type="staff.user",
+                object_ref=str(request.user.pk),
+                reason="administration",
+                details={"fields": ["password"]},
+            )
+        return response
 
 
 class AdministratorOnly:

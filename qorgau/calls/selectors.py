@@ -4,11 +4,12 @@ the call search auditors and supervisors use to name calls in a written demand (
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from qorgau.calls.models import (
     Line,
     Recording,
     ReferralBody,
+    ReviewTask,
 )
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Role
@@ -33,12 +35,35 @@ STALE_AFTER = timedelta(hours=12)
 BUSY = [CallState.TALKING, CallState.HOLD]
 
 
+# Of several busy calls at one extension (a lost hang-up, a transfer in), the one answered most
+# recently counts; ties go to the later row, so the choice never flips between two reads.
+NEWEST_ANSWERED = (F("answered_at").desc(nulls_last=True), "-pk")
+
+
 def current_call(user: User | AnonymousUser) -> Call | None:
-    """The call the consultant is on now: answered at their extension and not ended."""
+    """The call the consultant is on now: answered at their extension and not ended. The choice
+    is stable: the call answered most recently stays on screen until it ends."""
     extension = getattr(user, "extension", "")
     if not extension:
         return None
-    return Call.objects.filter(extension=extension, state__in=BUSY).order_by("-answered_at").first()
+    busy = Call.objects.filter(extension=extension, state__in=BUSY)
+    return busy.order_by(*NEWEST_ANSWERED).first()
+
+
+def _talking_per_line(open_calls: QuerySet[Call]) -> Counter[str]:
+    """Busy calls per line, one per extension: a consultant is on one call at a time, so of
+    several open at one extension (the others lost their hang-up) only the newest counts."""
+    newest: dict[str, tuple[datetime, int, str]] = {}
+    lines: Counter[str] = Counter()
+    rows = open_calls.filter(state__in=BUSY).values_list("pk", "extension", "line", "answered_at")
+    for pk, extension, line, answered_at in rows:
+        if not extension:
+            lines[line] += 1
+            continue
+        key = (answered_at or datetime.min.replace(tzinfo=KZ_TZ), pk, line)
+        newest[extension] = max(newest.get(extension, key), key)
+    lines.update(line for _, _, line in newest.values())
+    return lines
 
 
 @dataclass(frozen=True)
@@ -87,7 +112,6 @@ def live_board(now: datetime | None = None) -> dict[str, Any]:
         row["line"]: row
         for row in open_calls.values("line").annotate(
             waiting=Count("pk", filter=Q(state=CallState.WAITING)),
-            talking=Count("pk", filter=Q(state__in=BUSY)),
             oldest=Min("started_at", filter=Q(state=CallState.WAITING)),
         )
     }
@@ -101,20 +125,23 @@ def live_board(now: datetime | None = None) -> dict[str, Any]:
         .annotate(n=Count("pk"))
         .values_list("hour", "n")
     )
+    talking = _talking_per_line(open_calls)
     oldest = [row["oldest"] for row in lines.values() if row["oldest"]]
+    # A phone system's clock a little ahead of ours must not show a negative wait.
+    longest_wait = max(0, int((now - min(oldest)).total_seconds())) if oldest else 0
     return {
         "lines": [
             {
                 "line": line.value,
                 "label": line.label,
                 "waiting": lines.get(line.value, {}).get("waiting", 0),
-                "talking": lines.get(line.value, {}).get("talking", 0),
+                "talking": talking[line.value],
             }
             for line in Line
         ],
         "consultants": consultants.count(),
         "available": consultants.exclude(extension__in=busy).count(),
-        "longest_wait_seconds": int((now - min(oldest)).total_seconds()) if oldest else 0,
+        "longest_wait_seconds": longest_wait,
         "calls_per_hour": [
             {"hour": h, "calls": hours.get(h, 0)} for h in range(timezone.localtime(now).hour + 1)
         ],
@@ -197,3 +224,18 @@ def active_referral_bodies() -> QuerySet[ReferralBody]:
     """The active bodies of the referral directory (rule 6(o)), kept by administrators; it holds
     no personal data, so every role that records an outcome sees all of it."""
     return ReferralBody.objects.filter(active=True)
+
+
+def quality_officers() -> QuerySet[User]:
+    """The active quality officers a supervisor may assign a review to."""
+    return User.objects.filter(is_active=True, role=Role.QUALITY).order_by("username")
+
+
+def appeal_calls_with_reviews(appeal_pk: int) -> QuerySet[Call]:
+    """The calls linked to an appeal, newest first, each with its open review tasks."""
+    open_tasks = Prefetch(
+        "review_tasks",
+        queryset=ReviewTask.objects.filter(closed_at__isnull=True).select_related("assignee"),
+        to_attr="open_reviews",
+    )
+    return Call.objects.filter(appeal_id=appeal_pk).prefetch_related(open_tasks).order_by("-pk")

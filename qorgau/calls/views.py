@@ -8,6 +8,8 @@
 - Written demands, with undecided ones past their deadline escalated at the top for
   supervisors, and the call search by which auditors tick the calls a demand names (rule 6(p));
   the quality officer's review tasks with the player (decision 0008).
+- Review assignment: a supervisor asks a quality officer to review a call, from the call
+  search or from an appeal's calls (a panel the appeal page loads).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from qorgau.appeals.access import access_earlier_appeals
+from qorgau.appeals.access import access_appeal, access_earlier_appeals
 from qorgau.appeals.models import Appeal
 from qorgau.appeals.views import registration_page
 from qorgau.calls import release
@@ -34,7 +36,14 @@ from qorgau.calls.access import (
 )
 from qorgau.calls.actions import call_link_appeal, call_outcome_record
 from qorgau.calls.forms import CallSearchForm, DemandPageForm
-from qorgau.calls.selectors import SEARCH_LIMIT, active_referral_bodies, current_call, live_board
+from qorgau.calls.selectors import (
+    SEARCH_LIMIT,
+    active_referral_bodies,
+    appeal_calls_with_reviews,
+    current_call,
+    live_board,
+    quality_officers,
+)
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors
 from qorgau.core.roles import Perm, has_perm
@@ -141,6 +150,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "more": found is not None and len(found) > SEARCH_LIMIT,
         "limit": SEARCH_LIMIT,
         "pick": request.POST.get("pick") == "1",
+        "officers": _officers_for(request.user),
     }
     template = "calls/_search_results.html" if request.htmx else "calls/search.html"  # type: ignore[attr-defined]
     return render(request, template, context)
@@ -172,3 +182,34 @@ def register_from_call(request: HttpRequest, pk: int) -> HttpResponse:
 
     call = access_answered_call(user, pk)
     return registration_page(request, phone=call.caller, on_registered=link)
+
+
+def _officers_for(user: Any) -> list[Any]:
+    """The quality officers to offer in the assign-review control, to those who assign."""
+    return list(quality_officers()) if has_perm(user, Perm.REVIEW_ASSIGN) else []
+
+
+@login_required
+@require_POST
+def review_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: assign the call's quality review to the chosen quality officer."""
+    context: dict[str, Any] = {"call_id": pk, "officers": _officers_for(request.user)}
+    try:
+        context["task"] = release.review_task_assign(
+            actor=request.user, call_id=pk, assignee=request.POST.get("assignee", "")
+        )
+    except FieldErrors as exc:
+        context["errors"] = exc.fields
+    return render(request, "calls/_review_assign.html", context)
+
+
+@login_required
+def appeal_reviews(request: HttpRequest, number: str) -> HttpResponse:
+    """htmx: the appeal's calls, each with its open reviews and the assign control."""
+    require(request.user, Perm.REVIEW_ASSIGN)
+    appeal = access_appeal(request.user, number)
+    context = {
+        "calls": appeal_calls_with_reviews(appeal.pk),
+        "officers": _officers_for(request.user),
+    }
+    return render(request, "calls/_appeal_reviews.html", context)

@@ -1,4 +1,5 @@
-"""State changes for staff: API tokens (issue, revoke) and the second factor (enrol, verify)."""
+"""State changes for staff: accounts (deactivate), API tokens (issue, revoke) and the second
+factor (enrol, verify)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,25 @@ def token_revoke(*, actor: User, token: ApiToken) -> None:
             object_type="staff.apitoken",
             object_ref=str(row.pk),
             reason="administration",
+        )
+
+
+def user_deactivate(*, actor: User, user: User) -> None:
+    """Stop an account from signing in; its sessions and tokens stop working at once, since
+    both check that the user is active. Deactivating twice changes nothing."""
+    with transaction.atomic():
+        row = User.objects.select_for_update().get(pk=user.pk)
+        if not row.is_active:
+            return
+        row.is_active = False
+        row.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.ADMIN_CHANGE,
+            object_type="staff.user",
+            object_ref=str(row.pk),
+            reason="administration",
+            details={"fields": ["is_active"]},
         )
 
 

@@ -31,11 +31,22 @@ class User(AbstractUser):
     """A person who signs in. One role; an agency officer is bound to one agency, a
     commissioner to one region (no region: the national Commissioner)."""
 
-    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
-    agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT)
-    region = models.ForeignKey("reference.Region", null=True, blank=True, on_delete=models.PROTECT)
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True, verbose_name=_("role"))
+    agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("agency")
+    )
+    region = models.ForeignKey(
+        "reference.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("region"),
+    )
     extension = models.CharField(
-        max_length=20, blank=True, help_text="The consultant's phone extension (screen pop)."
+        max_length=20,
+        blank=True,
+        help_text=_("The consultant's phone extension (screen pop)."),
+        verbose_name=_("phone extension"),
     )
     is_agency_head = models.BooleanField(
         _("head or deputy head of the agency"),
@@ -49,6 +60,8 @@ class User(AbstractUser):
     objects = StaffUserManager()  # type: ignore[misc]
 
     class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
         constraints = [
             models.CheckConstraint(
                 name="agency_officer_has_agency",
@@ -61,12 +74,18 @@ class ApiToken(models.Model):
     """A bearer token for integrations; only its keyed digest is stored. It stops working at
     `expires_at` or when revoked (rule 5)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    digest = models.CharField(max_length=64, unique=True)
-    label = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    digest = models.CharField(max_length=64, unique=True, verbose_name=_("digest"))
+    label = models.CharField(max_length=100, blank=True, verbose_name=_("label"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
         return f"{self.user.username}: {self.label or self.pk}"

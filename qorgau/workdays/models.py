@@ -19,14 +19,24 @@ class DayKind(models.TextChoices):
 class DayOverride(models.Model):
     """One day that differs from the package's calendar; it wins over weekends and holidays."""
 
-    date = models.DateField(unique=True)
-    kind = models.CharField(max_length=20, choices=DayKind.choices)
-    name_kk = models.CharField(max_length=300, help_text="Short reason, e.g. the decree.")
-    name_ru = models.CharField(max_length=300, help_text="Short reason, e.g. the decree.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    date = models.DateField(unique=True, verbose_name=_("date"))
+    kind = models.CharField(max_length=20, choices=DayKind.choices, verbose_name=_("kind"))
+    name_kk = models.CharField(
+        max_length=300,
+        help_text=_("Short reason, e.g. the decree."),
+        verbose_name=_("name (Kazakh)"),
+    )
+    name_ru = models.CharField(
+        max_length=300,
+        help_text=_("Short reason, e.g. the decree."),
+        verbose_name=_("name (Russian)"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["date"]
+        verbose_name = _("changed working day")
+        verbose_name_plural = _("changed working days")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=DayKind.values), name="dayoverride_kind_known"

@@ -94,6 +94,8 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
     "appeals/<str:number>/requests/": [("get", None)],
     "calls/<int:pk>/outcome/": [("form", OUTCOME)],
     "calls/<int:pk>/register/": [("get", None)],
+    "calls/<int:pk>/review/": [("form", {"assignee": "quality"})],
+    "calls/appeals/<str:number>/": [("get", None)],
     "calls/demands/<int:demand_id>/decide/": [("form", {"approve": "0"})],
     "kb/appeals/<str:number>/used/": [("get", None)],
     "kb/appeals/<str:number>/use/<slug:key>/": [("form", {})],
