@@ -62,8 +62,12 @@ def filters_from_query(query: QueryDict) -> tuple[AppealFilters, dict[str, str]]
 
 # A registration number, whole ("111-2026-000237") or its end ("000237", "2026-000237").
 NUMBER = re.compile(r"(\d{3}-)?(\d{4}-)?\d{1,7}")
-LIST_FIELDS = ("status", "direction", "region", "channel", "urgency", "received_from")
-LIST_FIELDS += ("received_to",)
+LIST_FIELDS: tuple[str, ...] = ("status", "direction", "region", "channel", "urgency")
+LIST_FIELDS += ("received_from", "received_to")
+MINE: dict[str, Literal["assigned", "registered"]] = {
+    "assigned": "assigned",
+    "registered": "registered",
+}
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ def list_options(
     mine = query.get("mine", "")
     return ListOptions(
         sort=sort if sort.removeprefix("-") in SORTS else "-received",
-        mine=mine if mine in ("assigned", "registered") else "",
+        mine=MINE.get(mine, ""),
         number=number if NUMBER.fullmatch(number) else "",
         words=tuple(search.value.split()) if search.kind == "words" else (),
         caller_ids=caller_ids,

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Literal
 
 from django.db import connection
 from django.db.models import Case, Expression, F, Q, QuerySet, When
-from django.db.models.expressions import OrderBy
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import OrderBy, RawSQL
 from django.utils.translation import get_language
 
 from qorgau.appeals.models import Appeal, SavedFilter, Status

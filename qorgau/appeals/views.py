@@ -4,9 +4,10 @@ render; the same actions and access helpers as the API."""
 from __future__ import annotations
 
 import uuid
-from urllib.parse import urlencode
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -33,8 +34,8 @@ from qorgau.appeals.forms import (
 from qorgau.appeals.identifiers import iin_is_valid, normalise_iin, normalise_phone
 from qorgau.appeals.lifecycle import allowed_targets, is_reopen
 from qorgau.appeals.models import Appeal, Status
-from qorgau.appeals.schemas import AppealIn
 from qorgau.appeals.saved_filters import saved_filter_delete, saved_filter_save
+from qorgau.appeals.schemas import AppealIn
 from qorgau.appeals.selectors import appeals_filtered, saved_filters_of
 from qorgau.core.access import require
 from qorgau.core.errors import ApplicationError, Conflict, FieldErrors
@@ -146,10 +147,8 @@ def saved_filters(request: HttpRequest) -> HttpResponse:
         return redirect("appeals:list")
     filters, _errors = filters_from_query(QueryDict(query))
     clean = urlencode(list_query(filters, list_options(QueryDict(query), Search())))
-    try:
+    with suppress(FieldErrors):  # no name: nothing to save; the list shows again as it was
         saved_filter_save(owner=user, name=request.POST.get("name", ""), query=clean)
-    except FieldErrors:
-        pass  # no name: nothing to save; the list shows again as it was
     return redirect(f"{reverse('appeals:list')}?{clean}")
 
 
