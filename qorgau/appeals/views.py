@@ -87,7 +87,7 @@ def appeal_list(request: HtmxHttpRequest) -> HttpResponse:
         "search_text": request.POST.get("q", "")[:200] if request.method == "POST" else "",
         "search_error": search_error,
         "searching": request.method == "POST",
-        "carried": pairs,
+        "carried": [(k, v) for k, v in pairs if k != "number"],  # the box says which number
         "list_query": urlencode(pairs),
         "headers": _headers(options.sort),
         "saved_filters": saved_filters_of(request.user),
