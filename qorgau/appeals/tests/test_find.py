@@ -65,6 +65,13 @@ def test_number_search_by_its_end_and_in_scope(personas, appeals, persona):
     assert detail == (200 if expected else 404)  # the list and the detail agree
 
 
+def test_the_next_search_starts_afresh_but_keeps_the_filters(personas, appeals):
+    client = signed_in(personas["consultant"])
+    box = find(client, appeals["school"][-6:], region="almaty").content.decode()
+    box = box.split('id="search"')[1].split("</form>")[0]
+    assert 'name="region" value="almaty"' in box and 'name="number"' not in box
+
+
 @pytest.mark.parametrize("persona", sorted(VIEWERS))
 def test_phone_and_iin_search_only_for_caller_look_up(personas, appeals, persona):
     client = signed_in(personas[persona])
