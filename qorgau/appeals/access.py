@@ -78,14 +78,16 @@ def access_personal_data(
 
 
 def access_earlier_appeals(
-    user: User | AnonymousUser, *, iin: str = "", phone: str = "", reason: str
+    user: User | AnonymousUser, *, iin: str = "", phone: str = "", reason: str, limit: int = 10
 ) -> list[Appeal]:
-    """A caller's earlier appeals by IIN or phone (already normalised); the look-up is audited
-    because it tells the consultant that this person called before."""
+    """A caller's earlier appeals by IIN or phone (already normalised), the newest `limit`; the
+    look-up is audited because it tells the consultant that this person called before."""
     require(user, Perm.APPEAL_LOOKUP_CALLER)
     iin_index = crypto.blind_index("iin", iin) if iin else ""
     phone_index = crypto.blind_index("phone", phone) if phone else ""
-    found = earlier_appeals_by_index(user, iin_index=iin_index, phone_index=phone_index)
+    found = earlier_appeals_by_index(
+        user, iin_index=iin_index, phone_index=phone_index, limit=limit
+    )
     if found:
         audit_record(
             actor=user,

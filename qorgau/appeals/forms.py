@@ -3,13 +3,17 @@ validate the same way (docs/style.md: never the same operation written twice).""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from django.http import QueryDict
 from pydantic import ValidationError
 
+from qorgau.appeals.identifiers import iin_is_valid, normalise_phone
 from qorgau.appeals.models import RISK_FLAGS, PersonKind, Status
 from qorgau.appeals.schemas import AppealFilters
+from qorgau.appeals.selectors import SORTS, ListOptions
 from qorgau.core.validation import field_errors
 from qorgau.reference.models import Channel, Direction, HelpKind, Outcome, Region
 
@@ -54,6 +58,69 @@ def filters_from_query(query: QueryDict) -> tuple[AppealFilters, dict[str, str]]
         errors = field_errors(exc.errors())
         valid = {k: v for k, v in raw.items() if k not in errors}
         return AppealFilters.model_validate(valid), errors
+
+
+# A registration number, whole ("111-2026-000237") or its end ("000237", "2026-000237").
+NUMBER = re.compile(r"(\d{3}-)?(\d{4}-)?\d{1,7}")
+LIST_FIELDS: tuple[str, ...] = ("status", "direction", "region", "channel", "urgency")
+LIST_FIELDS += ("received_from", "received_to")
+MINE: dict[str, Literal["assigned", "registered"]] = {
+    "assigned": "assigned",
+    "registered": "registered",
+}
+
+
+@dataclass(frozen=True)
+class Search:
+    """What the list's search box was given: a number, an IIN, a phone or summary words."""
+
+    kind: Literal["", "number", "iin", "phone", "words"] = ""
+    value: str = ""
+
+
+def search_from(text: str) -> Search:
+    """Tell a number from an IIN, a phone number and words of a summary."""
+    text = " ".join(text.split())[:200]
+    compact = re.sub(r"[\s()+-]", "", text)
+    if not text:
+        return Search()
+    if NUMBER.fullmatch(text):
+        return Search("number", text)
+    if iin_is_valid(compact):
+        return Search("iin", compact)
+    phone = normalise_phone(text) if compact.isdigit() and len(compact) >= 10 else None
+    if phone:
+        return Search("phone", phone)
+    return Search("words", text)
+
+
+def list_options(
+    query: QueryDict, search: Search, caller_ids: tuple[int, ...] | None = None
+) -> ListOptions:
+    """The staff list's order, "my appeals" and search; unknown values are ignored. A number
+    may come in the query string (a number is no personal data) or from the search box."""
+    sort = (query.getlist("sort") or [""])[-1]  # a header button comes after the hidden field
+    number = query.get("number", "")
+    if search.kind == "number":
+        number = search.value
+    mine = query.get("mine", "")
+    return ListOptions(
+        sort=sort if sort.removeprefix("-") in SORTS else "-received",
+        mine=MINE.get(mine, ""),
+        number=number if NUMBER.fullmatch(number) else "",
+        words=tuple(search.value.split()) if search.kind == "words" else (),
+        caller_ids=caller_ids,
+    )
+
+
+def list_query(filters: AppealFilters, options: ListOptions) -> list[tuple[str, str]]:
+    """The filters and options that may travel in a URL and be saved: never the search box's
+    words, phone or IIN (rule 5)."""
+    pairs = [(f, str(getattr(filters, f))) for f in LIST_FIELDS if getattr(filters, f)]
+    pairs += [(k, v) for k, v in (("mine", options.mine), ("number", options.number)) if v]
+    if options.sort != ListOptions.sort:
+        pairs.append(("sort", options.sort))
+    return pairs
 
 
 def form_choices() -> dict[str, Any]:

@@ -198,3 +198,18 @@ class StatusLookupCounter(models.Model):
     started = models.DateTimeField(db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     failures = models.PositiveIntegerField(default=0)
+
+
+class SavedFilter(models.Model):
+    """A staff member's named set of list filters (rule 6(h)). `query` is the list's query
+    string built from validated filter fields only, so it never holds personal data."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    name = models.CharField(max_length=60)
+    query = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_filter_owner_name")
+        ]

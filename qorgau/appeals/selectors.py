@@ -3,12 +3,16 @@ page use the same scope, so they never disagree."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Case, Expression, F, Q, QuerySet, When
+from django.db.models.expressions import OrderBy, RawSQL
+from django.utils.translation import get_language
 
-from qorgau.appeals.models import Appeal
+from qorgau.appeals.models import Appeal, SavedFilter, Status
 from qorgau.appeals.schemas import AppealFilters
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm, Role, has_perm
@@ -41,10 +45,80 @@ def _kz_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=KZ_TZ)
 
 
-def appeals_filtered(user: User | AnonymousUser, filters: AppealFilters) -> QuerySet[Appeal]:
-    """The visible appeals matching the list filters, newest first, ready to render."""
-    appeals = appeals_visible_to(user).select_related("channel", "region", "direction")
+SORTS = ("received", "status", "urgency", "region", "direction")
+MIN_WORD = 3  # both indexes are of trigrams: a shorter word cannot use them
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    """What the staff list adds to the API's filters: order, "my appeals", a number (whole or
+    its end), words of the summary, and the appeals a caller look-up found (`caller_ids`)."""
+
+    sort: str = "-received"
+    mine: Literal["", "assigned", "registered"] = ""
+    number: str = ""
+    words: tuple[str, ...] = ()
+    caller_ids: tuple[int, ...] | None = None
+
+
+def _order(sort: str) -> list[OrderBy]:
+    """ORDER BY for a sort key ("status", "-region", …): status in the order of the lifecycle;
+    region by its name in the language of the page, as the list shows it; direction by its
+    number; then the newest first."""
+    column = sort.removeprefix("-")
+    language = (get_language() or "kk")[:2]
+    columns: dict[str, Expression | F] = {
+        "received": F("received_at"),
+        "status": Case(*(When(status=s, then=i) for i, s in enumerate(Status.values))),
+        "urgency": F("urgency"),
+        "region": F(f"region__name_{language if language in ('kk', 'ru', 'en') else 'kk'}"),
+        "direction": F("direction__position"),
+    }
+    chosen = columns.get(column, columns["received"])
+    first = chosen.desc() if sort.startswith("-") else chosen.asc()
+    return [first, F("received_at").desc(), F("id").desc()]
+
+
+def summary_matches(words: tuple[str, ...]) -> Q:
+    """Appeals whose summary holds every word (at least MIN_WORD letters, case ignored), through
+    a trigram index: FTS5's trigram tokenizer on SQLite, pg_trgm's GIN on PostgreSQL (decision
+    0018). Shorter words are left out, as neither index can serve them."""
+    usable = [w for w in words if len(w) >= MIN_WORD]
+    if not usable:
+        return Q()
+    if connection.vendor == "sqlite":
+        match = " AND ".join('"' + w.replace('"', '""') + '"' for w in usable)
+        ids = RawSQL(
+            "SELECT rowid FROM appeals_summary_fts WHERE appeals_summary_fts MATCH %s", (match,)
+        )
+        return Q(id__in=ids)
     conditions = Q()
+    for word in usable:  # UPPER(summary) LIKE UPPER('%word%'): the expression the index holds
+        conditions &= Q(summary__icontains=word)
+    return conditions
+
+
+def _options_q(user: User | AnonymousUser, options: ListOptions) -> Q:
+    conditions = summary_matches(options.words)
+    if options.number:
+        conditions &= Q(number__endswith=options.number)  # "000237" or the whole number
+    if options.mine == "assigned":
+        conditions &= Q(assigned_consultant_id=user.pk)
+    elif options.mine == "registered":
+        conditions &= Q(created_by_id=user.pk)
+    if options.caller_ids is not None:
+        conditions &= Q(id__in=options.caller_ids)
+    return conditions
+
+
+def appeals_filtered(
+    user: User | AnonymousUser, filters: AppealFilters, options: ListOptions | None = None
+) -> QuerySet[Appeal]:
+    """The visible appeals matching the list filters (and the staff list's options), newest
+    first unless sorted otherwise, ready to render."""
+    options = options or ListOptions()
+    appeals = appeals_visible_to(user).select_related("channel", "region", "direction")
+    conditions = _options_q(user, options)
     if filters.status:
         conditions &= Q(status=filters.status)
     if filters.direction:
@@ -59,7 +133,7 @@ def appeals_filtered(user: User | AnonymousUser, filters: AppealFilters) -> Quer
         conditions &= Q(received_at__gte=_kz_midnight(filters.received_from))
     if filters.received_to:
         conditions &= Q(received_at__lt=_kz_midnight(filters.received_to + timedelta(days=1)))
-    return appeals.filter(conditions)
+    return appeals.filter(conditions).order_by(*_order(options.sort))
 
 
 def earlier_appeals_by_index(
@@ -74,4 +148,10 @@ def earlier_appeals_by_index(
     if not conditions:
         return []
     scoped = appeals_visible_to(user).filter(conditions)
-    return list(scoped.select_related("direction").order_by("-received_at")[:limit])
+    ordered = scoped.select_related("direction", "region").order_by("-received_at", "-id")
+    return list(ordered[:limit])
+
+
+def saved_filters_of(user: User | AnonymousUser) -> QuerySet[SavedFilter]:
+    """The user's own saved list filters, by name."""
+    return SavedFilter.objects.filter(owner_id=user.pk).order_by("name")

@@ -15,6 +15,8 @@ urlpatterns = [
     path("appeals/", views.appeal_list, name="list"),
     path("appeals/new/", views.appeal_new, name="new"),
     path("appeals/caller/", views.caller_lookup, name="caller"),
+    path("appeals/callers/", views.caller_page, name="caller_page"),
+    path("appeals/filters/", views.saved_filters, name="saved_filters"),
     path("appeals/<str:number>/", views.appeal_detail, name="detail"),
     path("appeals/<str:number>/transition/", views.appeal_transition_view, name="transition"),
     path(

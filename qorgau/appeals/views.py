@@ -5,24 +5,38 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 from pydantic import ValidationError
 
 from qorgau.appeals.access import access_appeal, access_earlier_appeals, access_personal_data
 from qorgau.appeals.actions import appeal_lower_urgency, appeal_register, appeal_transition
-from qorgau.appeals.forms import appeal_payload, filters_from_query, form_choices
+from qorgau.appeals.forms import (
+    Search,
+    appeal_payload,
+    filters_from_query,
+    form_choices,
+    list_options,
+    list_query,
+    search_from,
+)
 from qorgau.appeals.identifiers import iin_is_valid, normalise_iin, normalise_phone
 from qorgau.appeals.lifecycle import allowed_targets, is_reopen
 from qorgau.appeals.models import Appeal, Status
+from qorgau.appeals.saved_filters import saved_filter_delete, saved_filter_save
 from qorgau.appeals.schemas import AppealIn
-from qorgau.appeals.selectors import appeals_filtered
+from qorgau.appeals.selectors import appeals_filtered, saved_filters_of
 from qorgau.core.access import require
 from qorgau.core.errors import ApplicationError, Conflict, FieldErrors
 from qorgau.core.roles import Perm, has_perm
@@ -30,6 +44,14 @@ from qorgau.core.validation import field_errors
 from qorgau.staff.auth import request_user
 
 PAGE_SIZE = 50
+CALLER_LIMIT = 500  # a caller's appeals on the caller page and in a phone / IIN search
+SORTABLE = [
+    ("received", gettext_lazy("Received")),
+    ("status", gettext_lazy("Status")),
+    ("urgency", gettext_lazy("Urgency")),
+    ("direction", gettext_lazy("Direction")),
+    ("region", gettext_lazy("Region")),
+]
 
 # Each role's start page, by the permission that opens it; the first match wins. The auditor
 # may also read appeals but comes to the written demands, their own work.
@@ -56,20 +78,109 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def appeal_list(request: HtmxHttpRequest) -> HttpResponse:
+    """The list with its filters (GET, in the URL) and its search box (POST: a phone, an IIN or
+    words of a summary stay out of URLs and logs, rule 5)."""
     require(request.user, Perm.APPEAL_VIEW)
-    filters, errors = filters_from_query(request.GET)
-    appeals = appeals_filtered(request.user, filters)
-    page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.POST if request.method == "POST" else request.GET
+    filters, errors = filters_from_query(query)
+    search = search_from(request.POST.get("q", "")) if request.method == "POST" else Search()
+    caller_ids, search_error = _caller_ids(request, search)
+    options = list_options(query, search, caller_ids)
+    appeals = appeals_filtered(request.user, filters, options)
+    page = Paginator(appeals, PAGE_SIZE).get_page(query.get("page"))
+    pairs = list_query(filters, options)
     context = {
         "page": page,
         "filters": filters,
         "filter_errors": errors,
+        "options": options,
+        "search_text": request.POST.get("q", "")[:200] if request.method == "POST" else "",
+        "search_error": search_error,
+        "searching": request.method == "POST",
+        "carried": [(k, v) for k, v in pairs if k != "number"],  # the box says which number
+        "list_query": urlencode(pairs),
+        "headers": _headers(options.sort),
+        "saved_filters": saved_filters_of(request.user),
         "can_register": has_perm(request.user, Perm.APPEAL_CREATE),
+        "can_lookup_caller": has_perm(request.user, Perm.APPEAL_LOOKUP_CALLER),
         **form_choices(),
     }
     template = "appeals/_list_rows.html" if request.htmx else "appeals/list.html"
     return render(request, template, context)
+
+
+def _caller_ids(request: HttpRequest, search: Search) -> tuple[tuple[int, ...] | None, str]:
+    """The appeals of the phone or IIN in the search box (an audited look-up), or why not."""
+    if search.kind not in ("phone", "iin"):
+        return None, ""
+    if not has_perm(request.user, Perm.APPEAL_LOOKUP_CALLER):
+        return (), _("Your role may not look up a caller's appeals.")
+    found = _caller_appeals(request, search, reason="appeal list search")
+    return tuple(a.pk for a in found), ""
+
+
+def _caller_appeals(request: HttpRequest, search: Search, *, reason: str) -> list[Appeal]:
+    return access_earlier_appeals(
+        request.user,
+        iin=search.value if search.kind == "iin" else "",
+        phone=search.value if search.kind == "phone" else "",
+        reason=reason,
+        limit=CALLER_LIMIT,
+    )
+
+
+def _headers(sort: str) -> list[dict[str, Any]]:
+    """The sortable columns: a click sorts by the column, a second click reverses it."""
+    headers = []
+    for key, label in SORTABLE:
+        current = sort.removeprefix("-") == key
+        descending = sort.startswith("-")
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "next": key if current and descending else f"-{key}",
+                "arrow": ("↓" if descending else "↑") if current else "",
+            }
+        )
+    return headers
+
+
+@login_required
+@require_POST
+def saved_filters(request: HttpRequest) -> HttpResponse:
+    """Save the list's current filters under a name, or delete one of one's saved filters."""
+    user = request_user(request)
+    query = request.POST.get("query", "")
+    if request.POST.get("delete"):
+        saved_filter_delete(owner=user, pk=request.POST["delete"])
+        return redirect("appeals:list")
+    filters, _errors = filters_from_query(QueryDict(query))
+    clean = urlencode(list_query(filters, list_options(QueryDict(query), Search())))
+    with suppress(FieldErrors):  # no name: nothing to save; the list shows again as it was
+        saved_filter_save(owner=user, name=request.POST.get("name", ""), query=clean)
+    return redirect(f"{reverse('appeals:list')}?{clean}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def caller_page(request: HttpRequest) -> HttpResponse:
+    """All appeals of one phone number or IIN, typed into a POST form (rule 5); the look-up
+    is audited like the one on the registration form."""
+    require(request.user, Perm.APPEAL_LOOKUP_CALLER)
+    search = search_from(request.POST.get("q", "")) if request.method == "POST" else Search()
+    found: list[Appeal] = []
+    if search.kind in ("phone", "iin"):
+        found = _caller_appeals(request, search, reason="caller page")
+    context = {
+        "appeals": found,
+        "searched": request.method == "POST",
+        "not_an_identifier": request.method == "POST" and search.kind not in ("phone", "iin"),
+        "search_text": request.POST.get("q", "")[:200],
+    }
+    return render(request, "appeals/caller_page.html", context)
 
 
 @login_required
