@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 from pydantic import ValidationError
@@ -31,6 +31,10 @@ from qorgau.core.validation import field_errors
 from qorgau.staff.auth import request_user
 
 PAGE_SIZE = 50
+FORM_ALREADY_REGISTERED = gettext_noop(
+    "This form has already registered an appeal with other details. Check the fields and"
+    " submit again to register a new appeal."
+)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -97,6 +101,11 @@ def registration_page(
             errors = field_errors(exc.errors())
         except FieldErrors as exc:
             errors = exc.fields
+        except Conflict as exc:  # this form's key already registered other data: Back, retyped
+            if exc.code != "idempotency_key_reused":
+                raise
+            errors = {"form_key": gettext(FORM_ALREADY_REGISTERED)}
+            form_key = uuid.uuid4().hex  # the next submit is a new appeal
         else:
             if on_registered is not None:
                 on_registered(registration.appeal)

@@ -53,20 +53,15 @@
       }
     });
   }
-  function typedSomething() {
-    return fields().some(function (el) {
-      return (el.type === "text" || el.tagName === "TEXTAREA" || !el.type) && el.value !== "";
-    });
-  }
 
   var draft = store.getItem(DRAFT);
   var nav = (performance.getEntriesByType("navigation")[0] || {}).type;
   if (draft && form.hasAttribute("data-fresh")) {
     restore(JSON.parse(draft));
     dirty = true;
-  } else if (!draft && nav === "back_forward" && typedSomething() && store.getItem(LAST_KEY)) {
-    // Back after registering: the browser put the registered form back; keep its key so a
-    // second submit returns the same appeal.
+  } else if (!draft && nav === "back_forward" && store.getItem(LAST_KEY)) {
+    // Back after registering: this is the registered form again, so it keeps its key and a
+    // second submit returns the same appeal (other details get a fresh key from the server).
     key.value = store.getItem(LAST_KEY);
   }
 
