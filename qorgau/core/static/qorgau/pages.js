@@ -1,4 +1,4 @@
-/* What every page loads (templates/_shortcuts.html): "?" opens the keyboard-shortcut overlay,
+/* What every page loads (templates/base.html): "?" opens the keyboard-shortcut overlay,
    and htmx swaps in the answers that explain a refusal (409 someone else changed it first,
    422 a field is missing) instead of dropping them. */
 (function () {
