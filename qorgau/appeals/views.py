@@ -14,8 +14,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 from pydantic import ValidationError
@@ -62,6 +62,11 @@ START_PAGES: list[tuple[Perm, str]] = [
     (Perm.DEMAND_REGISTER, "calls:demands"),
     (Perm.APPEAL_VIEW, "appeals:list"),
 ]
+
+FORM_ALREADY_REGISTERED = gettext_noop(
+    "This form has already registered an appeal with other details. Check the fields and"
+    " submit again to register a new appeal."
+)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -197,8 +202,15 @@ def registration_page(
 ) -> HttpResponse:
     """The new-appeal form and its submission. A context above appeals (the screen pop in
     calls) opens it at its own URL with the caller's `phone` filled in and `on_registered` to
-    link what it knows to the new appeal."""
+    link what it knows to the new appeal.
+
+    The idempotency key (`form_key`) is made here once per fresh form and then kept by the
+    browser: posted back with every submit, kept with the draft in the tab's sessionStorage
+    (core/static/qorgau/appeal-draft.js), and put back after Back. The browser holds it rather
+    than the server session because one operator may have two forms open in two tabs (two
+    calls), each its own appeal; a reload or Back of one tab must resend that tab's key."""
     require(request.user, Perm.APPEAL_CREATE)
+    form_key = request.POST.get("form_key", "") or uuid.uuid4().hex
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -206,24 +218,30 @@ def registration_page(
             registration = appeal_register(
                 actor=request_user(request),
                 data=data,
-                idempotency_key=request.POST.get("form_key", ""),
+                idempotency_key=form_key,
             )
         except ValidationError as exc:
             errors = field_errors(exc.errors())
         except FieldErrors as exc:
             errors = exc.fields
+        except Conflict as exc:  # this form's key already registered other data: Back, retyped
+            if exc.code != "idempotency_key_reused":
+                raise
+            errors = {"form_key": gettext(FORM_ALREADY_REGISTERED)}
+            form_key = uuid.uuid4().hex  # the next submit is a new appeal
         else:
             if on_registered is not None:
                 on_registered(registration.appeal)
             return render(
                 request,
                 "appeals/registered.html",
-                {"appeal": registration.appeal, "code": registration.code},
+                {"appeal": registration.appeal, "code": registration.code, "form_key": form_key},
             )
     context = {
         "errors": errors,
         "values": request.POST,
-        "form_key": uuid.uuid4().hex,
+        "form_key": form_key,
+        "fresh": request.method == "GET",
         "phone": request.POST.get("applicant.phone", "") if request.method == "POST" else phone,
         **form_choices(),
     }
@@ -283,21 +301,51 @@ def _detail_context(request: HttpRequest, appeal: Any, personal: Any) -> dict[st
 @login_required
 @require_POST
 def appeal_transition_view(request: HtmxHttpRequest, number: str) -> HttpResponse:
+    """Change the status from the appeal page. Nothing is pre-selected, so a stray click moves
+    nothing; a reopen needs a comment; a move that closes the appeal is asked again (a confirm
+    step rendered by the server, so it works without JS). Someone else's earlier move (409) is
+    shown with the status found, never swallowed. With htmx the status section is re-rendered
+    and the heading follows out of band (appeals/_header.html)."""
     appeal = access_appeal(request.user, number, then=Perm.APPEAL_TRANSITION)
-    error = ""
-    try:
-        appeal = appeal_transition(
-            actor=request_user(request),
-            appeal=appeal,
-            to_status=request.POST.get("to", ""),
-            comment=request.POST.get("comment", "")[:2000],
-        )
-    except ApplicationError as exc:
-        error = exc.message
-    if not error and not request.htmx:
-        return redirect("appeals:detail", number=appeal.number)
-    context = {**_detail_context(request, appeal, None), "transition_error": error}
-    return render(request, "appeals/_history.html", context, status=409 if error else 200)
+    to_status = request.POST.get("to", "")
+    comment = request.POST.get("comment", "").strip()[:2000]
+    errors = _transition_errors(appeal, to_status, comment)
+    status = 422 if errors else 200
+    if not errors and to_status == Status.CLOSED and request.POST.get("confirm") != "yes":
+        return _transition_page(request, appeal, {"confirm_to": to_status, "comment": comment})
+    if not errors:
+        try:
+            appeal = appeal_transition(
+                actor=request_user(request), appeal=appeal, to_status=to_status, comment=comment
+            )
+        except ApplicationError as exc:
+            errors, status = {"to": exc.message, "conflict": "yes"}, exc.status
+            appeal = access_appeal(request.user, number)  # the status someone else left
+        else:
+            if not request.htmx:
+                return redirect("appeals:detail", number=appeal.number)
+    state = {"transition_errors": errors, "comment": comment, "chosen": to_status}
+    return _transition_page(request, appeal, state, status=status)
+
+
+def _transition_errors(appeal: Appeal, to_status: str, comment: str) -> dict[str, str]:
+    """What the form itself lacks: a chosen status, and a comment for a reopen."""
+    if not to_status:
+        return {"to": gettext("Choose the next status.")}
+    if is_reopen(appeal.status, to_status) and not comment:
+        return {"comment": gettext("Say why the appeal is reopened.")}
+    return {}
+
+
+def _transition_page(
+    request: HtmxHttpRequest, appeal: Appeal, state: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    """The status section for htmx (the heading out of band), else the whole appeal page."""
+    if request.htmx:
+        context = {**_detail_context(request, appeal, None), **state, "oob_header": True}
+        return render(request, "appeals/_history.html", context, status=status)
+    context = {**_detail_context(request, appeal, _personal(request, appeal)), **state}
+    return render(request, "appeals/detail.html", context, status=status)
 
 
 @login_required
