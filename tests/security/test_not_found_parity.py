@@ -104,12 +104,12 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
     "kb/<slug:key>/status/": [("form", {"status": "archived"})],
     "appeals/<str:number>/": [("get", None)],
     "appeals/<str:number>/transition/": [("form", {"to": "in_progress"})],
-    "appeals/<str:number>/workbench/": [("get", None)],
-    "appeals/<str:number>/workbench/preview/": [("form", REQUEST)],
-    "appeals/<str:number>/workbench/send/": [("form", REQUEST)],
-    "appeals/<str:number>/workbench/letter/": [("form", LETTER)],
-    "appeals/<str:number>/workbench/incoming/": [("form", {"agency": "@agency", "subject": "Ж"})],
-    "appeals/<str:number>/workbench/call/": [
+    "appeals/<str:number>/casework/": [("get", None)],
+    "appeals/<str:number>/casework/preview/": [("form", REQUEST)],
+    "appeals/<str:number>/casework/send/": [("form", REQUEST)],
+    "appeals/<str:number>/casework/letter/": [("form", LETTER)],
+    "appeals/<str:number>/casework/incoming/": [("form", {"agency": "@agency", "subject": "Ж"})],
+    "appeals/<str:number>/casework/call/": [
         ("form", {"agency": "@agency", "number": "102", "summary": "S", "result": "busy"})
     ],
     "appeals/<str:number>/timeline/": [("get", None)],

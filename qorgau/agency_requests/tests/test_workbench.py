@@ -37,12 +37,12 @@ def _as(client, personas, name):
 
 @pytest.mark.parametrize("name", ["consultant", "supervisor"])
 def test_consultant_and_supervisor_open_the_workbench(client, personas, appeal, directory, name):
-    page = _as(client, personas, name).get(f"/appeals/{appeal.number}/workbench/", **HTMX)
+    page = _as(client, personas, name).get(f"/appeals/{appeal.number}/casework/", **HTMX)
     text = page.content.decode()
     assert page.status_code == 200
     assert directory["almaty_education"].name in text.split("Another agency")[0]
     detail = client.get(f"/appeals/{appeal.number}/").content.decode()
-    assert f"/appeals/{appeal.number}/workbench/" in detail
+    assert f"/appeals/{appeal.number}/casework/" in detail
 
 
 @pytest.mark.parametrize(
@@ -50,17 +50,17 @@ def test_consultant_and_supervisor_open_the_workbench(client, personas, appeal, 
 )
 def test_other_roles_are_refused_the_workbench(client, personas, appeal, name):
     _as(client, personas, name)
-    assert client.get(f"/appeals/{appeal.number}/workbench/").status_code == 403
-    assert client.post(f"/appeals/{appeal.number}/workbench/send/").status_code == 403
+    assert client.get(f"/appeals/{appeal.number}/casework/").status_code == 403
+    assert client.post(f"/appeals/{appeal.number}/casework/send/").status_code == 403
     assert (
-        f"/appeals/{appeal.number}/workbench/"
+        f"/appeals/{appeal.number}/casework/"
         not in client.get(f"/appeals/{appeal.number}/").content.decode()
     )
 
 
 def test_an_unknown_appeal_is_not_found(client, personas):
     assert (
-        _as(client, personas, "consultant").get("/appeals/111-2000-999999/workbench/").status_code
+        _as(client, personas, "consultant").get("/appeals/111-2000-999999/casework/").status_code
         == 404
     )
 
@@ -69,14 +69,14 @@ def test_the_sent_request_is_exactly_what_the_preview_showed(client, personas, a
     agency = directory["almaty_education"]
     _as(client, personas, "consultant")
     shown = client.post(
-        f"/appeals/{appeal.number}/workbench/preview/",
+        f"/appeals/{appeal.number}/casework/preview/",
         {"agency": agency.pk},
         HTTP_ACCEPT_LANGUAGE="ru",
         **HTMX,
     ).content.decode()
     digest = shown.split('name="digest" value="')[1].split('"')[0]
     sent = client.post(
-        f"/appeals/{appeal.number}/workbench/send/",
+        f"/appeals/{appeal.number}/casework/send/",
         {"agency": agency.pk, "digest": digest},
         HTTP_ACCEPT_LANGUAGE="ru",
         **HTMX,
@@ -97,12 +97,12 @@ def test_a_changed_appeal_is_previewed_again_not_sent(client, personas, appeal, 
     agency = directory["almaty_education"]
     _as(client, personas, "consultant")
     shown = client.post(
-        f"/appeals/{appeal.number}/workbench/preview/", {"agency": agency.pk}, **HTMX
+        f"/appeals/{appeal.number}/casework/preview/", {"agency": agency.pk}, **HTMX
     ).content.decode()
     digest = shown.split('name="digest" value="')[1].split('"')[0]
     Appeal.objects.filter(pk=appeal.pk).update(summary="Жаңа мазмұн")
     again = client.post(
-        f"/appeals/{appeal.number}/workbench/send/", {"agency": agency.pk, "digest": digest}
+        f"/appeals/{appeal.number}/casework/send/", {"agency": agency.pk, "digest": digest}
     )
     assert again.status_code == 422 and "Жаңа мазмұн" in again.content.decode()
     assert not AgencyRequest.objects.filter(appeal=appeal).exists()
@@ -111,7 +111,7 @@ def test_a_changed_appeal_is_previewed_again_not_sent(client, personas, appeal, 
 def test_another_agency_needs_a_reason(client, personas, appeal, directory):
     agency = directory["enbek"]
     _as(client, personas, "consultant")
-    url = f"/appeals/{appeal.number}/workbench/"
+    url = f"/appeals/{appeal.number}/casework/"
     shown = client.post(url + "preview/", {"agency": agency.pk}).content.decode()
     digest = shown.split('name="digest" value="')[1].split('"')[0]
     refused = client.post(
@@ -126,7 +126,7 @@ def test_another_agency_needs_a_reason(client, personas, appeal, directory):
 def test_letter_pdf_preview_then_send_then_open(client, personas, appeal, directory):
     agency = directory["almaty_education"]
     _as(client, personas, "consultant")
-    url = f"/appeals/{appeal.number}/workbench/letter/"
+    url = f"/appeals/{appeal.number}/casework/letter/"
     body = {
         "agency": agency.pk,
         "language": "kk",
@@ -147,7 +147,7 @@ def test_incoming_letter_is_registered_with_its_scan(client, personas, appeal, d
     _as(client, personas, "consultant")
     scan = SimpleUploadedFile("hat.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
     answer = client.post(
-        f"/appeals/{appeal.number}/workbench/incoming/",
+        f"/appeals/{appeal.number}/casework/incoming/",
         {"agency": directory["minedu"].pk, "subject": "Жауап", "scan": scan},
     )
     assert answer.status_code == 200
@@ -160,7 +160,7 @@ def test_outbound_call_appears_on_the_timeline_scoped_by_role(client, personas, 
     agency = directory["almaty_102"]
     _as(client, personas, "consultant")
     logged = client.post(
-        f"/appeals/{appeal.number}/workbench/call/",
+        f"/appeals/{appeal.number}/casework/call/",
         {"agency": agency.pk, "number": "102", "summary": "Кезекші хабардар", "result": "reached"},
         **HTMX,
     )
