@@ -47,7 +47,9 @@ class HitOut(Schema):
     id: str = Field(alias="article.key")
     lang: str = Field(alias="article.lang")
     title: str = Field(alias="article.title")
-    snippet: str = Field(description="HTML: escaped text, matched words in <mark>.")
+    snippet: str = Field(
+        description="HTML: inline Markdown rendered safely (no raw HTML), matched words in <mark>."
+    )
     score: float
     audience: str = Field(alias="article.audience")
     stale: bool

@@ -6,12 +6,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.knowledge.actions import ArticleIn
+from qorgau.knowledge.keys import key_from_title
 from qorgau.knowledge.models import Article, Audience
 from qorgau.reference.models import Direction
 
 
 class ArticleForm(forms.Form):
-    key = forms.SlugField(label=_("Identifier"), max_length=120)
+    key = forms.SlugField(
+        label=_("Identifier"),
+        max_length=120,
+        required=False,
+        help_text=_("Leave it empty to make one from the title."),
+    )
     lang = forms.ChoiceField(label=_("Language"), choices=[("kk", "Қазақша"), ("ru", "Русский")])
     title = forms.CharField(label=_("Title"), max_length=300)
     body = forms.CharField(
@@ -52,7 +58,7 @@ class ArticleForm(forms.Form):
     def article_in(self) -> ArticleIn:
         data = self.cleaned_data
         return ArticleIn(
-            id=data["key"],
+            id=data["key"] or key_from_title(data["title"]),
             lang=data["lang"],
             title=data["title"],
             body=data["body"],

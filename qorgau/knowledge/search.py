@@ -23,7 +23,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.utils.html import escape
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -46,6 +45,7 @@ from qorgau.knowledge.postings import (
     in_title,
     known_terms,
 )
+from qorgau.knowledge.render import render_snippet
 
 CANDIDATES = 200  # articles ranked per query, shared among its words
 MIN_PER_WORD = 40
@@ -54,14 +54,14 @@ TITLE_WEIGHT = 2.0
 SAME_LANGUAGE_BONUS = 1.1
 BM25_WEIGHT = 1.0
 MAX_QUERY_CHARS = 500
-SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+[.!?]?")  # a link's dots end no sentence
 
 
 @dataclass(frozen=True)
 class Hit:
     article: Article
     score: float
-    snippet: str  # HTML: escaped text with <mark> around matched words
+    snippet: str  # HTML: the sentence's inline Markdown, safe, <mark> around matched words
 
 
 # --- typo correction ---------------------------------------------------------------------------
@@ -249,21 +249,17 @@ def _rarity(word_options: list[tuple[float, frozenset[str]]], candidates: list[C
 
 
 def snippet(article: Article, all_terms: frozenset[str], length: int = 220) -> str:
-    """The body sentence with most query words, escaped, the matched words in <mark>."""
+    """The body sentence with most query words, its Markdown rendered safely, the matched words
+    in <mark>."""
     sentences = [s.strip() for s in SENTENCE.findall(article.body) if s.strip()] or [""]
 
     def hits(sentence: str) -> int:
         return sum(1 for w in words(sentence) if word_terms(w, article.lang) & all_terms)
 
     best = max(sentences, key=hits)[:length]
-    return re.sub(
-        r"[^\W\d_]+",
-        lambda m: (
-            f"<mark>{m.group(0)}</mark>"
-            if word_terms(m.group(0).lower().replace("ё", "е"), article.lang) & all_terms
-            else m.group(0)
-        ),
-        escape(best.lstrip("#*- ")),
+    return render_snippet(
+        best,
+        lambda word: bool(word_terms(word.lower().replace("ё", "е"), article.lang) & all_terms),
     )
 
 

@@ -10,6 +10,7 @@ pages: list[URLPattern | URLResolver] = [
     path("", views.search, name="search"),
     path("editor/", views.editor, name="editor"),
     path("new/", views.edit, name="new"),
+    path("new/preview/", views.preview, name="preview"),
     path("appeals/<str:number>/used/", views.used, name="used"),
     path("appeals/<str:number>/use/<slug:key>/", views.use, name="use"),
     path("<slug:key>/", views.article, name="article"),

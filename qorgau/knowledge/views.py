@@ -98,6 +98,15 @@ def edit(request: HttpRequest, key: str = "") -> HttpResponse:
 
 @login_required
 @require_POST
+def preview(request: HttpRequest) -> HttpResponse:
+    """The editor's "Preview": the text being typed, rendered as the article page will show it."""
+    require(request.user, Perm.KB_EDIT)
+    body_html = render_markdown(request.POST.get("body", "").replace("\x00", " ")[:50_000])
+    return render(request, "knowledge/_preview.html", {"body_html": body_html})
+
+
+@login_required
+@require_POST
 def transition(request: HttpRequest, key: str) -> HttpResponse:
     article_transition(actor=request.user, key=key, status=request.POST.get("status", ""))
     return redirect("knowledge:article", key=key)

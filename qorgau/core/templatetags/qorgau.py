@@ -32,3 +32,12 @@ def can(user: Any, perm: str) -> bool:
     from qorgau.core.roles import Perm, has_perm
 
     return has_perm(user, Perm(perm))
+
+
+@register.simple_tag
+def language_names() -> list[tuple[str, str]]:
+    """settings.LANGUAGES as written there: each language named in itself ("Қазақша", "English"),
+    where Django's get_available_languages would translate "English" into the page's language."""
+    from django.conf import settings
+
+    return list(settings.LANGUAGES)
