@@ -55,10 +55,12 @@ class ArticleForm(forms.Form):
             }
         )
 
-    def article_in(self) -> ArticleIn:
+    def article_in(self, existing_key: str = "") -> ArticleIn:
+        """The article as the action takes it. A key left empty is the article's own when an
+        existing one is edited, and made from the title for a new one."""
         data = self.cleaned_data
         return ArticleIn(
-            id=data["key"] or key_from_title(data["title"]),
+            id=data["key"] or existing_key or key_from_title(data["title"]),
             lang=data["lang"],
             title=data["title"],
             body=data["body"],

@@ -88,7 +88,8 @@ def edit(request: HttpRequest, key: str = "") -> HttpResponse:
         form = ArticleForm(request.POST)
         if form.is_valid():
             try:
-                saved = article_edit(actor=request.user, data=form.article_in())
+                data = form.article_in(existing.key if existing else "")
+                saved = article_edit(actor=request.user, data=data)
                 return redirect("knowledge:article", key=saved.key)
             except FieldErrors as exc:
                 for field, message in exc.fields.items():

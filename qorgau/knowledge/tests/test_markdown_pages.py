@@ -70,3 +70,12 @@ def test_the_article_line_is_whole_sentences_in_kazakh_word_order(personas):
     article_save(actor=None, data=data)
     page = signed_in(personas["consultant"]).get("/kb/kb-order/").content.decode()
     assert "1-нұсқа" in page and "01.03.2027 дейін қайта қарау" in page
+
+
+def test_an_edited_article_with_its_key_left_empty_keeps_its_key(personas):
+    editor = signed_in(personas["quality"])
+    form = {"key": "", "lang": "kk", "title": "Алимент", "body": "Мәтін.", "audience": "caller"}
+    assert editor.post("/kb/new/", form).status_code == 302
+    edited = editor.post("/kb/aliment/edit/", {**form, "body": "Жаңа мәтін."})
+    assert edited.status_code == 302 and edited["Location"].endswith("/kb/aliment/")
+    assert list(Article.objects.values_list("key", "body")) == [("aliment", "Жаңа мәтін.")]
