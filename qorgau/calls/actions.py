@@ -186,12 +186,12 @@ def cti_event_ingest(*, system: PhoneSystem, event: CtiEventIn) -> Ingested:
     return Ingested(call=call, duplicate=False)
 
 
-def call_link_appeal(*, actor: User, call_id: str, appeal: Appeal) -> bool:
+def call_link_appeal(*, actor: User, call: Call, appeal: Appeal) -> bool:
     """Link the appeal registered during a call to that call — only a call the consultant
-    answered at their own extension; anything else is ignored."""
-    if not call_id.isdigit() or not actor.extension:
+    answered at their own extension and not linked yet; anything else is ignored."""
+    if not actor.extension:
         return False
-    linked = Call.objects.filter(pk=int(call_id), extension=actor.extension, appeal__isnull=True)
+    linked = Call.objects.filter(pk=call.pk, extension=actor.extension, appeal__isnull=True)
     return bool(linked.update(appeal=appeal))
 
 

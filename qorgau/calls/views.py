@@ -176,11 +176,11 @@ def register_from_call(request: HttpRequest, pk: int) -> HttpResponse:
     """The new-appeal form opened from the screen pop: the caller's number is filled in from the
     call record (never taken from a URL, rule 5) and the new appeal is linked to the call."""
     user = request_user(request)
+    call = access_answered_call(user, pk)
 
     def link(appeal: Appeal) -> None:
-        call_link_appeal(actor=user, call_id=str(pk), appeal=appeal)
+        call_link_appeal(actor=user, call=call, appeal=appeal)
 
-    call = access_answered_call(user, pk)
     return registration_page(request, phone=call.caller, on_registered=link)
 
 
