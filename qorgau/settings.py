@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "qorgau.agency_requests",
     "qorgau.calls",
     "qorgau.knowledge",
+    "qorgau.casework",
     "qorgau.public",
     "qorgau.demo",
 ]

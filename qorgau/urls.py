@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("qorgau.agency_requests.urls")),
     path("", include("qorgau.calls.urls")),
     path("", include("qorgau.knowledge.urls")),
+    path("", include("qorgau.casework.urls")),
     path("", include("qorgau.appeals.urls")),
     path("", include("qorgau.public.urls")),
 ]
