@@ -1,0 +1,1 @@
+"""Every state change of case work: one keyword-only function per change, audited last."""

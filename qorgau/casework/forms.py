@@ -1,0 +1,1 @@
+"""Forms of case work, validated in the user's language."""

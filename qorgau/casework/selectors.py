@@ -1,0 +1,1 @@
+"""Lists of case-work items, already filtered by what the user may see."""

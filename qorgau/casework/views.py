@@ -1,0 +1,1 @@
+"""Staff pages and htmx panels of case work: parse, access, act, render."""
