@@ -27,7 +27,7 @@ from qorgau.agency_requests.letter_pdf import letter_pdf
 from qorgau.agency_requests.models import CallResult, Letter, LetterDirection
 from qorgau.agency_requests.routing import propose_agencies
 from qorgau.agency_requests.selectors import active_agencies, appeal_correspondence
-from qorgau.agency_requests.timeline import appeal_timeline
+from qorgau.agency_requests.timeline import appeal_timeline, fingerprint
 from qorgau.appeals.access import access_appeal
 from qorgau.appeals.models import RISK_FLAGS, Appeal, PersonKind, Urgency
 from qorgau.core.errors import ApplicationError, FieldErrors
@@ -294,11 +294,22 @@ def outbound_call(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def timeline(request: HttpRequest, number: str) -> HttpResponse:
     """The appeal's timeline for every role that may see the appeal; texts only for roles that
-    see personal data, their view audited (rule 5)."""
+    see personal data, their view audited (rule 5). The page asks again every 10 s with the
+    fingerprint it shows: nothing new answers 204, with no audit row (no new view)."""
     appeal = access_appeal(request.user, number)
     found = appeal_correspondence(appeal)
-    texts = access_texts(request.user, appeal, found.with_text(), reason="appeal timeline")
+    plain = appeal_timeline(appeal, found, texts=False, comments=False)
+    seen = fingerprint(plain)
+    if request.GET.get("seen") == seen:
+        return HttpResponse(status=204)
+    shown = found.with_text()
+    texts = access_texts(request.user, appeal, shown, reason="appeal timeline")
     comments = has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL)
-    entries = appeal_timeline(appeal, found, texts=texts, comments=comments)
-    context = {"appeal": appeal, "entries": entries, "texts": texts}
+    entries = (
+        appeal_timeline(appeal, found, texts=texts, comments=comments)
+        if texts or comments
+        else plain
+    )
+    hidden = not texts and any(shown.values())
+    context = {"appeal": appeal, "entries": entries, "texts": texts, "hidden": hidden, "seen": seen}
     return render(request, "agency_requests/_timeline.html", context)

@@ -61,8 +61,8 @@ def test_consultant_sees_replies_on_the_appeal_page(client, personas, sent, api_
         {"kind": "confirmation", "confirmed": True, "measures": "Инспектор барды"},
     )
     client.force_login(personas["consultant"])
-    panel = client.get(f"/appeals/{sent['number']}/requests/").content.decode()
-    assert "Инспектор барды" in panel and 'hx-trigger="every 10s"' in panel
+    panel = client.get(f"/appeals/{sent['number']}/timeline/").content.decode()
+    assert "Инспектор барды" in panel and 'hx-trigger="every 10s, qorgau-changed from:body"' in panel
 
 
 def test_deadline_board_shows_overdue_to_supervisor_only(client, personas, sent):
