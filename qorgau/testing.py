@@ -185,3 +185,20 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         and "postgresql" not in settings.DATABASES["default"]["ENGINE"]
     ):
         pytest.skip("needs PostgreSQL (run the suite with DATABASE_URL=postgres://…)")
+
+
+def assert_constant_queries(fetch: Callable[[], Any], grow: Callable[[], Any]) -> None:
+    """A list page keeps its number of queries as its rows grow: count the queries of `fetch`,
+    `grow` the data (ten times as many rows), count again; each count after a first fetch that
+    warms the per-process caches (the search's vocabulary, sessions)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fetch()
+    with CaptureQueriesContext(connection) as few:
+        fetch()
+    grow()
+    fetch()
+    with CaptureQueriesContext(connection) as many:
+        fetch()
+    assert len(many) == len(few), "\n".join(q["sql"] for q in many.captured_queries)

@@ -62,7 +62,7 @@ def test_officer_extends_with_the_signed_decision(
     form.locator("input[name=decision]").set_input_files(str(scan))
     form.locator("button[type=submit]").click()
     page.wait_for_url(f"**/agency/requests/{request_id}/")
-    assert "шешім қабылдаған head_a" in page.locator("ol.history").inner_text()
+    assert "шешімді head_a қабылдады" in page.locator("ol.history").inner_text()
     assert AgencyReply.objects.get(kind="extension").decided_by.username == "head_a"
 
     public = browser.new_page(locale="kk-KZ")

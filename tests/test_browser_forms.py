@@ -106,6 +106,8 @@ def test_status_change_updates_the_heading(live_server, browser, make_user, regi
     page.select_option("#status-change select[name=to]", "answered")
     page.click("#status-change button[type=submit]")
     page.locator("#appeal-header .status").get_by_text("Жауап берілді").wait_for()
+    # the history is on the timeline, which reloads after the move
+    page.locator("#timeline .tl-status", has_text="Жауап берілді").wait_for()
     page.select_option("#status-change select[name=to]", "closed")
     page.click("#status-change button[type=submit]")
     page.locator("#confirm-close").wait_for()

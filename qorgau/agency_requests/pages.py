@@ -27,7 +27,7 @@ from qorgau.agency_requests.letter_pdf import letter_pdf
 from qorgau.agency_requests.models import CallResult, Letter, LetterDirection
 from qorgau.agency_requests.routing import propose_agencies
 from qorgau.agency_requests.selectors import active_agencies, appeal_correspondence
-from qorgau.agency_requests.timeline import appeal_timeline
+from qorgau.agency_requests.timeline import appeal_timeline, fingerprint
 from qorgau.appeals.access import access_appeal
 from qorgau.appeals.models import RISK_FLAGS, Appeal, PersonKind, Urgency
 from qorgau.core.errors import ApplicationError, FieldErrors
@@ -141,13 +141,19 @@ def _withheld(withheld: dict[str, Any]) -> list[str]:
     return fields + masked
 
 
-def _chosen(request: HttpRequest) -> Agency:
+def _agency(request: HttpRequest) -> Agency:
     return chosen_agency(form_int(request.POST, "agency") or 0)
 
 
-def _choice(request: HttpRequest) -> tuple[Agency, str]:
-    """The agency picked for a request, and why when it was not proposed."""
-    return _chosen(request), request.POST.get("reason", "")[:500]
+def _chosen(request: HttpRequest, number: str) -> tuple[Appeal, Agency, str] | HttpResponse:
+    """The appeal, the agency picked for its request and why when it was not proposed; or,
+    when the pick is not an active agency, the workbench again with the error (422)."""
+    appeal = _appeal(request, number)
+    try:
+        agency = _agency(request)
+    except ApplicationError as exc:
+        return _workbench(request, appeal, 422, error=_error(exc))
+    return appeal, agency, request.POST.get("reason", "")[:500]
 
 
 def _preview(
@@ -170,23 +176,20 @@ def _preview(
 @login_required
 @require_POST
 def preview(request: HttpRequest, number: str) -> HttpResponse:
-    appeal = _appeal(request, number)
-    try:
-        agency, reason = _choice(request)
-    except ApplicationError as exc:
-        return _workbench(request, appeal, 422, error=_error(exc))
-    return _preview(request, appeal, agency, reason)
+    chosen = _chosen(request, number)
+    if isinstance(chosen, HttpResponse):
+        return chosen
+    return _preview(request, *chosen)
 
 
 @login_required
 @require_POST
 def send(request: HttpRequest, number: str) -> HttpResponse:
     """Send what the preview showed; if the appeal changed since, show the new preview."""
-    appeal = _appeal(request, number)
-    try:
-        agency, reason = _choice(request)
-    except ApplicationError as exc:
-        return _workbench(request, appeal, 422, error=_error(exc))
+    chosen = _chosen(request, number)
+    if isinstance(chosen, HttpResponse):
+        return chosen
+    appeal, agency, reason = chosen
     current = access_request_preview(request.user, appeal, agency).content
     if request.POST.get("digest") != digest(current):
         changed = _("The appeal changed since the preview: read it again before sending.")
@@ -239,7 +242,7 @@ def letter(request: HttpRequest, number: str) -> HttpResponse:
     """Write an outgoing letter, or (the preview button) see its PDF before it is written."""
     appeal = _appeal(request, number)
     try:
-        agency = _chosen(request)
+        agency = _agency(request)
         if "preview" in request.POST:
             return _draft_pdf(request, appeal, agency)
         written = letter_write(
@@ -262,7 +265,7 @@ def incoming(request: HttpRequest, number: str) -> HttpResponse:
         letter_receive(
             actor=request_user(request),
             appeal=appeal,
-            agency=_chosen(request),
+            agency=_agency(request),
             subject=request.POST.get("subject", "")[:300],
             scan_name=scan.name or "scan",
             scan=scan.read(),
@@ -281,7 +284,7 @@ def outbound_call(request: HttpRequest, number: str) -> HttpResponse:
         call_log(
             actor=request_user(request),
             appeal=appeal,
-            agency=_chosen(request),
+            agency=_agency(request),
             number=request.POST.get("number", ""),
             summary=request.POST.get("summary", "")[:5000],
             result=request.POST.get("result", ""),
@@ -294,11 +297,22 @@ def outbound_call(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def timeline(request: HttpRequest, number: str) -> HttpResponse:
     """The appeal's timeline for every role that may see the appeal; texts only for roles that
-    see personal data, their view audited (rule 5)."""
+    see personal data, their view audited (rule 5). The page asks again every 10 s with the
+    fingerprint it shows: nothing new answers 204, with no audit row (no new view)."""
     appeal = access_appeal(request.user, number)
     found = appeal_correspondence(appeal)
-    texts = access_texts(request.user, appeal, found.with_text(), reason="appeal timeline")
+    plain = appeal_timeline(appeal, found, texts=False, comments=False)
+    seen = fingerprint(plain)
+    if request.GET.get("seen") == seen:
+        return HttpResponse(status=204)
+    shown = found.with_text()
+    texts = access_texts(request.user, appeal, shown, reason="appeal timeline")
     comments = has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL)
-    entries = appeal_timeline(appeal, found, texts=texts, comments=comments)
-    context = {"appeal": appeal, "entries": entries, "texts": texts}
+    entries = (
+        appeal_timeline(appeal, found, texts=texts, comments=comments)
+        if texts or comments
+        else plain
+    )
+    hidden = not texts and any(shown.values())
+    context = {"appeal": appeal, "entries": entries, "texts": texts, "hidden": hidden, "seen": seen}
     return render(request, "agency_requests/_timeline.html", context)

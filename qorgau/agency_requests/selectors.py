@@ -5,7 +5,6 @@ appeal (requests, replies, letters, outbound calls)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -209,16 +208,6 @@ class Correspondence:
             "letters": [letter.pk for letter in self.letters if letter.body or letter.scan],
             "calls": [call.pk for call in self.calls if call.summary],
         }
-
-    def fingerprint(self) -> str:
-        """Changes whenever anything the panel shows changes; carries no personal data."""
-        parts = [
-            *(f"q{r.pk}:{r.status}:{r.answer_due_at}:{r.confirm_due_at}" for r in self.requests),
-            *(f"r{pk}" for r in self.requests for pk in (x.pk for x in r.replies.all())),
-            *(f"l{letter.pk}" for letter in self.letters),
-            *(f"c{call.pk}" for call in self.calls),
-        ]
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
 def reply_ids_with_text(requests: list[AgencyRequest]) -> list[int]:

@@ -1,5 +1,4 @@
-"""Agency portal, the appeal's requests panel, the consultant's workbench and the appeal's
-timeline, the deadline board."""
+"""Agency portal, the consultant's workbench and the appeal's timeline, the deadline board."""
 
 from django.urls import path
 
@@ -16,7 +15,6 @@ urlpatterns = [
         name="portal_attachment",
     ),
     path("agency/requests/<int:request_id>/<slug:step>/", views.portal_step, name="portal_step"),
-    path("appeals/<str:number>/requests/", views.appeal_requests_panel, name="appeal_requests"),
     path("appeals/<str:number>/casework/", pages.workbench, name="workbench"),
     path("appeals/<str:number>/casework/preview/", pages.preview, name="workbench_preview"),
     path("appeals/<str:number>/casework/send/", pages.send, name="workbench_send"),

@@ -1,6 +1,5 @@
-"""Pages of the agency portal (an officer's own agency's requests and replies), the panel of
-requests, replies, letters and calls on the appeal page, and the supervisor's deadline board.
-Thin: the same access helpers and actions as the API."""
+"""Pages of the agency portal (an officer's own agency's requests and replies) and the
+supervisor's deadline board. Thin: the same access helpers and actions as the API."""
 
 from __future__ import annotations
 
@@ -22,7 +21,6 @@ from django.views.decorators.http import require_POST
 from qorgau.agency_requests.access import (
     access_agency_request,
     access_portal_attachment,
-    access_texts,
     agency_heads,
     agency_request_content,
     agency_requests,
@@ -36,11 +34,9 @@ from qorgau.agency_requests.document import local_time, request_document
 from qorgau.agency_requests.models import AgencyRequest, RequestStatus
 from qorgau.agency_requests.selectors import (
     active_agencies,
-    appeal_correspondence,
     deadline_board,
     urgent_waiting,
 )
-from qorgau.appeals.access import access_appeal
 from qorgau.core.errors import ApplicationError, FieldErrors, NotFound
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.validation import form_int
@@ -179,20 +175,6 @@ def portal_step(request: HttpRequest, request_id: int, step: str) -> HttpRespons
         return _detail(request, request_id, error=text, status=422)
     messages.success(request, done)
     return redirect("agency_requests:portal_request", request_id=request_id)
-
-
-@login_required
-def appeal_requests_panel(request: HttpRequest, number: str) -> HttpResponse:
-    """htmx: the appeal's requests with the agencies' replies, its letters and outbound calls,
-    refreshed while open. The texts only for roles that see personal data, each view audited
-    (rule 5); a refresh that would show nothing new answers 204 and is not a new view."""
-    appeal = access_appeal(request.user, number)
-    found = appeal_correspondence(appeal)
-    if request.GET.get("seen") == found.fingerprint():
-        return HttpResponse(status=204)
-    texts = access_texts(request.user, appeal, found.with_text(), reason="appeal page")
-    context = {"appeal": appeal, "found": found, "texts": texts}
-    return render(request, "agency_requests/_appeal_requests.html", context)
 
 
 @login_required

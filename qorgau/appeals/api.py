@@ -21,7 +21,6 @@ from qorgau.appeals.selectors import appeals_filtered
 from qorgau.core.access import require
 from qorgau.core.api import Shown, StaffRequest, responses
 from qorgau.core.roles import Perm, has_perm
-from qorgau.staff.auth import request_user
 
 router = Router(tags=["appeals"])
 
@@ -43,7 +42,7 @@ def register(
     idempotency_key: str = Header(default="", alias="Idempotency-Key", max_length=100),
 ) -> HttpStatus:
     registration = appeal_register(
-        actor=request_user(request),
+        actor=request.user,
         data=payload,
         idempotency_key=idempotency_key,
     )
@@ -75,7 +74,7 @@ def get_appeal(request: StaffRequest, number: str) -> Shown[Appeal]:
 def transition(request: StaffRequest, number: str, payload: TransitionIn) -> Appeal:
     appeal = access_appeal(request.user, number, then=Perm.APPEAL_TRANSITION)
     appeal = appeal_transition(
-        actor=request_user(request),
+        actor=request.user,
         appeal=appeal,
         to_status=payload.to,
         comment=payload.comment,
@@ -90,7 +89,7 @@ def transition(request: StaffRequest, number: str, payload: TransitionIn) -> App
 )
 def lower_urgency(request: StaffRequest, number: str, payload: UrgencyLowerIn) -> Appeal:
     appeal = access_appeal(request.user, number, then=Perm.APPEAL_LOWER_URGENCY)
-    appeal = appeal_lower_urgency(actor=request_user(request), appeal=appeal, reason=payload.reason)
+    appeal = appeal_lower_urgency(actor=request.user, appeal=appeal, reason=payload.reason)
     return appeal
 
 

@@ -289,10 +289,8 @@ def _detail_context(request: HttpRequest, appeal: Any, personal: Any) -> dict[st
     return {
         "appeal": appeal,
         "personal": personal,
-        "history": appeal.status_changes.select_related("by"),
         "persons": appeal.persons.all(),
         "targets": targets if has_perm(request.user, Perm.APPEAL_TRANSITION) else [],
-        "show_comments": has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL),
         "can_lower_urgency": appeal.urgency == "urgent"
         and has_perm(request.user, Perm.APPEAL_LOWER_URGENCY),
     }
@@ -304,8 +302,8 @@ def appeal_transition_view(request: HtmxHttpRequest, number: str) -> HttpRespons
     """Change the status from the appeal page. Nothing is pre-selected, so a stray click moves
     nothing; a reopen needs a comment; a move that closes the appeal is asked again (a confirm
     step rendered by the server, so it works without JS). Someone else's earlier move (409) is
-    shown with the status found, never swallowed. With htmx the status section is re-rendered
-    and the heading follows out of band (appeals/_header.html)."""
+    shown with the status found, never swallowed. With htmx the status section is re-rendered,
+    the heading follows out of band (appeals/_header.html) and the timeline is told to reload."""
     appeal = access_appeal(request.user, number, then=Perm.APPEAL_TRANSITION)
     to_status = request.POST.get("to", "")
     comment = request.POST.get("comment", "").strip()[:2000]
@@ -343,7 +341,10 @@ def _transition_page(
     """The status section for htmx (the heading out of band), else the whole appeal page."""
     if request.htmx:
         context = {**_detail_context(request, appeal, None), **state, "oob_header": True}
-        return render(request, "appeals/_history.html", context, status=status)
+        response = render(request, "appeals/_status_section.html", context, status=status)
+        if status == 200 and "confirm_to" not in state:
+            response["HX-Trigger"] = "qorgau-changed"  # the timeline shows the new step
+        return response
     context = {**_detail_context(request, appeal, _personal(request, appeal)), **state}
     return render(request, "appeals/detail.html", context, status=status)
 

@@ -60,7 +60,9 @@ def use(request: HttpRequest, number: str, key: str) -> HttpResponse:
     """ "Used for this appeal" from the appeal page's panel."""
     require(request.user, Perm.KB_READ)
     article_use(actor=request.user, appeal=access_appeal(request.user, number), key=key)
-    return used(request, number)
+    response = used(request, number)
+    response["HX-Trigger"] = "qorgau-changed"  # the appeal's timeline shows the article
+    return response
 
 
 @login_required

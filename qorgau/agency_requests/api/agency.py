@@ -27,7 +27,6 @@ from qorgau.agency_requests.schemas import (
     decoded_base64,
 )
 from qorgau.core.api import Shown, StaffRequest, responses
-from qorgau.staff.auth import request_user
 from qorgau.staff.models import User
 
 router = Router(tags=["agency side"])
@@ -72,7 +71,7 @@ def _attachment(file: AttachmentIn, field: str) -> act.Attachment:
 
 def _reply(request: StaffRequest, found: AgencyRequest, payload: ReplyIn) -> None:
     """The action of the reply's kind (actions/replies.py), as the portal's pages call them."""
-    actor = request_user(request)
+    actor = request.user
     match payload:
         case AcknowledgeIn():
             act.request_acknowledge(actor=actor, agency_request=found)

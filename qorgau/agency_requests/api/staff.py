@@ -55,7 +55,6 @@ from qorgau.appeals.access import access_appeal
 from qorgau.core.access import require
 from qorgau.core.api import Shown, StaffRequest, responses
 from qorgau.core.roles import Perm
-from qorgau.staff.auth import request_user
 
 router = Router(tags=["agencies and requests"])
 
@@ -128,7 +127,7 @@ def preview(request: StaffRequest, number: str, payload: RequestIn) -> dict[str,
 def send(request: StaffRequest, number: str, payload: RequestIn) -> HttpStatus:
     appeal = access_appeal(request.user, number, then=Perm.REQUEST_SEND)
     sent = request_send(
-        actor=request_user(request),
+        actor=request.user,
         appeal=appeal,
         agency=chosen_agency(payload.agency),
         reason=payload.reason,

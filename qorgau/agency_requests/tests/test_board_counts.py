@@ -26,5 +26,5 @@ def test_board_counts_per_kind_and_links_appeal_and_request(request_to_school, p
     number = request_to_school.appeal.number
     assert f'href="/appeals/{number}/"' in overdue
     assert f'href="/appeals/{number}/#request-{request_to_school.pk}"' in overdue
-    panel = signed_in(personas["supervisor"], "en").get(f"/appeals/{number}/requests/")
+    panel = signed_in(personas["supervisor"], "en").get(f"/appeals/{number}/timeline/")
     assert f'id="request-{request_to_school.pk}"' in panel.content.decode()

@@ -76,8 +76,8 @@ def test_a_non_head_uploads_the_signed_decision(personas, sent):
     until = reply.extended_until.astimezone(KZ_TZ).strftime("%d.%m.%Y")
     assert f"до {until}" in page and "решение принял head_a" in page and "reshenie.pdf" in page
     consultant = signed_in(personas["consultant"], "ru")
-    panel = consultant.get(f"/appeals/{sent.appeal.number}/requests/").content.decode()
-    assert f"Срок продлён (до {until})" in panel
+    panel = consultant.get(f"/appeals/{sent.appeal.number}/timeline/").content.decode()
+    assert f"Срок продлён · до {until}" in panel
 
 
 def test_the_head_extends_alone(sent):

@@ -1,4 +1,4 @@
-"""Agency portal, requests panel and deadline board pages (rule 13; decision 0011)."""
+"""Agency portal, the appeal's timeline and deadline board pages (rule 13; decision 0011)."""
 
 from __future__ import annotations
 
@@ -10,22 +10,6 @@ from django.utils import timezone
 from qorgau.agency_requests.models import AgencyRequest
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sent(personas, directory, register, api_as):
-    agency = personas["officer_a"].agency
-    agency.kind, agency.region = "local", directory["almaty_education"].region
-    agency.save()
-    agency.directions.set(directory["almaty_education"].directions.all())
-    agency.contacts.create(channel="email", address="a@demo-gov.invalid")
-    created = register(direction=4)
-    request_id = (
-        api_as("consultant")
-        .post(f"/api/v1/appeals/{created['number']}/requests", {"agency": agency.pk})
-        .json()["id"]
-    )
-    return {"id": request_id, **created}
 
 
 def test_officer_starts_on_the_portal_and_replies(client, personas, sent):
@@ -61,8 +45,9 @@ def test_consultant_sees_replies_on_the_appeal_page(client, personas, sent, api_
         {"kind": "confirmation", "confirmed": True, "measures": "Инспектор барды"},
     )
     client.force_login(personas["consultant"])
-    panel = client.get(f"/appeals/{sent['number']}/requests/").content.decode()
-    assert "Инспектор барды" in panel and 'hx-trigger="every 10s"' in panel
+    timeline = client.get(f"/appeals/{sent['number']}/timeline/").content.decode()
+    assert "Инспектор барды" in timeline
+    assert 'hx-trigger="every 10s, qorgau-changed from:body"' in timeline
 
 
 def test_deadline_board_shows_overdue_to_supervisor_only(client, personas, sent):

@@ -89,10 +89,10 @@ def _assert_no_secret(content: bytes) -> None:
 
 
 @pytest.mark.parametrize("persona", PERSONA_NAMES)
-def test_appeal_page_panel(personas, exchanged, persona):
+def test_appeal_page_timeline(personas, exchanged, persona):
     number = exchanged["number"]
-    response = signed_in(personas[persona]).get(f"/appeals/{number}/requests/")
-    views = _views(number, "appeal page")
+    response = signed_in(personas[persona]).get(f"/appeals/{number}/timeline/")
+    views = _views(number, "appeal timeline")
     if persona in PERSONAL:
         page = response.content.decode()
         assert response.status_code == 200
@@ -206,14 +206,14 @@ def test_attachment_of_another_request_is_404(api_as, exchanged, register):
 
 
 def test_refresh_with_nothing_new_is_not_a_new_view(personas, exchanged, api_as):
-    """The panel refreshes every 10 s: an unchanged panel answers 204 (htmx keeps what is on
-    screen) and writes no audit record; a new letter makes the next refresh a view again."""
+    """The timeline refreshes every 10 s: an unchanged one answers 204 (htmx keeps what is on
+    screen) and writes no audit record; a new call makes the next refresh a view again."""
     number, client = exchanged["number"], signed_in(personas["consultant"])
-    first = client.get(f"/appeals/{number}/requests/").content.decode()
+    first = client.get(f"/appeals/{number}/timeline/").content.decode()
     seen = first.split("?seen=")[1].split('"')[0]
-    again = client.get(f"/appeals/{number}/requests/", {"seen": seen})
+    again = client.get(f"/appeals/{number}/timeline/", {"seen": seen})
     assert again.status_code == 204 and again.content == b""
-    assert len(_views(number, "appeal page")) == 1
+    assert len(_views(number, "appeal timeline")) == 1
     api_as("consultant").post(
         f"/api/v1/appeals/{number}/calls",
         {
@@ -223,9 +223,9 @@ def test_refresh_with_nothing_new_is_not_a_new_view(personas, exchanged, api_as)
             "result": "busy",
         },
     )
-    changed = client.get(f"/appeals/{number}/requests/", {"seen": seen})
+    changed = client.get(f"/appeals/{number}/timeline/", {"seen": seen})
     assert changed.status_code == 200 and "Қайта" in changed.content.decode()
-    assert len(_views(number, "appeal page")) == 2
+    assert len(_views(number, "appeal timeline")) == 2
 
 
 def test_officers_keep_their_own_agency_replies(personas, exchanged):

@@ -61,6 +61,31 @@ def test_the_heading_follows_the_status_after_htmx(page_as, register):
     assert number in header and '<small class="status">Жұмыста</small>' in header
 
 
+def test_a_move_reloads_the_timeline_which_shows_the_step(page_as, register):
+    """The history is on the timeline (rule 6(d)): the move tells it to reload, and the new
+    step shows with its comment for roles that see personal data, without it for others."""
+    number = register()["number"]
+    client = page_as("consultant")
+    response = client.post(
+        f"/appeals/{number}/transition/",
+        {"to": "in_progress", "comment": "Анасы хабарласты"},
+        **HTMX,
+    )
+    assert response["HX-Trigger"] == "qorgau-changed"
+    timeline = client.get(f"/appeals/{number}/timeline/").content.decode()
+    step = timeline.split('class="tl-status"')[-1]
+    assert "Жұмыста" in step and "Анасы хабарласты" in step
+    quality = page_as("quality").get(f"/appeals/{number}/timeline/").content.decode()
+    assert "Жұмыста" in quality and "Анасы хабарласты" not in quality
+
+
+def test_the_appeal_page_has_one_timeline_and_the_status_form(page_as, register):
+    number = register()["number"]
+    html = page_as("consultant").get(f"/appeals/{number}/").content.decode()
+    assert html.count(f'hx-get="/appeals/{number}/timeline/"') == 1
+    assert f"/appeals/{number}/requests/" not in html and 'id="status-change"' in html
+
+
 @pytest.mark.parametrize(
     ("language", "now"),
     [("kk", "өтініштің қазіргі мәртебесі"), ("ru", "сейчас обращение в статусе")],

@@ -138,3 +138,18 @@ def test_language_switch(consultant_client):
     assert "Обращения" in consultant_client.get("/appeals/").content.decode()
     consultant_client.post("/i18n/setlang/", {"language": "kk", "next": "/appeals/"})
     assert "Өтініштер" in consultant_client.get("/appeals/").content.decode()
+
+
+def test_caller_page_query_count_does_not_grow_with_rows(consultant_client, register):
+    """All appeals of one caller (rule 5: a POST look-up) with 3 and then 30 appeals."""
+    from qorgau.testing import assert_constant_queries
+
+    def fetch() -> None:
+        response = consultant_client.post("/appeals/callers/", {"q": "+7 701 234 56 78"})
+        assert response.status_code == 200
+
+    for _ in range(3):
+        register()
+    assert_constant_queries(fetch, lambda: [register() for _ in range(27)])
+    html = consultant_client.post("/appeals/callers/", {"q": "+7 701 234 56 78"}).content.decode()
+    assert html.count('<tr class="') == 30

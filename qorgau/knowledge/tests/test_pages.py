@@ -37,6 +37,7 @@ def test_panel_in_the_appeal_page_attaches_the_article(personas, starter, regist
     assert f"/kb/appeals/{number}/use/" in results.content.decode()
     answer = client.post(f"/kb/appeals/{number}/use/kb-school-bullying-kk/")
     assert answer.status_code == 200 and "kb-school-bullying-kk" in answer.content.decode()
+    assert answer["HX-Trigger"] == "qorgau-changed"  # the timeline shows the article
     assert ArticleUse.objects.get().article.used == 1
 
 
