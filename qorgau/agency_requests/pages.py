@@ -30,6 +30,7 @@ from qorgau.agency_requests.selectors import active_agencies, appeal_corresponde
 from qorgau.agency_requests.timeline import appeal_timeline
 from qorgau.appeals.access import access_appeal
 from qorgau.appeals.models import RISK_FLAGS, Appeal, PersonKind, Urgency
+from qorgau.casework.access import access_casework_texts
 from qorgau.core.errors import ApplicationError, FieldErrors
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm, has_perm
@@ -294,11 +295,13 @@ def outbound_call(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def timeline(request: HttpRequest, number: str) -> HttpResponse:
     """The appeal's timeline for every role that may see the appeal; texts only for roles that
-    see personal data, their view audited (rule 5)."""
+    see personal data, internal notes only for roles with `case.notes`, each view audited
+    (rule 5)."""
     appeal = access_appeal(request.user, number)
     found = appeal_correspondence(appeal)
     texts = access_texts(request.user, appeal, found.with_text(), reason="appeal timeline")
     comments = has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL)
-    entries = appeal_timeline(appeal, found, texts=texts, comments=comments)
+    casework = access_casework_texts(request.user, appeal, reason="appeal timeline")
+    entries = appeal_timeline(appeal, found, texts=texts, comments=comments, casework=casework)
     context = {"appeal": appeal, "entries": entries, "texts": texts}
     return render(request, "agency_requests/_timeline.html", context)
