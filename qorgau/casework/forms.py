@@ -33,8 +33,11 @@ def local_input(moment: datetime) -> str:
 
 
 def default_due(now: datetime) -> str:
-    """The proposed due time: in an hour, on the minute."""
-    return local_input((now + DEFAULT_LEAD).replace(second=0, microsecond=0))
+    """The proposed due time: in an hour, rounded up to the next five minutes (a time people
+    say: 15:05, not 15:03)."""
+    later = now + DEFAULT_LEAD
+    floor = later.replace(minute=later.minute - later.minute % 5, second=0, microsecond=0)
+    return local_input(floor + timedelta(minutes=5))
 
 
 def _local_moment(value: str) -> datetime:

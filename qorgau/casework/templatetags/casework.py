@@ -22,9 +22,9 @@ def _due_in(minutes: int) -> str:
     if minutes < HOUR:
         return ngettext("due in %(n)s minute", "due in %(n)s minutes", minutes) % {"n": minutes}
     if minutes < 2 * DAY:
-        hours = minutes // HOUR
+        hours = round(minutes / HOUR)
         return ngettext("due in %(n)s hour", "due in %(n)s hours", hours) % {"n": hours}
-    days = minutes // DAY
+    days = round(minutes / DAY)
     return ngettext("due in %(n)s day", "due in %(n)s days", days) % {"n": days}
 
 
@@ -34,15 +34,16 @@ def _overdue_by(minutes: int) -> str:
             "n": minutes
         }
     if minutes < 2 * DAY:
-        hours = minutes // HOUR
+        hours = round(minutes / HOUR)
         return ngettext("overdue by %(n)s hour", "overdue by %(n)s hours", hours) % {"n": hours}
-    days = minutes // DAY
+    days = round(minutes / DAY)
     return ngettext("overdue by %(n)s day", "overdue by %(n)s days", days) % {"n": days}
 
 
 @register.filter
 def due_phrase(due_at: datetime, now: datetime) -> str:
-    """`{{ f.due_at|due_phrase:now }}`: "due in 2 hours", "overdue by 15 minutes"."""
+    """`{{ f.due_at|due_phrase:now }}`: "due in 2 hours", "overdue by 15 minutes"; minutes
+    under an hour, then whole hours (rounded) under two days, then days."""
     seconds = (due_at - now).total_seconds()
     minutes = int(abs(seconds) // 60)
     return _due_in(minutes) if seconds >= 0 else _overdue_by(minutes)
