@@ -73,6 +73,9 @@ def test_api(api_as, work, persona):
         "followups": client.get(f"/api/v1/appeals/{number}/followups"),
         "mine": client.get("/api/v1/followups/mine"),
         "everyone": client.get("/api/v1/followups/mine", show="everyone"),
+        "reassign": client.post(
+            f"/api/v1/followups/{followup.pk}/reassign", {"assignee": followup.assignee_id}
+        ),
         "complete": client.post(
             f"/api/v1/followups/{followup.pk}/complete", {"result": "Хабарласты"}
         ),
@@ -80,10 +83,10 @@ def test_api(api_as, work, persona):
     statuses = {name: r.status_code for name, r in answers.items()}
     if persona == "consultant":
         expected = {"notes": 200, "note_add": 201, "followups": 200, "mine": 200}
-        assert statuses == {**expected, "everyone": 403, "complete": 200}
+        assert statuses == {**expected, "everyone": 403, "reassign": 200, "complete": 200}
     elif persona == "supervisor":
         expected = {"notes": 200, "note_add": 201, "followups": 200, "mine": 200}
-        assert statuses == {**expected, "everyone": 200, "complete": 200}
+        assert statuses == {**expected, "everyone": 200, "reassign": 200, "complete": 200}
     else:
         assert set(statuses.values()) <= {401, 403, 404}, statuses
         assert all(NOTE not in r.content.decode() for r in answers.values())
@@ -106,3 +109,14 @@ def test_nav_offers_my_tasks_only_to_case_roles(personas):
     for persona in PERSONA_NAMES:
         html = signed_in(personas[persona]).get("/status/").content.decode()
         assert ('href="/tasks/"' in html) is (persona in CASE), persona
+
+
+def test_admin_sees_case_work_rows_read_only_without_their_texts(personas, work):
+    _number, followup = work
+    admin = signed_in(personas["admin"])
+    listing = admin.get("/admin/casework/note/")
+    assert listing.status_code == 200 and NOTE not in listing.content.decode()
+    change = admin.get(f"/admin/casework/followup/{followup.pk}/change/")
+    assert change.status_code == 200 and "Айгүлге" not in change.content.decode()
+    assert admin.get("/admin/casework/note/add/").status_code == 403
+    assert admin.post(f"/admin/casework/followup/{followup.pk}/delete/").status_code == 403
