@@ -83,6 +83,7 @@ def test_refresh_with_nothing_new_answers_204_without_an_audit_row(consultant, n
     seen = AuditRecord.objects.filter(action="casework.view", object_ref=number).count()
     assert seen == 1
     fingerprint = first.content.decode().split("?seen=")[1].split('"')[0]
+    assert 'hx-select="#case-lists"' in first.content.decode()  # a refresh keeps typed forms
     again = consultant.get(
         f"/appeals/{number}/case/", {"seen": fingerprint}, HTTP_HX_REQUEST="true"
     )
