@@ -30,6 +30,8 @@ from qorgau.agency_requests.selectors import active_agencies, appeal_corresponde
 from qorgau.agency_requests.timeline import appeal_timeline, fingerprint
 from qorgau.appeals.access import access_appeal
 from qorgau.appeals.models import RISK_FLAGS, Appeal, PersonKind, Urgency
+from qorgau.casework.access import access_casework_texts
+from qorgau.casework.selectors import casework_fingerprint
 from qorgau.core.errors import ApplicationError, FieldErrors
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm, has_perm
@@ -297,20 +299,23 @@ def outbound_call(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def timeline(request: HttpRequest, number: str) -> HttpResponse:
     """The appeal's timeline for every role that may see the appeal; texts only for roles that
-    see personal data, their view audited (rule 5). The page asks again every 10 s with the
-    fingerprint it shows: nothing new answers 204, with no audit row (no new view)."""
+    see personal data, internal notes only for roles with `case.notes`, each view audited
+    (rule 5). The page asks again every 10 s with the fingerprint it shows: nothing new answers
+    204, with no audit row (no new view)."""
     appeal = access_appeal(request.user, number)
     found = appeal_correspondence(appeal)
-    plain = appeal_timeline(appeal, found, texts=False, comments=False)
-    seen = fingerprint(plain)
+    plain = appeal_timeline(appeal, found, texts=False, comments=False, casework=False)
+    notes = has_perm(request.user, Perm.CASE_NOTES)
+    seen = fingerprint(plain) + (casework_fingerprint(appeal) if notes else "")
     if request.GET.get("seen") == seen:
         return HttpResponse(status=204)
     shown = found.with_text()
     texts = access_texts(request.user, appeal, shown, reason="appeal timeline")
     comments = has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL)
+    casework = access_casework_texts(request.user, appeal, reason="appeal timeline")
     entries = (
-        appeal_timeline(appeal, found, texts=texts, comments=comments)
-        if texts or comments
+        appeal_timeline(appeal, found, texts=texts, comments=comments, casework=casework)
+        if texts or comments or casework
         else plain
     )
     hidden = not texts and any(shown.values())

@@ -54,6 +54,14 @@ class AuditEvent(StrEnum):
     ARTICLE_SEND_TO_REVIEW = "article.send_to_review"
     ARTICLE_PUBLISH = "article.publish"
     ARTICLE_ARCHIVE = "article.archive"
+    # case work on an appeal: internal notes and follow-ups (rules 5, 6(c), 6(d))
+    NOTE_ADD = "note.add"
+    CASEWORK_VIEW = "casework.view"  # an appeal's notes and follow-up texts were shown
+    FOLLOWUP_CREATE = "followup.create"
+    FOLLOWUP_COMPLETE = "followup.complete"
+    FOLLOWUP_CANCEL = "followup.cancel"
+    FOLLOWUP_REASSIGN = "followup.reassign"
+    FOLLOWUP_VIEW_LIST = "followup.view_list"  # a list of follow-ups with their texts was shown
     # staff accounts and administration
     TOKEN_REVOKE = "token.revoke"  # noqa: S105 - an event name, not a secret
     SECOND_FACTOR_ENROL = "second_factor.enrol"

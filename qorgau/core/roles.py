@@ -54,6 +54,9 @@ class Perm(StrEnum):
     KB_EDIT = "kb.edit"  # write articles and send them to review; see searches that found nothing
     KB_PUBLISH = "kb.publish"  # publish and archive articles
     ADMIN_SITE = "admin.site"  # the administrator's pages /admin/ (with a verified second factor)
+    CASE_NOTES = "case.notes"  # read (audited) and write an appeal's internal notes
+    CASE_TASKS = "case.tasks"  # follow-ups and callbacks on appeals; one's own task list
+    CASE_TASKS_ANY = "case.tasks_any"  # everyone's follow-ups: reassign, close, list
     # No permission lets a role listen to or download recordings: access comes only from an
     # approved written demand (its recipient) or an open review task (its assignee): access.py.
 
@@ -85,6 +88,9 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.KB_EDIT: frozenset({R.SUPERVISOR, R.QUALITY}),
     Perm.KB_PUBLISH: frozenset({R.SUPERVISOR}),
     Perm.ADMIN_SITE: frozenset({R.ADMIN}),
+    Perm.CASE_NOTES: frozenset({R.CONSULTANT, R.SUPERVISOR}),
+    Perm.CASE_TASKS: frozenset({R.CONSULTANT, R.SUPERVISOR}),
+    Perm.CASE_TASKS_ANY: frozenset({R.SUPERVISOR}),
 }
 
 
