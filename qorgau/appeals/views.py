@@ -306,7 +306,9 @@ def _detail_context(request: HttpRequest, appeal: Any, personal: Any) -> dict[st
         "personal": personal,
         "history": appeal.status_changes.select_related("by"),
         "persons": appeal.persons.all(),
-        "targets": targets if has_perm(request.user, Perm.APPEAL_TRANSITION) else [],
+        "targets": targets
+        if has_perm(request.user, Perm.APPEAL_TRANSITION) and appeal.merged_into_id is None
+        else [],
         "show_comments": has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL),
         "can_lower_urgency": appeal.urgency == "urgent"
         and has_perm(request.user, Perm.APPEAL_LOWER_URGENCY),
