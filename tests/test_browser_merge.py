@@ -12,13 +12,26 @@ from tests.chromium import BROWSER_MARKS, sign_in
 
 pytestmark = BROWSER_MARKS
 SHOTS = Path("var/screenshots")
+SEVERE = ("serious", "critical")
 
 
 def _shots(page: Any, name: str) -> None:
+    """Screenshots at both widths, then axe on the page (also in the dark scheme): no serious
+    or critical violation, as tests/test_accessibility.py asks of every page."""
+    from axe_playwright_python.sync_playwright import Axe
+
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    for scheme in ("dark", "light"):
+        page.emulate_media(color_scheme=scheme)
+        found = Axe().run(page).response["violations"]
+        assert not [v["id"] for v in found if v["impact"] in SEVERE], (name, scheme, found)
+    page.emulate_media(color_scheme="dark")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.screenshot(path=str(SHOTS / f"{name}-dark-390.png"), full_page=True)
+    page.emulate_media(color_scheme="light")
 
 
 def test_supervisor_merges_a_duplicate_after_confirming(live_server, browser, register):

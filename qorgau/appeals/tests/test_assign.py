@@ -150,7 +150,7 @@ def test_consultant_sees_a_take_button_only_while_nobody_has_the_appeal(personas
     assert "Өтінішті өзіме алу" not in page
 
 
-@pytest.mark.parametrize("persona", ["quality", "auditor", "national_commissioner"])
+@pytest.mark.parametrize("persona", ["quality", "auditor", "commissioner", "national_commissioner"])
 def test_viewers_see_the_consultant_but_no_form(personas, api_as, unassigned, persona):
     _assign(api_as, "supervisor", unassigned, "consultant")
     page = signed_in(personas[persona]).get(f"/appeals/{unassigned}/")
@@ -160,7 +160,9 @@ def test_viewers_see_the_consultant_but_no_form(personas, api_as, unassigned, pe
     assert f"/appeals/{unassigned}/assign/" not in text
 
 
-@pytest.mark.parametrize("persona", ["quality", "auditor", "officer_a", "admin", "outsider"])
+@pytest.mark.parametrize(
+    "persona", ["quality", "auditor", "commissioner", "officer_a", "admin", "outsider"]
+)
 def test_assign_page_post_refused_for_other_roles(personas, unassigned, persona):
     response = signed_in(personas[persona]).post(
         f"/appeals/{unassigned}/assign/", {"consultant": persona}

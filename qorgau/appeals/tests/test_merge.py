@@ -202,7 +202,9 @@ def test_the_merge_form_shows_refusals_in_the_users_language(personas, pair, lan
     assert same.status_code == 409
 
 
-@pytest.mark.parametrize("persona", ["consultant", "quality", "auditor", "national_commissioner"])
+@pytest.mark.parametrize(
+    "persona", ["consultant", "quality", "auditor", "commissioner", "national_commissioner"]
+)
 def test_other_viewers_see_no_duplicates_and_cannot_merge(personas, pair, persona):
     duplicate, survivor = pair
     client = signed_in(personas[persona])
