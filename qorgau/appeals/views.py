@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -403,7 +404,10 @@ def _assign_merge_context(request: HttpRequest, appeal: Appeal) -> dict[str, Any
         and appeal.assigned_consultant_id is None
         and has_perm(request.user, Perm.APPEAL_TAKE),
         "can_merge": can_merge,
-        "duplicates": access_possible_duplicates(request.user, appeal) if can_merge else [],
+        # Looked up (and audited) only where a template shows them: not for htmx fragments.
+        "duplicates": SimpleLazyObject(
+            lambda: access_possible_duplicates(request.user, appeal) if can_merge else []
+        ),
         "merged_here": appeal.merged_duplicates(),
     }
 

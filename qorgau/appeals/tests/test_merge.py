@@ -292,3 +292,12 @@ def test_two_merges_of_one_duplicate_one_wins_the_other_gets_409(make_user):
     assert (
         AuditRecord.objects.filter(action="appeal.merge", object_ref=duplicate.number).count() == 1
     )
+
+
+def test_a_status_change_by_htmx_does_not_look_up_duplicates_again(personas, pair):
+    _duplicate, survivor = pair
+    client = signed_in(personas["supervisor"])
+    client.post(f"/appeals/{survivor}/transition/", {"to": "in_progress"}, HTTP_HX_REQUEST="true")
+    assert not AuditRecord.objects.filter(action="appeal.lookup_caller").exists()
+    client.get(f"/appeals/{survivor}/")
+    assert AuditRecord.objects.filter(action="appeal.lookup_caller").count() == 1
