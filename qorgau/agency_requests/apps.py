@@ -10,3 +10,11 @@ class AgencyRequestsConfig(AppConfig):
     name = "qorgau.agency_requests"
     label = "interaction"
     verbose_name = _("Requests to agencies")
+
+    def ready(self) -> None:
+        from qorgau.agency_requests.merging import open_requests_block_merge
+        from qorgau.core.signals import appeal_merge_blockers
+
+        appeal_merge_blockers.connect(
+            open_requests_block_merge, dispatch_uid="agency_requests.merge_blockers"
+        )

@@ -1,8 +1,9 @@
 """One timeline of an appeal for its page (rules 6(c), 6(d), 6(i)): status steps, requests and
 the agencies' replies, letters, outbound calls, phone calls linked to the appeal (marked where a
-recording exists), the knowledge-base articles used, and the case work (internal notes,
-follow-ups planned, done and cancelled), oldest first. Which texts it carries is
-decided by the caller through access.py; without them every entry is metadata only."""
+recording exists), the knowledge-base articles used, the case work (internal notes,
+follow-ups planned, done and cancelled), changes of the consultant and merges of
+duplicates, oldest first. Which texts it carries is decided by the caller through access.py;
+without them every entry is metadata only."""
 
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ class Link:
 @dataclass(frozen=True)
 class Entry:
     at: datetime
-    kind: str  # status, request, reply, letter, outbound, call, article, note, followup
+    kind: str  # status, request, reply, letter, outbound, call, article, note, followup,
+    # assignment, merge
     title: str
     meta: str = ""
     text: str = ""
@@ -208,6 +210,39 @@ def _casework(appeal: Appeal, texts: bool) -> list[Entry]:
     return notes + [step for f in appeal_followups(appeal) for step in _followup_steps(f, texts)]
 
 
+def _assignments(appeal: Appeal, comments: bool) -> list[Entry]:
+    """Each change of the consultant; its reason (free text) only with `comments`."""
+    changes = appeal.assignments.select_related("to_consultant", "by")
+    return [
+        Entry(
+            c.at,
+            "assignment",
+            _("Assigned to %(consultant)s by %(by)s")
+            % {"consultant": c.to_consultant.username, "by": c.by.username},
+            text=c.reason if comments else "",
+        )
+        for c in changes
+    ]
+
+
+def _merges(appeal: Appeal) -> list[Entry]:
+    """The merge of this appeal into another, and those of duplicates into this one."""
+    entries = []
+    if appeal.merged_into_id and appeal.merged_at:
+        title = _("Merged into appeal %(number)s by %(by)s") % {
+            "number": getattr(appeal.merged_into, "number", ""),
+            "by": getattr(appeal.merged_by, "username", ""),
+        }
+        entries.append(Entry(appeal.merged_at, "merge", title))
+    for duplicate in appeal.merged_duplicates().select_related("merged_by"):
+        title = _("Appeal %(number)s merged into this appeal by %(by)s") % {
+            "number": duplicate.number,
+            "by": getattr(duplicate.merged_by, "username", ""),
+        }
+        entries.append(Entry(duplicate.merged_at or duplicate.updated_at, "merge", title))
+    return entries
+
+
 def appeal_timeline(
     appeal: Appeal, found: Correspondence, *, texts: bool, comments: bool, casework: bool = False
 ) -> list[Entry]:
@@ -220,6 +255,8 @@ def appeal_timeline(
         *_phone_calls(appeal),
         *_articles(appeal),
         *_casework(appeal, casework),
+        *_assignments(appeal, comments),
+        *_merges(appeal),
     ]
     return sorted(entries, key=lambda e: e.at)
 

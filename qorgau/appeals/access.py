@@ -10,14 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+
 from qorgau.appeals.auditing import audit_appeal
 from qorgau.appeals.models import Appeal
-from qorgau.appeals.selectors import appeals_visible_to, earlier_appeals_by_index
+from qorgau.appeals.selectors import (
+    appeals_visible_to,
+    assignable_staff,
+    earlier_appeals_by_index,
+    possible_duplicates,
+)
 from qorgau.audit.actions import audit_record
 from qorgau.audit.events import AuditEvent
 from qorgau.core import crypto
 from qorgau.core.access import require
-from qorgau.core.errors import NotFound
+from qorgau.core.errors import FieldErrors, NotFound
 from qorgau.core.roles import Perm, has_perm
 
 if TYPE_CHECKING:
@@ -121,3 +128,38 @@ def access_personal_text(
         details=details,
     )
     return True
+
+
+def access_possible_duplicates(user: User | AnonymousUser, appeal: Appeal) -> list[Appeal]:
+    """Other recent appeals of the same caller, for a supervisor deciding a merge. Like the
+    caller look-up it tells that this person called before, so a look-up that finds any is
+    audited."""
+    require(user, Perm.APPEAL_MERGE)
+    found = possible_duplicates(user, appeal)
+    if found:
+        audit_appeal(
+            actor=user,
+            event=AuditEvent.APPEAL_LOOKUP_CALLER,
+            ref=appeal.number,
+            reason="possible duplicates",
+            details={"appeals": [a.number for a in found]},
+        )
+    return found
+
+
+def access_duplicate(user: User | AnonymousUser, number: str) -> Appeal:
+    """The appeal a merge form names as the duplicate; a number the user cannot open is a
+    field error of the form, told apart from nothing else (rule 5)."""
+    try:
+        return access_appeal(user, number.strip().upper()[:40], then=Perm.APPEAL_MERGE)
+    except NotFound:
+        raise FieldErrors(fields={"duplicate": _("No appeal has this number.")}) from None
+
+
+def access_assignee(username: str) -> User:
+    """The consultant or supervisor a form or the API names by username, if they may be given
+    an appeal; a field error otherwise."""
+    consultant = assignable_staff().filter(username=username).first()
+    if consultant is None:
+        raise FieldErrors(fields={"consultant": _("Choose an active consultant or supervisor.")})
+    return consultant

@@ -17,6 +17,7 @@ from qorgau.appeals.lifecycle import allowed_targets, is_reopen
 from qorgau.appeals.models import (
     RISK_FLAGS,
     Appeal,
+    AssignmentChange,
     IdempotentRequest,
     PersonConcerned,
     Status,
@@ -28,9 +29,10 @@ from qorgau.appeals.schemas import AppealIn
 from qorgau.audit.events import AuditEvent
 from qorgau.core import crypto
 from qorgau.core.access import require
-from qorgau.core.errors import Conflict, FieldErrors
+from qorgau.core.errors import ApplicationError, Conflict, FieldErrors, Forbidden
 from qorgau.core.kztime import kz_year
-from qorgau.core.roles import Perm, Role
+from qorgau.core.roles import Perm, Role, has_perm
+from qorgau.core.signals import appeal_merge_blockers
 from qorgau.reference.models import Channel, Direction, HelpKind, Outcome, Region
 from qorgau.reference.selectors import reference_by_code, references_by_codes
 from qorgau.staff.models import User
@@ -297,8 +299,9 @@ def _move(
     with transaction.atomic():
         locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
         from_status = locked.status
-        if quiet and to_status not in allowed_targets(from_status):
+        if quiet and (to_status not in allowed_targets(from_status) or locked.merged_into_id):
             return locked
+        _refuse_if_merged(locked)
         if to_status not in allowed_targets(from_status):
             raise Conflict(
                 _("An appeal cannot go from “%(from)s” to “%(to)s”.")
@@ -359,3 +362,173 @@ def appeal_lower_urgency(*, actor: User, appeal: Appeal, reason: str) -> Appeal:
             details={"from": Urgency.URGENT, "to": Urgency.NORMAL, "risks": locked.risk_flags},
         )
     return locked
+
+
+ASSIGNABLE_ROLES = (Role.CONSULTANT, Role.SUPERVISOR)
+
+
+def _check_assignee(consultant: User) -> None:
+    if not consultant.is_active or consultant.role not in ASSIGNABLE_ROLES:
+        raise FieldErrors(fields={"consultant": _("Choose an active consultant or supervisor.")})
+
+
+def _check_may_assign(actor: User, locked: Appeal, consultant: User) -> None:
+    """A supervisor assigns anyone (Perm.APPEAL_ASSIGN); a consultant only takes an appeal
+    that has no consultant yet (Perm.APPEAL_TAKE), never a colleague's."""
+    if has_perm(actor, Perm.APPEAL_ASSIGN):
+        return
+    if consultant.pk != actor.pk:
+        raise Forbidden(_("You may only take an appeal yourself."))
+    if locked.assigned_consultant_id not in (None, actor.pk):
+        raise Conflict(
+            _("This appeal is already assigned to a colleague; ask a supervisor to reassign it."),
+            code="appeal_already_assigned",
+        )
+
+
+def _refuse_if_merged(appeal: Appeal) -> None:
+    if appeal.merged_into_id is not None:
+        raise Conflict(
+            _("Appeal %(number)s was merged into another appeal and no longer changes.")
+            % {"number": appeal.number},
+            code="appeal_merged",
+        )
+
+
+def appeal_assign(*, actor: User, appeal: Appeal, consultant: User, reason: str = "") -> Appeal:
+    """Give the appeal to a consultant (or supervisor), with an optional reason kept in its
+    assignment history; the audit record names both consultants, never the reason (free text)."""
+    if not has_perm(actor, Perm.APPEAL_ASSIGN):
+        require(actor, Perm.APPEAL_TAKE)
+    _check_assignee(consultant)
+    with transaction.atomic():
+        locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        _refuse_if_merged(locked)
+        _check_may_assign(actor, locked, consultant)
+        if locked.assigned_consultant_id == consultant.pk:
+            return locked
+        previous = locked.assigned_consultant
+        locked.assigned_consultant = consultant
+        locked.save(update_fields=["assigned_consultant", "updated_at"])
+        AssignmentChange.objects.create(
+            appeal=locked,
+            from_consultant=previous,
+            to_consultant=consultant,
+            by=actor,
+            at=timezone.now(),
+            reason=reason.strip()[:300],
+        )
+        audit_appeal(
+            actor=actor,
+            event=AuditEvent.APPEAL_ASSIGN,
+            ref=locked.number,
+            reason="assignment",
+            details={"from": previous.username if previous else "", "to": consultant.username},
+        )
+    return locked
+
+
+def merge_blockers(duplicate: Appeal) -> list[str]:
+    """What would be left waiting on the duplicate if it were merged now: the apps above answer
+    core's `appeal_merge_blockers` hook (agency_requests: requests still waiting for an
+    agency's answer). Any answer refuses the merge."""
+    return [
+        message
+        for _receiver, messages in appeal_merge_blockers.send(sender=Appeal, appeal=duplicate)
+        for message in messages or []
+    ]
+
+
+def merge_refusal(duplicate: Appeal, into: Appeal, reason: str) -> ApplicationError | None:
+    """Why these two appeals cannot be merged, if they cannot: asked first by the confirmation
+    page, and again by appeal_merge under the row locks."""
+    numbers = {"duplicate": duplicate.number, "into": into.number}
+    if not reason.strip():
+        return FieldErrors(fields={"reason": _("Say why these appeals are duplicates.")})
+    if duplicate.pk == into.pk:
+        return Conflict(_("An appeal cannot be merged into itself."), code="merge_same_appeal")
+    if duplicate.merged_into_id is not None:
+        return Conflict(
+            _("Appeal %(duplicate)s has already been merged into another appeal.") % numbers,
+            code="merge_already_merged",
+        )
+    if into.merged_into_id is not None:
+        return Conflict(
+            _(
+                "Appeal %(into)s was itself merged into another appeal: merge %(duplicate)s"
+                " into that one."
+            )
+            % numbers,
+            code="merge_into_merged",
+        )
+    if duplicate.merged_appeals.exists():
+        return Conflict(
+            _(
+                "Other appeals were merged into %(duplicate)s: merge %(into)s into it instead,"
+                " so that no merge leads to a merged appeal."
+            )
+            % numbers,
+            code="merge_would_chain",
+        )
+    if into.status == Status.CLOSED:
+        return Conflict(
+            _("Appeal %(into)s is closed: reopen it first, then merge into it.") % numbers,
+            code="merge_into_closed",
+        )
+    return None
+
+
+def appeal_merge(*, actor: User, duplicate: Appeal, into: Appeal, reason: str) -> Appeal:
+    """Merge a duplicate into the appeal that carries on (a supervisor, with a reason). The
+    duplicate is closed with a status step saying so and points to the survivor; nothing is
+    deleted, and each appeal keeps its own number, data and records. Both rows are locked in id
+    order, so two merges of the same duplicate cannot both win (the second gets 409)."""
+    require(actor, Perm.APPEAL_MERGE)
+    reason = reason.strip()[:300]
+    with transaction.atomic():
+        rows = Appeal.objects.select_for_update().filter(pk__in={duplicate.pk, into.pk})
+        locked = {a.pk: a for a in rows.order_by("pk")}
+        dup, survivor = locked[duplicate.pk], locked[into.pk]
+        refusal = merge_refusal(dup, survivor, reason)
+        if refusal is not None:
+            raise refusal
+        if blockers := merge_blockers(dup):
+            raise Conflict(" ".join(blockers), code="merge_blocked")
+        _close_merged(actor, dup, survivor, reason)
+        for ref in (dup.number, survivor.number):
+            audit_appeal(
+                actor=actor,
+                event=AuditEvent.APPEAL_MERGE,
+                ref=ref,
+                reason="merge of a duplicate",
+                details={"duplicate": dup.number, "into": survivor.number},
+            )
+    return dup
+
+
+def _close_merged(actor: User, dup: Appeal, survivor: Appeal, reason: str) -> None:
+    """Close the duplicate and point it to the survivor. The lifecycle reaches "closed" only
+    from "answered"; a merge closes from any status because the survivor's answer is the
+    duplicate's answer, so the step is written here, with a comment that says why. A duplicate
+    already closed gets no new step, only the link."""
+    now = timezone.now()
+    from_status = dup.status
+    dup.status = Status.CLOSED
+    dup.merged_into = survivor
+    dup.merged_at = now
+    dup.merged_by = actor
+    dup.save(update_fields=["status", "merged_into", "merged_at", "merged_by", "updated_at"])
+    if from_status != Status.CLOSED:
+        with translation.override(dup.language):
+            comment = _("Merged into appeal %(into)s: %(reason)s") % {
+                "into": survivor.number,
+                "reason": reason,
+            }
+        StatusChange.objects.create(
+            appeal=dup,
+            from_status=from_status,
+            to_status=Status.CLOSED,
+            by=actor,
+            at=now,
+            comment=comment,
+        )

@@ -3,8 +3,20 @@
 from ninja import Header, Query, Router
 from ninja import Status as HttpStatus
 
-from qorgau.appeals.access import access_appeal, access_personal_data, access_personal_text
-from qorgau.appeals.actions import appeal_lower_urgency, appeal_register, appeal_transition
+from qorgau.appeals.access import (
+    access_appeal,
+    access_assignee,
+    access_duplicate,
+    access_personal_data,
+    access_personal_text,
+)
+from qorgau.appeals.actions import (
+    appeal_assign,
+    appeal_lower_urgency,
+    appeal_merge,
+    appeal_register,
+    appeal_transition,
+)
 from qorgau.appeals.models import Appeal, StatusChange
 from qorgau.appeals.schemas import (
     AppealFilters,
@@ -12,7 +24,9 @@ from qorgau.appeals.schemas import (
     AppealListItem,
     AppealOut,
     AppealPage,
+    AssignIn,
     HistoryItem,
+    MergeIn,
     RegisteredOut,
     TransitionIn,
     UrgencyLowerIn,
@@ -91,6 +105,33 @@ def lower_urgency(request: StaffRequest, number: str, payload: UrgencyLowerIn) -
     appeal = access_appeal(request.user, number, then=Perm.APPEAL_LOWER_URGENCY)
     appeal = appeal_lower_urgency(actor=request.user, appeal=appeal, reason=payload.reason)
     return appeal
+
+
+@router.post(
+    "/{number}/assign",
+    response=responses(AppealOut, 409),
+    summary="Assign the appeal's consultant (supervisors), or take it (a consultant)",
+)
+def assign(request: StaffRequest, number: str, payload: AssignIn) -> Shown[Appeal]:
+    actor = request_user(request)
+    perm = Perm.APPEAL_ASSIGN if has_perm(actor, Perm.APPEAL_ASSIGN) else Perm.APPEAL_TAKE
+    appeal = access_appeal(actor, number, then=perm)
+    consultant = access_assignee(payload.consultant)
+    appeal_assign(actor=actor, appeal=appeal, consultant=consultant, reason=payload.reason)
+    return _shown(request, access_appeal(actor, number), reason="api: appeal assigned")
+
+
+@router.post(
+    "/{number}/merge",
+    response=responses(AppealOut, 409),
+    summary="Merge a duplicate appeal into this one (supervisors, with a reason)",
+)
+def merge(request: StaffRequest, number: str, payload: MergeIn) -> Shown[Appeal]:
+    actor = request_user(request)
+    into = access_appeal(actor, number, then=Perm.APPEAL_MERGE)
+    duplicate = access_duplicate(actor, payload.duplicate)
+    appeal_merge(actor=actor, duplicate=duplicate, into=into, reason=payload.reason)
+    return _shown(request, access_appeal(actor, number), reason="api: appeal merged")
 
 
 @router.get(

@@ -103,6 +103,15 @@ class Appeal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     status_code_digest = models.CharField(max_length=64)
+    # A duplicate merged into another appeal by a supervisor: closed, kept with all its records
+    # (appeals/actions.py: appeal_merge; docs/architecture/appeals.md, "Merging duplicates").
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_appeals"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -121,6 +130,10 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def merged_duplicates(self) -> models.QuerySet[Appeal]:
+        """The duplicates merged into this appeal, in the order they were merged."""
+        return self.merged_appeals.order_by("merged_at", "id")
 
     @property
     def risk_flags(self) -> list[str]:
@@ -155,6 +168,25 @@ class StatusChange(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
     at = models.DateTimeField()
     comment = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class AssignmentChange(models.Model):
+    """One change of the appeal's consultant (appeals/actions.py: appeal_assign). The reason is
+    free text that may name people, so it is encrypted and shown only with personal data."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="assignments")
+    from_consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    reason = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["at", "id"]

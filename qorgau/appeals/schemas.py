@@ -141,6 +141,10 @@ class AppealOut(AppealListItem):
     outcome: str
     competent_body: str
     assigned_consultant: str | None = Field(default=None, alias="assigned_consultant.username")
+    merged_into: str | None = Field(
+        default=None, alias="merged_into.number", description="The appeal this one was merged into."
+    )
+    merged: list[str] = Field(description="Numbers of the duplicates merged into this appeal.")
     persons: list[PersonOut]
     applicant: ApplicantOut
     description: str | None = Field(
@@ -168,6 +172,10 @@ class AppealOut(AppealListItem):
         personal = appeal.shown
         fields = ("name", "iin", "phone", "email", "address") if personal else ()
         return {"kind": appeal.applicant_kind, **{f: getattr(personal, f) for f in fields}}
+
+    @staticmethod
+    def resolve_merged(appeal: Shown[Appeal]) -> list[str]:
+        return [a.number for a in appeal.merged_duplicates()]
 
     @staticmethod
     def resolve_description(appeal: Shown[Appeal]) -> str | None:
@@ -221,3 +229,13 @@ class HistoryItem(Schema):
     @staticmethod
     def resolve_comment(change: Shown[StatusChange]) -> str | None:
         return change.comment if change.shown else None
+
+
+class AssignIn(StrictSchema):
+    consultant: str = Field(max_length=150, description="Username of a consultant or supervisor.")
+    reason: str = Field(default="", max_length=300)
+
+
+class MergeIn(StrictSchema):
+    duplicate: str = Field(max_length=40, description="The appeal to merge into this one.")
+    reason: str = Field(default="", max_length=300, description="Required: why they are one.")

@@ -16,11 +16,10 @@ from qorgau.appeals.models import Appeal, SavedFilter, Status
 from qorgau.appeals.schemas import AppealFilters
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm, Role, has_perm
+from qorgau.staff.models import User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-    from qorgau.staff.models import User
 
 FULL_SCOPE = {Role.CONSULTANT, Role.SUPERVISOR, Role.QUALITY, Role.AUDITOR}
 
@@ -155,3 +154,39 @@ def earlier_appeals_by_index(
 def saved_filters_of(user: User | AnonymousUser) -> QuerySet[SavedFilter]:
     """The user's own saved list filters, by name."""
     return SavedFilter.objects.filter(owner_id=user.pk).order_by("name")
+
+
+DUPLICATE_WINDOW = timedelta(days=30)
+DUPLICATE_LIMIT = 10
+
+
+def possible_duplicates(user: User | AnonymousUser, appeal: Appeal) -> list[Appeal]:
+    """Other appeals of the same caller (the same IIN or phone, through the blind indexes)
+    received within 30 days of this one, not merged already, the newest first. The look-up
+    uses the appeal's own indexes on the server: no personal data travels in a request."""
+    same_caller = Q()
+    if appeal.iin_index:
+        same_caller |= Q(iin_index=appeal.iin_index)
+    if appeal.phone_index:
+        same_caller |= Q(phone_index=appeal.phone_index)
+    if not same_caller:
+        return []
+    window = Q(
+        received_at__gte=appeal.received_at - DUPLICATE_WINDOW,
+        received_at__lte=appeal.received_at + DUPLICATE_WINDOW,
+    )
+    found = (
+        appeals_visible_to(user)
+        .filter(same_caller & window, merged_into__isnull=True)
+        .exclude(pk=appeal.pk)
+        .select_related("direction")
+        .order_by("-received_at", "-id")
+    )
+    return list(found[:DUPLICATE_LIMIT])
+
+
+def assignable_staff() -> QuerySet[User]:
+    """Who may be given an appeal: active consultants and supervisors, by username."""
+    return User.objects.filter(
+        is_active=True, role__in=(Role.CONSULTANT, Role.SUPERVISOR)
+    ).order_by("username")

@@ -24,4 +24,6 @@ urlpatterns = [
         views.appeal_lower_urgency_view,
         name="lower_urgency",
     ),
+    path("appeals/<str:number>/assign/", views.appeal_assign_view, name="assign"),
+    path("appeals/<str:number>/merge/", views.appeal_merge_view, name="merge"),
 ]

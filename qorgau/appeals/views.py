@@ -14,14 +14,30 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 from pydantic import ValidationError
 
-from qorgau.appeals.access import access_appeal, access_earlier_appeals, access_personal_data
-from qorgau.appeals.actions import appeal_lower_urgency, appeal_register, appeal_transition
+from qorgau.appeals.access import (
+    access_appeal,
+    access_assignee,
+    access_duplicate,
+    access_earlier_appeals,
+    access_personal_data,
+    access_possible_duplicates,
+)
+from qorgau.appeals.actions import (
+    appeal_assign,
+    appeal_lower_urgency,
+    appeal_merge,
+    appeal_register,
+    appeal_transition,
+    merge_blockers,
+    merge_refusal,
+)
 from qorgau.appeals.forms import (
     Search,
     appeal_payload,
@@ -36,7 +52,7 @@ from qorgau.appeals.lifecycle import allowed_targets, is_reopen
 from qorgau.appeals.models import Appeal, Status
 from qorgau.appeals.saved_filters import saved_filter_delete, saved_filter_save
 from qorgau.appeals.schemas import AppealIn
-from qorgau.appeals.selectors import appeals_filtered, saved_filters_of
+from qorgau.appeals.selectors import appeals_filtered, assignable_staff, saved_filters_of
 from qorgau.core.access import require
 from qorgau.core.errors import ApplicationError, Conflict, FieldErrors
 from qorgau.core.roles import Perm, has_perm
@@ -290,9 +306,12 @@ def _detail_context(request: HttpRequest, appeal: Any, personal: Any) -> dict[st
         "appeal": appeal,
         "personal": personal,
         "persons": appeal.persons.all(),
-        "targets": targets if has_perm(request.user, Perm.APPEAL_TRANSITION) else [],
+        "targets": targets
+        if has_perm(request.user, Perm.APPEAL_TRANSITION) and appeal.merged_into_id is None
+        else [],
         "can_lower_urgency": appeal.urgency == "urgent"
         and has_perm(request.user, Perm.APPEAL_LOWER_URGENCY),
+        **_assign_merge_context(request, appeal),
     }
 
 
@@ -366,3 +385,96 @@ def appeal_lower_urgency_view(request: HttpRequest, number: str) -> HttpResponse
         }
         return render(request, "appeals/detail.html", context, status=exc.status)
     return redirect("appeals:detail", number=appeal.number)
+
+
+def _assign_merge_context(request: HttpRequest, appeal: Appeal) -> dict[str, Any]:
+    """What the appeal page shows of its consultant and of merging: the assignment form (a
+    supervisor) or the take button (a consultant, while nobody has it), and for a supervisor the
+    possible duplicates (an audited look-up) and the merge form."""
+    open_to_change = appeal.merged_into_id is None
+    can_assign = open_to_change and has_perm(request.user, Perm.APPEAL_ASSIGN)
+    can_merge = (
+        open_to_change
+        and appeal.status != Status.CLOSED
+        and has_perm(request.user, Perm.APPEAL_MERGE)
+    )
+    return {
+        "can_assign": can_assign,
+        "assignable": assignable_staff() if can_assign else [],
+        "can_take": open_to_change
+        and appeal.assigned_consultant_id is None
+        and has_perm(request.user, Perm.APPEAL_TAKE),
+        "can_merge": can_merge,
+        # Looked up (and audited) only where a template shows them: not for htmx fragments.
+        "duplicates": SimpleLazyObject(
+            lambda: access_possible_duplicates(request.user, appeal) if can_merge else []
+        ),
+        "merged_here": appeal.merged_duplicates(),
+    }
+
+
+def _assign_page(
+    request: HtmxHttpRequest, appeal: Appeal, state: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    """The consultant's line for htmx, else the whole appeal page."""
+    if request.htmx:
+        context = {"appeal": appeal, **_assign_merge_context(request, appeal), **state}
+        return render(request, "appeals/_assign.html", context, status=status)
+    context = {**_detail_context(request, appeal, _personal(request, appeal)), **state}
+    return render(request, "appeals/detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def appeal_assign_view(request: HtmxHttpRequest, number: str) -> HttpResponse:
+    """A supervisor assigns or reassigns the appeal; a consultant takes one nobody has. Refusals
+    (a colleague took it first: 409) are shown on the form with the consultant found."""
+    actor = request_user(request)
+    perm = Perm.APPEAL_ASSIGN if has_perm(actor, Perm.APPEAL_ASSIGN) else Perm.APPEAL_TAKE
+    appeal = access_appeal(actor, number, then=perm)
+    reason = request.POST.get("reason", "").strip()[:300]
+    try:
+        consultant = access_assignee(request.POST.get("consultant", "")[:150])
+        appeal = appeal_assign(actor=actor, appeal=appeal, consultant=consultant, reason=reason)
+    except ApplicationError as exc:
+        appeal = access_appeal(actor, number)
+        error = exc.fields.get("consultant", exc.message)
+        state = {"assign_error": error, "reason": reason}
+        return _assign_page(request, appeal, state, status=exc.status)
+    if not request.htmx:
+        return redirect("appeals:detail", number=appeal.number)
+    return _assign_page(request, access_appeal(actor, number), {"assign_done": True})
+
+
+@login_required
+@require_POST
+def appeal_merge_view(request: HttpRequest, number: str) -> HttpResponse:
+    """Merge another appeal into this one: the form (number and reason) leads to a confirmation
+    page rendered by the server with both appeals side by side and anything that blocks the
+    merge; only its "yes" merges. A refusal re-renders the appeal page with the reason."""
+    into = access_appeal(request.user, number, then=Perm.APPEAL_MERGE)
+    reason = request.POST.get("reason", "").strip()[:300]
+    typed = request.POST.get("duplicate", "").strip()[:40]
+    try:
+        duplicate = access_duplicate(request.user, typed)
+        if refusal := merge_refusal(duplicate, into, reason):
+            raise refusal
+        if request.POST.get("confirm") != "yes":
+            context = {
+                "into": into,
+                "duplicate": duplicate,
+                "reason": reason,
+                "blockers": merge_blockers(duplicate),
+            }
+            return render(request, "appeals/merge_confirm.html", context)
+        appeal_merge(actor=request_user(request), duplicate=duplicate, into=into, reason=reason)
+    except ApplicationError as exc:
+        into = access_appeal(request.user, number)
+        state = {
+            "merge_errors": exc.fields or {"duplicate": exc.message},
+            "merge_typed": typed,
+            "merge_reason": reason,
+        }
+        context = {**_detail_context(request, into, _personal(request, into)), **state}
+        return render(request, "appeals/detail.html", context, status=exc.status)
+    return redirect("appeals:detail", number=into.number)

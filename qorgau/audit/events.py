@@ -17,6 +17,8 @@ class AuditEvent(StrEnum):
     APPEAL_LOWER_URGENCY = "appeal.lower_urgency"
     APPEAL_VIEW_PERSONAL = "appeal.view_personal"
     APPEAL_LOOKUP_CALLER = "appeal.lookup_caller"
+    APPEAL_ASSIGN = "appeal.assign"
+    APPEAL_MERGE = "appeal.merge"
     # requests to agencies, the agencies' replies and the deadline notices (rules 11, 13, 15)
     REQUEST_PREVIEW = "request.preview"
     REQUEST_SEND = "request.send"

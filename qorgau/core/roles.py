@@ -36,6 +36,9 @@ class Perm(StrEnum):
     APPEAL_TRANSITION = "appeal.transition"
     APPEAL_REOPEN = "appeal.reopen"
     APPEAL_LOWER_URGENCY = "appeal.lower_urgency"  # make an urgent appeal normal, with a reason
+    APPEAL_ASSIGN = "appeal.assign"  # assign or reassign an appeal to any active consultant
+    APPEAL_TAKE = "appeal.take"  # take an appeal that has no consultant (never a colleague's)
+    APPEAL_MERGE = "appeal.merge"  # merge a duplicate appeal into another one
     URGENT_ALERT = "urgent.alert"  # the alert of urgent appeals still waiting for a request
     AUDIT_VIEW = "audit.view"
     REQUEST_SEND = "request.send"  # compose, preview and send requests to agencies (rule 15)
@@ -70,6 +73,9 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.APPEAL_TRANSITION: frozenset({R.CONSULTANT, R.SUPERVISOR}),
     Perm.APPEAL_REOPEN: frozenset({R.SUPERVISOR}),
     Perm.APPEAL_LOWER_URGENCY: frozenset({R.SUPERVISOR}),
+    Perm.APPEAL_ASSIGN: frozenset({R.SUPERVISOR}),
+    Perm.APPEAL_TAKE: frozenset({R.CONSULTANT}),
+    Perm.APPEAL_MERGE: frozenset({R.SUPERVISOR}),
     Perm.URGENT_ALERT: frozenset({R.SUPERVISOR}),
     Perm.AUDIT_VIEW: frozenset({R.AUDITOR}),
     Perm.REQUEST_SEND: frozenset({R.CONSULTANT, R.SUPERVISOR}),

@@ -27,3 +27,8 @@ class StatusOut(BaseModel):
     registered_at: datetime
     updated_at: datetime
     steps: list[StatusStep]
+    merged: bool = Field(
+        default=False,
+        description="Joined with another appeal on the same matter: the steps after the merge"
+        " are that appeal's progress.",
+    )

@@ -40,6 +40,7 @@ PUBLIC_STEP_LABELS = {
     Status.CLOSED: gettext_lazy("The appeal is closed"),
 }
 REOPEN_LABEL = gettext_lazy("Your appeal has been reopened")
+MERGED_LABEL = gettext_lazy("Your appeal has been joined with another appeal on the same matter")
 
 # Steps on the agency's side as the applicant sees them.
 AGENCY_STEP_LABELS: dict[str, Any] = {
@@ -69,6 +70,7 @@ class PublicStatus:
     registered_at: datetime
     updated_at: datetime
     steps: list[PublicStep]
+    merged: bool = False  # joined with another appeal, whose progress the steps then show
 
 
 def _steps(appeal: Appeal) -> list[PublicStep]:
@@ -108,7 +110,15 @@ def public_status(*, client: str, number: str, code: str) -> PublicStatus:
         raise Throttled()
     appeal = (
         Appeal.objects.filter(number=number)
-        .only("number", "status", "received_at", "updated_at", "status_code_digest")
+        .only(
+            "number",
+            "status",
+            "received_at",
+            "updated_at",
+            "status_code_digest",
+            "merged_into_id",
+            "merged_at",
+        )
         .first()
     )
     expected = appeal.status_code_digest if appeal else DUMMY_DIGEST
@@ -116,6 +126,8 @@ def public_status(*, client: str, number: str, code: str) -> PublicStatus:
         lookup_failed(client, number)
         raise NotFound(_("No appeal matches this number and code."))
     lookup_succeeded(client)
+    if appeal.merged_into_id is not None:
+        return _merged_status(appeal)
     steps = _steps(appeal)
     return PublicStatus(
         number=appeal.number,
@@ -124,4 +136,24 @@ def public_status(*, client: str, number: str, code: str) -> PublicStatus:
         registered_at=appeal.received_at,
         updated_at=steps[-1].at if steps else appeal.received_at,
         steps=steps,
+    )
+
+
+def _merged_status(duplicate: Appeal) -> PublicStatus:
+    """A duplicate merged into another appeal (docs/architecture/appeals.md): its own steps up
+    to the merge, the merge itself, then the progress of the appeal that carries on. Under the
+    duplicate's number only: never the other appeal's number or code (rule 6(l))."""
+    survivor = Appeal.objects.only("status").get(merged_appeals=duplicate)
+    merged_at = duplicate.merged_at or duplicate.updated_at
+    before = [s for s in _steps(duplicate) if s.at < merged_at]
+    after = [s for s in _steps(survivor) if s.at > merged_at]
+    steps = [*before, PublicStep(status="merged", label=str(MERGED_LABEL), at=merged_at), *after]
+    return PublicStatus(
+        number=duplicate.number,
+        status=survivor.status,
+        status_label=str(PUBLIC_STEP_LABELS[Status(survivor.status)]),
+        registered_at=duplicate.received_at,
+        updated_at=steps[-1].at,
+        steps=steps,
+        merged=True,
     )
