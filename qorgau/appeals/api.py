@@ -113,7 +113,7 @@ def lower_urgency(request: StaffRequest, number: str, payload: UrgencyLowerIn) -
     summary="Assign the appeal's consultant (supervisors), or take it (a consultant)",
 )
 def assign(request: StaffRequest, number: str, payload: AssignIn) -> Shown[Appeal]:
-    actor = request_user(request)
+    actor = request.user
     perm = Perm.APPEAL_ASSIGN if has_perm(actor, Perm.APPEAL_ASSIGN) else Perm.APPEAL_TAKE
     appeal = access_appeal(actor, number, then=perm)
     consultant = access_assignee(payload.consultant)
@@ -127,7 +127,7 @@ def assign(request: StaffRequest, number: str, payload: AssignIn) -> Shown[Appea
     summary="Merge a duplicate appeal into this one (supervisors, with a reason)",
 )
 def merge(request: StaffRequest, number: str, payload: MergeIn) -> Shown[Appeal]:
-    actor = request_user(request)
+    actor = request.user
     into = access_appeal(actor, number, then=Perm.APPEAL_MERGE)
     duplicate = access_duplicate(actor, payload.duplicate)
     appeal_merge(actor=actor, duplicate=duplicate, into=into, reason=payload.reason)
