@@ -12,7 +12,9 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from qorgau.agency_requests.selectors import Correspondence
+from qorgau.appeals.corrections import field_label
 from qorgau.appeals.models import Appeal
+from qorgau.appeals.selectors import appeal_revisions
 from qorgau.calls.models import Call, Recording
 from qorgau.knowledge.selectors import article_uses
 
@@ -20,7 +22,7 @@ from qorgau.knowledge.selectors import article_uses
 @dataclass(frozen=True)
 class Entry:
     at: datetime
-    kind: str  # status, request, reply, letter, outbound, call, article
+    kind: str  # status, correction, request, reply, letter, outbound, call, article
     title: str
     meta: str = ""
     text: str = ""
@@ -38,6 +40,26 @@ def _status_steps(appeal: Appeal, comments: bool) -> list[Entry]:
         )
         for c in appeal.status_changes.select_related("by")
     ]
+
+
+def _corrections(appeal: Appeal, texts: bool) -> list[Entry]:
+    """Each correction: which fields, who and when; with `texts` (roles that see personal data,
+    their view audited by the caller) also each field's old and new value and the reason."""
+    entries = []
+    for revision in appeal_revisions(appeal):
+        changes = revision.change_list
+        fields = ", ".join(field_label(c["field"]) for c in changes)
+        lines = [
+            _("%(field)s: %(old)s → %(new)s")
+            % {"field": field_label(c["field"]), "old": c["old"], "new": c["new"]}
+            for c in changes
+        ]
+        if revision.reason:
+            lines.insert(0, _("Reason: %(reason)s") % {"reason": revision.reason})
+        title = _("Appeal corrected: %(fields)s") % {"fields": fields}
+        text = "\n".join(lines) if texts else ""
+        entries.append(Entry(revision.at, "correction", title, revision.by.username, text))
+    return entries
 
 
 def _correspondence(found: Correspondence, texts: bool) -> list[Entry]:
@@ -96,10 +118,11 @@ def _articles(appeal: Appeal) -> list[Entry]:
 def appeal_timeline(
     appeal: Appeal, found: Correspondence, *, texts: bool, comments: bool
 ) -> list[Entry]:
-    """Everything that happened on the appeal, oldest first; texts of correspondence only with
-    `texts`, status comments only with `comments`."""
+    """Everything that happened on the appeal, oldest first; texts of correspondence and the
+    values of corrections only with `texts`, status comments only with `comments`."""
     entries = [
         *_status_steps(appeal, comments),
+        *_corrections(appeal, texts),
         *_correspondence(found, texts),
         *_phone_calls(appeal),
         *_articles(appeal),

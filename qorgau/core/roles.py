@@ -36,6 +36,8 @@ class Perm(StrEnum):
     APPEAL_TRANSITION = "appeal.transition"
     APPEAL_REOPEN = "appeal.reopen"
     APPEAL_LOWER_URGENCY = "appeal.lower_urgency"  # make an urgent appeal normal, with a reason
+    APPEAL_EDIT = "appeal.edit"  # correct an appeal after registration
+    APPEAL_EDIT_CLOSED = "appeal.edit_closed"  # and correct it once it is closed
     URGENT_ALERT = "urgent.alert"  # the alert of urgent appeals still waiting for a request
     AUDIT_VIEW = "audit.view"
     REQUEST_SEND = "request.send"  # compose, preview and send requests to agencies (rule 15)
@@ -67,6 +69,8 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.APPEAL_TRANSITION: frozenset({R.CONSULTANT, R.SUPERVISOR}),
     Perm.APPEAL_REOPEN: frozenset({R.SUPERVISOR}),
     Perm.APPEAL_LOWER_URGENCY: frozenset({R.SUPERVISOR}),
+    Perm.APPEAL_EDIT: frozenset({R.CONSULTANT, R.SUPERVISOR}),
+    Perm.APPEAL_EDIT_CLOSED: frozenset({R.SUPERVISOR}),
     Perm.URGENT_ALERT: frozenset({R.SUPERVISOR}),
     Perm.AUDIT_VIEW: frozenset({R.AUDITOR}),
     Perm.REQUEST_SEND: frozenset({R.CONSULTANT, R.SUPERVISOR}),
