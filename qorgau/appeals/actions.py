@@ -420,7 +420,7 @@ def appeal_correct(
     require(actor, Perm.APPEAL_EDIT)
     with transaction.atomic():
         locked = (
-            Appeal.objects.select_for_update()
+            Appeal.objects.select_for_update(of=("self",))
             .select_related("channel", "region", "direction", "outcome")
             .get(pk=appeal.pk)
         )
