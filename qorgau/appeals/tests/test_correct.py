@@ -202,9 +202,7 @@ def test_urgency_is_raised_with_a_risk_but_never_lowered_and_a_risk_stays(api_as
 @pytest.mark.parametrize(
     ("language", "message"), [("kk", "ЖСН дұрыс емес"), ("ru", "Неверный ИИН")]
 )
-def test_the_same_checks_as_registration_in_the_users_language(
-    api_as, register, language, message
-):
+def test_the_same_checks_as_registration_in_the_users_language(api_as, register, language, message):
     number = register()["number"]
     response = _patch(api_as, number, language=language, applicant={"iin": "900101300028"})
     assert response.status_code == 422
