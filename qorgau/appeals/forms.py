@@ -55,8 +55,10 @@ def appeal_payload(post: QueryDict) -> dict[str, Any]:
 
 
 def correction_payload(post: QueryDict) -> dict[str, Any]:
-    """The correction form as the API's PATCH body: every field of the form is given."""
+    """The correction form as the API's PATCH body. The form shows every field, so a field
+    emptied is given empty (cleared), never left out (which would leave it unchanged)."""
     payload = appeal_payload(post)
+    payload.update({f: post.get(f, "") for f in TEXT_FIELDS if f != "received_at"})
     payload.pop("received_at", None)  # not corrected
     payload.update(expected_version=post.get("version", ""), reason=post.get("reason", ""))
     return payload

@@ -407,6 +407,7 @@ def appeal_edit(request: HttpRequest, number: str) -> HttpResponse:
         values = request.POST
         version = request.POST.get("version", "")
         try:
+            AppealIn.model_validate(appeal_payload(request.POST))  # as the registration form
             data = AppealCorrectionIn.model_validate(correction_payload(request.POST))
             correction = appeal_correct(
                 actor=request_user(request),

@@ -285,3 +285,15 @@ def test_the_history_shows_values_only_to_roles_that_see_personal_data(
     values = "+77012345678 → +77029998877" in html and "Нөмір қате жазылған" in html
     assert values is (persona in EDITORS)
     assert (NEW_PHONE in html) is (persona in EDITORS)
+
+
+def test_the_page_clears_an_emptied_field_and_refuses_an_emptied_required_one(page_as, register):
+    number = register()["number"]
+    client = page_as("consultant")
+    form = _form(client, number)
+    response = client.post(f"/appeals/{number}/edit/", {**form, "summary": "", "direction": ""})
+    assert response.status_code == 422
+    assert set(response.context["errors"]) == {"summary", "direction"}
+    assert client.post(f"/appeals/{number}/edit/", {**form, "description": ""}).status_code == 302
+    assert Appeal.objects.get(number=number).description == ""
+    assert AppealRevision.objects.get().change_list[0]["field"] == "description"
