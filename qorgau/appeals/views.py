@@ -424,11 +424,7 @@ def appeal_edit(request: HttpRequest, number: str) -> HttpResponse:
             if exc.code != "appeal_changed":
                 raise
             appeal, state = access_correction(request.user, number, reason="correction conflict")
-            typed = corrected_body(state, data)
-            differences = [
-                {"field": field_label(f), "now": display(state, f), "typed": display(typed, f)}
-                for f in changed_fields(state, typed)
-            ]
+            differences = _differences(state, data)
             errors, status, version = {"version": exc.message}, exc.status, appeal_version(appeal)
         else:
             messages.success(request, _corrected_message(correction.changed))
@@ -447,6 +443,15 @@ def appeal_edit(request: HttpRequest, number: str) -> HttpResponse:
         **form_choices(),
     }
     return render(request, "appeals/edit.html", context, status=status)
+
+
+def _differences(state: dict[str, Any], data: AppealCorrectionIn) -> list[dict[str, str]]:
+    """Where the appeal as it is now differs from what was typed, field by field."""
+    typed = corrected_body(state, data)
+    return [
+        {"field": field_label(f), "now": display(state, f), "typed": display(typed, f)}
+        for f in changed_fields(state, typed)
+    ]
 
 
 def _corrected_message(changed: list[str]) -> str:
