@@ -285,6 +285,9 @@ def test_the_history_shows_values_only_to_roles_that_see_personal_data(
     values = "+77012345678 → +77029998877" in html and "Нөмір қате жазылған" in html
     assert values is (persona in EDITORS)
     assert (NEW_PHONE in html) is (persona in EDITORS)
+    assert ("аудит журналына жазылды" in html) is (persona in EDITORS)
+    audited = AuditRecord.objects.filter(action="appeal.view_personal", reason="appeal timeline")
+    assert audited.exists() is (persona in EDITORS)
 
 
 def test_the_page_clears_an_emptied_field_and_refuses_an_emptied_required_one(page_as, register):
