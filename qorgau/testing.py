@@ -49,6 +49,14 @@ class ApiClient:
             headers={**self.headers, **(headers or {})},
         )
 
+    def patch(self, path: str, body: Any = None) -> Any:
+        return self.client.patch(
+            path,
+            body if body is not None else {},
+            content_type="application/json",
+            headers=self.headers,
+        )
+
 
 def signed_in(user: Any, language: str = "kk") -> Client:
     """Django's test client signed in as the user (pages), in the given language; for the roles

@@ -2,9 +2,9 @@
 finds no serious or critical violation on any page a role can open, in Kazakh.
 
 The pages are enumerated from the URL resolver (every page route without a parameter, plus the
-appeal page), so a new page is checked without being listed here. Each persona's browser gets
-the session of Django's test client, second factor included, so the administrator and the
-auditor are checked too.
+appeal page and its correction form), so a new page is checked without being listed here. Each
+persona's browser gets the session of Django's test client, second factor included, so the
+administrator and the auditor are checked too.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def test_no_serious_violation_on_any_page(live_server, browser, personas, regist
     for name in [None, *PERSONAS]:
         context = _context(browser, live_server.url, personas[name] if name else None)
         page = context.new_page()
-        for path in [*page_paths(), f"/appeals/{number}/"]:
+        for path in [*page_paths(), f"/appeals/{number}/", f"/appeals/{number}/edit/"]:
             if not _opened(page, live_server.url + path):
                 continue
             page.wait_for_load_state("networkidle")

@@ -25,6 +25,7 @@ def _pages(number: str, key: str, request_id: int) -> list[str]:
         "/appeals/",
         "/appeals/new/",
         f"/appeals/{number}/",
+        f"/appeals/{number}/edit/",
         "/kb/",
         "/kb/editor/",
         "/kb/new/",

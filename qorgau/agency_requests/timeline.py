@@ -26,7 +26,9 @@ from qorgau.agency_requests.models import (
     OutboundCall,
 )
 from qorgau.agency_requests.selectors import Correspondence
+from qorgau.appeals.corrections import field_label
 from qorgau.appeals.models import Appeal
+from qorgau.appeals.selectors import appeal_revisions
 from qorgau.calls.models import Call, Recording
 from qorgau.casework.models import FollowUp, FollowUpKind
 from qorgau.casework.selectors import appeal_followups, appeal_notes
@@ -46,8 +48,8 @@ class Link:
 @dataclass(frozen=True)
 class Entry:
     at: datetime
-    kind: str  # status, request, reply, letter, outbound, call, article, note, followup,
-    # assignment, merge
+    kind: str  # status, correction, request, reply, letter, outbound, call, article, note,
+    # followup, assignment, merge
     title: str
     meta: str = ""
     text: str = ""
@@ -132,6 +134,26 @@ def _outbound(call: OutboundCall, texts: bool) -> Entry:
     }
     meta = f"{call.get_result_display()} · {call.by.username}"
     return Entry(call.at, "outbound", title, meta, call.summary if texts else "")
+
+
+def _corrections(appeal: Appeal, texts: bool) -> list[Entry]:
+    """Each correction: which fields, who and when; with `texts` (roles that see personal data,
+    their view audited by the caller) also each field's old and new value and the reason."""
+    entries = []
+    for revision in appeal_revisions(appeal):
+        changes = revision.change_list
+        fields = ", ".join(field_label(c["field"]) for c in changes)
+        lines = [
+            _("%(field)s: %(old)s → %(new)s")
+            % {"field": field_label(c["field"]), "old": c["old"], "new": c["new"]}
+            for c in changes
+        ]
+        if revision.reason:
+            lines.insert(0, _("Reason: %(reason)s") % {"reason": revision.reason})
+        title = _("Appeal corrected: %(fields)s") % {"fields": fields}
+        text = "\n".join(lines) if texts else ""
+        entries.append(Entry(revision.at, "correction", title, revision.by.username, text))
+    return entries
 
 
 def _correspondence(found: Correspondence, texts: bool) -> list[Entry]:
@@ -246,11 +268,12 @@ def _merges(appeal: Appeal) -> list[Entry]:
 def appeal_timeline(
     appeal: Appeal, found: Correspondence, *, texts: bool, comments: bool, casework: bool = False
 ) -> list[Entry]:
-    """Everything that happened on the appeal, oldest first; texts of correspondence only with
-    `texts`, status comments only with `comments`, notes and follow-up texts only with
-    `casework`."""
+    """Everything that happened on the appeal, oldest first; texts of correspondence and the
+    values of corrections only with `texts`, status comments only with `comments`, notes and
+    follow-up texts only with `casework`."""
     entries = [
         *_status_steps(appeal, comments),
+        *_corrections(appeal, texts),
         *_correspondence(found, texts),
         *_phone_calls(appeal),
         *_articles(appeal),

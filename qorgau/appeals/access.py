@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from qorgau.appeals.auditing import audit_appeal
-from qorgau.appeals.models import Appeal
+from qorgau.appeals.corrections import appeal_state
+from qorgau.appeals.models import Appeal, Status
 from qorgau.appeals.selectors import (
     appeals_visible_to,
     assignable_staff,
@@ -24,7 +25,7 @@ from qorgau.audit.actions import audit_record
 from qorgau.audit.events import AuditEvent
 from qorgau.core import crypto
 from qorgau.core.access import require
-from qorgau.core.errors import FieldErrors, NotFound
+from qorgau.core.errors import FieldErrors, Forbidden, NotFound
 from qorgau.core.roles import Perm, has_perm
 
 if TYPE_CHECKING:
@@ -49,6 +50,28 @@ def access_appeal(user: User | AnonymousUser, number: str, *, then: Perm | None 
     if appeal is None:
         raise NotFound()
     return appeal
+
+
+def check_correctable(user: User | AnonymousUser, appeal: Appeal) -> None:
+    """A closed appeal is corrected only by a role that may correct closed ones (403)."""
+    if appeal.status == Status.CLOSED and not has_perm(user, Perm.APPEAL_EDIT_CLOSED):
+        raise Forbidden(
+            _("This appeal is closed: only a supervisor may correct it."), code="appeal_closed"
+        )
+
+
+def access_correction(
+    user: User | AnonymousUser, number: str, *, reason: str
+) -> tuple[Appeal, dict[str, Any]]:
+    """The appeal a user may correct and its state with personal data decrypted, to fill the
+    correction form: a view of personal data, audited (rule 5)."""
+    appeal = access_appeal(user, number, then=Perm.APPEAL_EDIT)
+    check_correctable(user, appeal)
+    require(user, Perm.APPEAL_VIEW_PERSONAL)
+    audit_appeal(
+        actor=user, event=AuditEvent.APPEAL_VIEW_PERSONAL, ref=appeal.number, reason=reason
+    )
+    return appeal, appeal_state(appeal)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
-"""Every state change of an appeal: registration and status transitions (docs/style.md: one action
-per change, in one transaction, with its audit record written last)."""
+"""Every state change of an appeal: registration, corrections and status transitions
+(docs/style.md: one action per change, in one transaction, with its audit record written
+last)."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,12 +13,22 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from pydantic import ValidationError
 
+from qorgau.appeals.access import check_correctable
 from qorgau.appeals.auditing import audit_appeal
+from qorgau.appeals.corrections import (
+    appeal_state,
+    changed_fields,
+    corrected_body,
+    display,
+    field_value,
+)
 from qorgau.appeals.lifecycle import allowed_targets, is_reopen
 from qorgau.appeals.models import (
     RISK_FLAGS,
     Appeal,
+    AppealRevision,
     AssignmentChange,
     IdempotentRequest,
     PersonConcerned,
@@ -24,8 +36,9 @@ from qorgau.appeals.models import (
     StatusChange,
     Urgency,
     YearCounter,
+    appeal_version,
 )
-from qorgau.appeals.schemas import AppealIn
+from qorgau.appeals.schemas import AppealIn, AppealPatch
 from qorgau.audit.events import AuditEvent
 from qorgau.core import crypto
 from qorgau.core.access import require
@@ -33,6 +46,7 @@ from qorgau.core.errors import ApplicationError, Conflict, FieldErrors, Forbidde
 from qorgau.core.kztime import kz_year
 from qorgau.core.roles import Perm, Role, has_perm
 from qorgau.core.signals import appeal_merge_blockers
+from qorgau.core.validation import field_errors
 from qorgau.reference.models import Channel, Direction, HelpKind, Outcome, Region
 from qorgau.reference.selectors import reference_by_code, references_by_codes
 from qorgau.staff.models import User
@@ -177,10 +191,19 @@ def _replay(actor: User, key: str, data: AppealIn) -> Registration | None:
     return Registration(appeal=previous.appeal, code=previous.code, replayed=True)
 
 
+def _blind_index(purpose: str, value: str) -> str:
+    """The blind index that finds a caller's appeals by IIN or phone (never decrypting)."""
+    return crypto.blind_index(purpose, value) if value else ""
+
+
+def _concerns_child(data: AppealIn) -> bool:
+    """Direction 4 or a child among the persons concerned: what a commissioner sees (6(e))."""
+    return data.direction == 4 or any(p.kind == "child" for p in data.persons)
+
+
 def _build_appeal(actor: User, data: AppealIn, refs: References, code: str) -> Appeal:
     applicant = data.applicant
     received_at = data.received_at or timezone.now()
-    phone_index = crypto.blind_index("phone", applicant.phone) if applicant.phone else ""
     return Appeal(
         year=kz_year(received_at),
         channel=refs.channel,
@@ -192,8 +215,8 @@ def _build_appeal(actor: User, data: AppealIn, refs: References, code: str) -> A
         applicant_phone=applicant.phone,
         applicant_email=applicant.email,
         applicant_address=applicant.address,
-        iin_index=crypto.blind_index("iin", applicant.iin) if applicant.iin else "",
-        phone_index=phone_index,
+        iin_index=_blind_index("iin", applicant.iin),
+        phone_index=_blind_index("phone", applicant.phone),
         region=refs.region,
         direction=refs.direction,
         summary=data.summary,
@@ -202,7 +225,7 @@ def _build_appeal(actor: User, data: AppealIn, refs: References, code: str) -> A
         urgency_reason=data.urgency_reason,
         outcome=refs.outcome,
         competent_body=data.competent_body,
-        concerns_child=data.direction == 4 or any(p.kind == "child" for p in data.persons),
+        concerns_child=_concerns_child(data),
         assigned_consultant=actor if actor.role == Role.CONSULTANT else None,
         created_by=actor,
         status=Status.REGISTERED,
@@ -532,3 +555,127 @@ def _close_merged(actor: User, dup: Appeal, survivor: Appeal, reason: str) -> No
             at=now,
             comment=comment,
         )
+@dataclass(frozen=True)
+class Correction:
+    appeal: Appeal
+    changed: list[str]  # the names of the fields that changed; empty: nothing was saved
+
+
+# The fields of the appeal row a corrected field is saved in (persons and help given are rows
+# of their own; the references are saved by their foreign keys).
+COLUMNS = {
+    "language": "language",
+    "applicant.kind": "applicant_kind",
+    "applicant.name": "applicant_name",
+    "applicant.iin": "applicant_iin",
+    "applicant.phone": "applicant_phone",
+    "applicant.email": "applicant_email",
+    "applicant.address": "applicant_address",
+    "summary": "summary",
+    "description": "description",
+    "urgency": "urgency",
+    "urgency_reason": "urgency_reason",
+    "competent_body": "competent_body",
+}
+
+
+def appeal_correct(
+    *, actor: User, appeal: Appeal, data: AppealPatch, expected_version: str, reason: str = ""
+) -> Correction:
+    """Correct an appeal after registration, validated whole as at registration. Refused when
+    it changed since the client read `expected_version` (409, nothing written), and for a
+    closed appeal unless the actor may correct closed ones (403). Lowering the urgency and
+    taking a risk flag back are not corrections (rule 6(j)). The blind indexes, "concerns a
+    child" and the summary's search index follow; a revision keeps the old and new values
+    (encrypted), the audit record names the fields only."""
+    require(actor, Perm.APPEAL_EDIT)
+    with transaction.atomic():
+        locked = (
+            Appeal.objects.select_for_update(of=("self",))
+            .select_related("channel", "region", "direction", "outcome")
+            .get(pk=appeal.pk)
+        )
+        check_correctable(actor, locked)
+        _refuse_if_merged(locked)
+        if appeal_version(locked) != expected_version:
+            raise Conflict(
+                _("Someone else changed this appeal after you opened it."), code="appeal_changed"
+            )
+        old = appeal_state(locked)
+        new, refs = _validated(old, data)
+        changed = changed_fields(old, new.model_dump())
+        if not changed:
+            return Correction(locked, [])
+        _save_correction(locked, new, refs, changed)
+        changes = [
+            {"field": f, "old": display(old, f), "new": display(new.model_dump(), f)}
+            for f in changed
+        ]
+        AppealRevision.objects.create(
+            appeal=locked,
+            by=actor,
+            at=locked.updated_at,
+            reason=reason.strip()[:300],
+            changes=json.dumps(changes, ensure_ascii=False),
+        )
+        audit_appeal(
+            actor=actor,
+            event=AuditEvent.APPEAL_CORRECT,
+            ref=locked.number,
+            reason="correction",
+            details={"fields": changed},
+        )
+    return Correction(locked, changed)
+
+
+def _validated(old: dict[str, object], data: AppealPatch) -> tuple[AppealIn, References]:
+    """The corrected appeal, checked with registration's rules and the correction's own."""
+    try:
+        parsed = AppealIn.model_validate(corrected_body(old, data))
+    except ValidationError as exc:
+        raise FieldErrors(fields=field_errors(exc.errors())) from None
+    refs, errors = _references(parsed)
+    new = with_risk_urgency(parsed)
+    errors.update(_consistency_errors(new))
+    if old["urgency"] == Urgency.URGENT and parsed.urgency != Urgency.URGENT:
+        errors["urgency"] = _(
+            "A correction does not lower the urgency: a supervisor does that on the appeal"
+            " page, with a reason (rule 6(j))."
+        )
+    if set(field_value(old, "risk_flags")) - set(new.risk_flags):
+        errors["risk_flags"] = _("A recorded risk stays on the appeal: it cannot be taken back.")
+    if errors:
+        raise FieldErrors(fields=errors)
+    return new, refs
+
+
+def _save_correction(locked: Appeal, new: AppealIn, refs: References, changed: list[str]) -> None:
+    """Write the changed fields and what follows from them, with update_fields."""
+    body = new.model_dump()
+    columns = [COLUMNS[f] for f in changed if f in COLUMNS]
+    for field in changed:
+        if field in COLUMNS:
+            setattr(locked, COLUMNS[field], field_value(body, field))
+    for field in ("channel", "region", "direction", "outcome"):
+        if field in changed:
+            setattr(locked, field, getattr(refs, field))
+            columns.append(field)
+    if "risk_flags" in changed:
+        for flag in new.risk_flags:
+            setattr(locked, f"risk_{flag}", True)
+        columns += [f"risk_{flag}" for flag in new.risk_flags]
+    if "applicant.iin" in changed:
+        locked.iin_index = _blind_index("iin", new.applicant.iin)
+        columns.append("iin_index")
+    if "applicant.phone" in changed:
+        locked.phone_index = _blind_index("phone", new.applicant.phone)
+        columns.append("phone_index")
+    locked.concerns_child = _concerns_child(new)
+    locked.save(update_fields=[*dict.fromkeys(columns), "concerns_child", "updated_at"])
+    if "persons" in changed:
+        locked.persons.all().delete()
+        PersonConcerned.objects.bulk_create(
+            PersonConcerned(appeal=locked, kind=p.kind, age=p.age, name=p.name) for p in new.persons
+        )
+    if "help_given" in changed:
+        locked.help_given.set(refs.help_given)

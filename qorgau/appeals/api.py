@@ -12,19 +12,22 @@ from qorgau.appeals.access import (
 )
 from qorgau.appeals.actions import (
     appeal_assign,
+    appeal_correct,
     appeal_lower_urgency,
     appeal_merge,
     appeal_register,
     appeal_transition,
 )
-from qorgau.appeals.models import Appeal, StatusChange
+from qorgau.appeals.models import Appeal, StatusChange, appeal_version
 from qorgau.appeals.schemas import (
+    AppealCorrectionIn,
     AppealFilters,
     AppealIn,
     AppealListItem,
     AppealOut,
     AppealPage,
     AssignIn,
+    CorrectedOut,
     HistoryItem,
     MergeIn,
     RegisteredOut,
@@ -78,6 +81,30 @@ def list_appeals(request: StaffRequest, filters: Query[AppealFilters]) -> dict[s
 def get_appeal(request: StaffRequest, number: str) -> Shown[Appeal]:
     appeal = access_appeal(request.user, number)
     return _shown(request, appeal, reason="api: appeal detail")
+
+
+@router.patch(
+    "/{number}",
+    response=responses(CorrectedOut, 409),
+    summary="Correct an appeal (only the fields given change)",
+)
+def correct(request: StaffRequest, number: str, payload: AppealCorrectionIn) -> dict[str, object]:
+    """Send back the `version` read with GET as `expected_version`: 409 `appeal_changed` when
+    the appeal changed since; a closed appeal is corrected by a supervisor only (403
+    `appeal_closed`). Nothing changed: 200 with `changed` empty and no revision written."""
+    appeal = access_appeal(request.user, number, then=Perm.APPEAL_EDIT)
+    correction = appeal_correct(
+        actor=request.user,
+        appeal=appeal,
+        data=payload,
+        expected_version=payload.expected_version,
+        reason=payload.reason,
+    )
+    return {
+        "number": correction.appeal.number,
+        "version": appeal_version(correction.appeal),
+        "changed": correction.changed,
+    }
 
 
 @router.post(

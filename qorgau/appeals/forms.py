@@ -17,7 +17,8 @@ from qorgau.appeals.selectors import SORTS, ListOptions
 from qorgau.core.validation import field_errors
 from qorgau.reference.models import Channel, Direction, HelpKind, Outcome, Region
 
-MAX_FORM_PERSONS = 3
+MAX_FORM_PERSONS = 3  # empty rows of a new form
+MAX_PERSONS = 20  # as AppealIn takes
 TEXT_FIELDS = (
     "channel",
     "language",
@@ -42,11 +43,52 @@ def appeal_payload(post: QueryDict) -> dict[str, Any]:
     payload["risk_flags"] = post.getlist("risk_flags")
     payload["help_given"] = post.getlist("help_given")
     payload["persons"] = [
-        {"kind": post.get(f"persons.{i}.kind"), "age": post.get(f"persons.{i}.age") or None}
-        for i in range(MAX_FORM_PERSONS)
+        {
+            "kind": post.get(f"persons.{i}.kind"),
+            "age": post.get(f"persons.{i}.age") or None,
+            "name": post.get(f"persons.{i}.name", ""),
+        }
+        for i in range(MAX_PERSONS)
         if post.get(f"persons.{i}.kind")
     ]
     return payload
+
+
+def correction_payload(post: QueryDict) -> dict[str, Any]:
+    """The correction form as the API's PATCH body. The form shows every field, so a field
+    emptied is given empty (cleared), never left out (which would leave it unchanged)."""
+    payload = appeal_payload(post)
+    payload.update({f: post.get(f, "") for f in TEXT_FIELDS if f != "received_at"})
+    payload.pop("received_at", None)  # not corrected
+    payload.update(expected_version=post.get("version", ""), reason=post.get("reason", ""))
+    return payload
+
+
+def form_values(state: dict[str, Any]) -> QueryDict:
+    """An appeal's state (appeals/corrections.py: appeal_state) as the form would post it, to
+    fill the correction form."""
+    values = QueryDict(mutable=True)
+    for field in TEXT_FIELDS:
+        if field != "received_at":
+            values[field] = str(state[field] or "")
+    values["direction"] = str(state["direction"])
+    for field in APPLICANT_FIELDS:
+        values[f"applicant.{field}"] = state["applicant"][field] or ""
+    values.setlist("risk_flags", state["risk_flags"])
+    values.setlist("help_given", state["help_given"])
+    for i, person in enumerate(state["persons"]):
+        for key in ("kind", "age", "name"):
+            values[f"persons.{i}.{key}"] = "" if person[key] is None else str(person[key])
+    return values
+
+
+def person_rows(values: QueryDict) -> list[dict[str, str | int]]:
+    """The form's rows of persons concerned, as typed or stored: MAX_FORM_PERSONS rows, or one
+    more than those filled."""
+    filled = sum(1 for i in range(MAX_PERSONS) if values.get(f"persons.{i}.kind"))
+    rows = min(MAX_PERSONS, max(MAX_FORM_PERSONS, filled + 1))
+    keys = ("kind", "age", "name")
+    return [{"i": i, **{k: values.get(f"persons.{i}.{k}", "") for k in keys}} for i in range(rows)]
 
 
 def filters_from_query(query: QueryDict) -> tuple[AppealFilters, dict[str, str]]:
@@ -133,5 +175,4 @@ def form_choices() -> dict[str, Any]:
         "statuses": Status.choices,
         "risk_flags": RISK_FLAGS,
         "person_kinds": PersonKind.choices,
-        "person_slots": range(MAX_FORM_PERSONS),
     }

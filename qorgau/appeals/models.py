@@ -3,6 +3,8 @@ IIN and phone also have blind indexes for finding a caller's earlier appeals."""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -144,6 +146,12 @@ class Appeal(models.Model):
         return [str(label) for name, label in RISK_FLAGS if getattr(self, f"risk_{name}")]
 
 
+def appeal_version(appeal: Appeal) -> str:
+    """The appeal's version for optimistic concurrency: its last change to the microsecond.
+    Every action that saves the appeal saves `updated_at`, so any change gives a new one."""
+    return appeal.updated_at.astimezone(UTC).strftime("%Y%m%d%H%M%S%f")
+
+
 RISK_FLAGS: list[tuple[str, StrOrPromise]] = [
     ("violence_now", _("Violence happening now")),
     ("threat_to_life", _("Threat to life")),
@@ -245,3 +253,22 @@ class SavedFilter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["owner", "name"], name="saved_filter_owner_name")
         ]
+
+
+class AppealRevision(models.Model):
+    """One correction of an appeal after registration (appeals/actions.py: appeal_correct).
+    `changes` is JSON of [{"field", "old", "new"}] with display values, encrypted like `reason`
+    because either can hold personal data (rule 5)."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="revisions")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    reason = EncryptedTextField(blank=True)
+    changes = EncryptedTextField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    @property
+    def change_list(self) -> list[dict[str, str]]:
+        return list(json.loads(self.changes))

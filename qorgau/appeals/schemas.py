@@ -16,7 +16,7 @@ from ninja import Schema
 from pydantic import BaseModel, Field, field_validator
 
 from qorgau.appeals.identifiers import iin_is_valid, normalise_iin, normalise_phone
-from qorgau.appeals.models import Appeal, Status, StatusChange
+from qorgau.appeals.models import Appeal, Status, StatusChange, appeal_version
 from qorgau.core.api import Shown
 from qorgau.core.schemas import StrictSchema, TextSchema
 
@@ -92,6 +92,53 @@ class AppealIn(StrictSchema):
         return value
 
 
+class ApplicantPatch(StrictSchema):
+    """The applicant's fields a correction changes; a field left out stays as it is."""
+
+    kind: Literal["individual", "legal_entity", "anonymous"] | None = None
+    name: str | None = None
+    iin: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+
+
+class AppealPatch(StrictSchema):
+    """The fields of a correction: only those given change (null: unchanged; "" clears a text).
+    The corrected appeal is validated whole, with AppealIn, as at registration."""
+
+    channel: str | None = None
+    language: Literal["kk", "ru"] | None = None
+    applicant: ApplicantPatch | None = None
+    persons: list[PersonIn] | None = None
+    region: str | None = None
+    direction: int | None = None
+    summary: str | None = None
+    description: str | None = None
+    urgency: Literal["normal", "urgent"] | None = Field(
+        default=None, description="Only raising: lowering is POST …/lower-urgency (rule 6(j))."
+    )
+    urgency_reason: str | None = None
+    risk_flags: list[RiskFlag] | None = Field(default=None, description="Flags are only added.")
+    help_given: list[str] | None = None
+    outcome: str | None = None
+    competent_body: str | None = None
+
+
+class AppealCorrectionIn(AppealPatch):
+    """PATCH /api/v1/appeals/{number}. `expected_version` is the `version` the client read
+    (GET /api/v1/appeals/{number}): if the appeal changed since, the answer is 409."""
+
+    expected_version: str = Field(max_length=40, description="The appeal's `version` read.")
+    reason: str = Field(default="", max_length=300, description="What was corrected and why.")
+
+
+class CorrectedOut(BaseModel):
+    number: str
+    version: str = Field(description="The appeal's version after the correction.")
+    changed: list[str] = Field(description="The names of the fields that changed.")
+
+
 class RegisteredOut(BaseModel):
     number: str
     code: str = Field(description="Secret code for the public status page; shown only now.")
@@ -151,6 +198,7 @@ class AppealOut(AppealListItem):
         default=None, description="Only for roles that may see personal data (audited)."
     )
     personal_data_shown: bool
+    version: str = Field(description="Send it back as `expected_version` to correct the appeal.")
 
     @staticmethod
     def resolve_help_given(appeal: Shown[Appeal]) -> list[str]:
@@ -180,6 +228,10 @@ class AppealOut(AppealListItem):
     @staticmethod
     def resolve_description(appeal: Shown[Appeal]) -> str | None:
         return appeal.shown.description if appeal.shown else None
+
+    @staticmethod
+    def resolve_version(appeal: Shown[Appeal]) -> str:
+        return appeal_version(appeal.item)
 
     @staticmethod
     def resolve_personal_data_shown(appeal: Shown[Appeal]) -> bool:

@@ -12,7 +12,7 @@ from django.db.models import Case, Expression, F, Q, QuerySet, When
 from django.db.models.expressions import OrderBy, RawSQL
 from django.utils.translation import get_language
 
-from qorgau.appeals.models import Appeal, SavedFilter, Status
+from qorgau.appeals.models import Appeal, AppealRevision, SavedFilter, Status
 from qorgau.appeals.schemas import AppealFilters
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm, Role, has_perm
@@ -190,3 +190,7 @@ def assignable_staff() -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, role__in=(Role.CONSULTANT, Role.SUPERVISOR)
     ).order_by("username")
+def appeal_revisions(appeal: Appeal) -> QuerySet[AppealRevision]:
+    """The corrections of an appeal, oldest first, with who made them. Their values are
+    personal data: a caller shows them only through access.py's audited check."""
+    return AppealRevision.objects.filter(appeal=appeal).select_related("by").order_by("at", "id")

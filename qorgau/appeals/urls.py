@@ -18,6 +18,7 @@ urlpatterns = [
     path("appeals/callers/", views.caller_page, name="caller_page"),
     path("appeals/filters/", views.saved_filters, name="saved_filters"),
     path("appeals/<str:number>/", views.appeal_detail, name="detail"),
+    path("appeals/<str:number>/edit/", views.appeal_edit, name="edit"),
     path("appeals/<str:number>/transition/", views.appeal_transition_view, name="transition"),
     path(
         "appeals/<str:number>/lower-urgency/",

@@ -9,6 +9,7 @@ from contextlib import suppress
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -24,6 +25,7 @@ from pydantic import ValidationError
 from qorgau.appeals.access import (
     access_appeal,
     access_assignee,
+    access_correction,
     access_duplicate,
     access_earlier_appeals,
     access_personal_data,
@@ -31,6 +33,7 @@ from qorgau.appeals.access import (
 )
 from qorgau.appeals.actions import (
     appeal_assign,
+    appeal_correct,
     appeal_lower_urgency,
     appeal_merge,
     appeal_register,
@@ -38,20 +41,29 @@ from qorgau.appeals.actions import (
     merge_blockers,
     merge_refusal,
 )
+from qorgau.appeals.corrections import (
+    changed_fields,
+    corrected_body,
+    display,
+    field_label,
+)
 from qorgau.appeals.forms import (
     Search,
     appeal_payload,
+    correction_payload,
     filters_from_query,
     form_choices,
+    form_values,
     list_options,
     list_query,
+    person_rows,
     search_from,
 )
 from qorgau.appeals.identifiers import iin_is_valid, normalise_iin, normalise_phone
 from qorgau.appeals.lifecycle import allowed_targets, is_reopen
-from qorgau.appeals.models import Appeal, Status
+from qorgau.appeals.models import Appeal, Status, appeal_version
 from qorgau.appeals.saved_filters import saved_filter_delete, saved_filter_save
-from qorgau.appeals.schemas import AppealIn
+from qorgau.appeals.schemas import AppealCorrectionIn, AppealIn
 from qorgau.appeals.selectors import appeals_filtered, assignable_staff, saved_filters_of
 from qorgau.core.access import require
 from qorgau.core.errors import ApplicationError, Conflict, FieldErrors
@@ -259,6 +271,7 @@ def registration_page(
         "form_key": form_key,
         "fresh": request.method == "GET",
         "phone": request.POST.get("applicant.phone", "") if request.method == "POST" else phone,
+        "person_rows": person_rows(request.POST),
         **form_choices(),
     }
     return render(request, "appeals/new.html", context, status=422 if errors else 200)
@@ -309,6 +322,9 @@ def _detail_context(request: HttpRequest, appeal: Any, personal: Any) -> dict[st
         "targets": targets
         if has_perm(request.user, Perm.APPEAL_TRANSITION) and appeal.merged_into_id is None
         else [],
+        "can_correct": appeal.merged_into_id is None
+        and has_perm(request.user, Perm.APPEAL_EDIT)
+        and (appeal.status != Status.CLOSED or has_perm(request.user, Perm.APPEAL_EDIT_CLOSED)),
         "can_lower_urgency": appeal.urgency == "urgent"
         and has_perm(request.user, Perm.APPEAL_LOWER_URGENCY),
         **_assign_merge_context(request, appeal),
@@ -478,3 +494,72 @@ def appeal_merge_view(request: HttpRequest, number: str) -> HttpResponse:
         context = {**_detail_context(request, into, _personal(request, into)), **state}
         return render(request, "appeals/detail.html", context, status=exc.status)
     return redirect("appeals:detail", number=into.number)
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal_edit(request: HttpRequest, number: str) -> HttpResponse:
+    """Correct an appeal: the registration form filled with the appeal, and what was corrected
+    and why. Opening it shows personal data (audited). Saved: back to the appeal page with the
+    fields named. Invalid: the form again with everything typed. Changed by someone else since
+    the form was opened (409): the form again with everything typed, the appeal's current
+    values beside it and its new version, so saving again is a decision taken knowingly."""
+    appeal, state = access_correction(request.user, number, reason="appeal correction form")
+    values, version = form_values(state), appeal_version(appeal)
+    errors: dict[str, str] = {}
+    differences: list[dict[str, str]] = []
+    status = 200
+    if request.method == "POST":
+        values = request.POST
+        version = request.POST.get("version", "")
+        try:
+            AppealIn.model_validate(appeal_payload(request.POST))  # as the registration form
+            data = AppealCorrectionIn.model_validate(correction_payload(request.POST))
+            correction = appeal_correct(
+                actor=request_user(request),
+                appeal=appeal,
+                data=data,
+                expected_version=data.expected_version,
+                reason=data.reason,
+            )
+        except ValidationError as exc:
+            errors, status = field_errors(exc.errors()), 422
+        except FieldErrors as exc:
+            errors, status = exc.fields, exc.status
+        except Conflict as exc:
+            if exc.code != "appeal_changed":
+                raise
+            appeal, state = access_correction(request.user, number, reason="correction conflict")
+            differences = _differences(state, data)
+            errors, status, version = {"version": exc.message}, exc.status, appeal_version(appeal)
+        else:
+            messages.success(request, _corrected_message(correction.changed))
+            return redirect("appeals:detail", number=appeal.number)
+    context = {
+        "appeal": appeal,
+        "errors": errors,
+        "values": values,
+        "version": version,
+        "differences": differences,
+        "phone": values.get("applicant.phone", ""),
+        "person_rows": person_rows(values),
+        "urgency_kept": state["urgency"] == "urgent",
+        "kept_flags": state["risk_flags"],
+        "reason": request.POST.get("reason", ""),
+        **form_choices(),
+    }
+    return render(request, "appeals/edit.html", context, status=status)
+
+
+def _differences(state: dict[str, Any], data: AppealCorrectionIn) -> list[dict[str, str]]:
+    """Where the appeal as it is now differs from what was typed, field by field."""
+    typed = corrected_body(state, data)
+    return [
+        {"field": field_label(f), "now": display(state, f), "typed": display(typed, f)}
+        for f in changed_fields(state, typed)
+    ]
+
+
+def _corrected_message(changed: list[str]) -> str:
+    if not changed:
+        return gettext("Nothing was changed: the appeal is as it was.")
+    fields = ", ".join(field_label(f) for f in changed)
+    return gettext("Corrected: %(fields)s.") % {"fields": fields}

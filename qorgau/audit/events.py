@@ -15,6 +15,7 @@ class AuditEvent(StrEnum):
     APPEAL_REGISTER = "appeal.register"
     APPEAL_TRANSITION = "appeal.transition"
     APPEAL_LOWER_URGENCY = "appeal.lower_urgency"
+    APPEAL_CORRECT = "appeal.correct"  # details name the corrected fields, never their values
     APPEAL_VIEW_PERSONAL = "appeal.view_personal"
     APPEAL_LOOKUP_CALLER = "appeal.lookup_caller"
     APPEAL_ASSIGN = "appeal.assign"

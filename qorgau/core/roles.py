@@ -39,6 +39,8 @@ class Perm(StrEnum):
     APPEAL_ASSIGN = "appeal.assign"  # assign or reassign an appeal to any active consultant
     APPEAL_TAKE = "appeal.take"  # take an appeal that has no consultant (never a colleague's)
     APPEAL_MERGE = "appeal.merge"  # merge a duplicate appeal into another one
+    APPEAL_EDIT = "appeal.edit"  # correct an appeal after registration
+    APPEAL_EDIT_CLOSED = "appeal.edit_closed"  # and correct it once it is closed
     URGENT_ALERT = "urgent.alert"  # the alert of urgent appeals still waiting for a request
     AUDIT_VIEW = "audit.view"
     REQUEST_SEND = "request.send"  # compose, preview and send requests to agencies (rule 15)
@@ -76,6 +78,8 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.APPEAL_ASSIGN: frozenset({R.SUPERVISOR}),
     Perm.APPEAL_TAKE: frozenset({R.CONSULTANT}),
     Perm.APPEAL_MERGE: frozenset({R.SUPERVISOR}),
+    Perm.APPEAL_EDIT: frozenset({R.CONSULTANT, R.SUPERVISOR}),
+    Perm.APPEAL_EDIT_CLOSED: frozenset({R.SUPERVISOR}),
     Perm.URGENT_ALERT: frozenset({R.SUPERVISOR}),
     Perm.AUDIT_VIEW: frozenset({R.AUDITOR}),
     Perm.REQUEST_SEND: frozenset({R.CONSULTANT, R.SUPERVISOR}),
