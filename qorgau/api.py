@@ -22,6 +22,7 @@ from qorgau.agency_requests.api.staff import router as agency_requests_staff_rou
 from qorgau.appeals.api import router as appeals_router
 from qorgau.calls.api import router as cti_router
 from qorgau.calls.api import staff as calls_router
+from qorgau.casework.attachments_api import router as attachments_router
 from qorgau.core.errors import TOO_LARGE, ApplicationError, FieldErrors, Forbidden, NotFound
 from qorgau.core.validation import field_errors
 from qorgau.knowledge.api import router as kb_router
@@ -46,6 +47,7 @@ api.add_router("/agency", agency_side_router)
 api.add_router("/cti", cti_router)
 api.add_router("", calls_router)
 api.add_router("/kb", kb_router)
+api.add_router("", attachments_router)
 
 
 def _error(

@@ -30,6 +30,7 @@ from qorgau.agency_requests.selectors import active_agencies, appeal_corresponde
 from qorgau.agency_requests.timeline import appeal_timeline
 from qorgau.appeals.access import access_appeal
 from qorgau.appeals.models import RISK_FLAGS, Appeal, PersonKind, Urgency
+from qorgau.casework.selectors import attachment_ids
 from qorgau.core.errors import ApplicationError, FieldErrors
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm, has_perm
@@ -297,7 +298,8 @@ def timeline(request: HttpRequest, number: str) -> HttpResponse:
     see personal data, their view audited (rule 5)."""
     appeal = access_appeal(request.user, number)
     found = appeal_correspondence(appeal)
-    texts = access_texts(request.user, appeal, found.with_text(), reason="appeal timeline")
+    shown = {**found.with_text(), "files": attachment_ids(appeal)}
+    texts = access_texts(request.user, appeal, shown, reason="appeal timeline")
     comments = has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL)
     entries = appeal_timeline(appeal, found, texts=texts, comments=comments)
     context = {"appeal": appeal, "entries": entries, "texts": texts}

@@ -1,7 +1,8 @@
 """One timeline of an appeal for its page (rules 6(c), 6(d), 6(i)): status steps, requests and
 the agencies' replies, letters, outbound calls, phone calls linked to the appeal (marked where a
-recording exists) and the knowledge-base articles used, oldest first. Which texts it carries is
-decided by the caller through access.py; without them every entry is metadata only."""
+recording exists), the knowledge-base articles used and the files attached, oldest first. Which
+texts it carries is decided by the caller through access.py; without them every entry is
+metadata only."""
 
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ from django.utils.translation import gettext as _
 from qorgau.agency_requests.selectors import Correspondence
 from qorgau.appeals.models import Appeal
 from qorgau.calls.models import Call, Recording
+from qorgau.casework.selectors import attachment_events
 from qorgau.knowledge.selectors import article_uses
 
 
 @dataclass(frozen=True)
 class Entry:
     at: datetime
-    kind: str  # status, request, reply, letter, outbound, call, article
+    kind: str  # status, request, reply, letter, outbound, call, article, file
     title: str
     meta: str = ""
     text: str = ""
@@ -93,6 +95,20 @@ def _articles(appeal: Appeal) -> list[Entry]:
     ]
 
 
+def _attachments(appeal: Appeal, texts: bool) -> list[Entry]:
+    """Files attached to the appeal and removed from it; their names only with `texts` (a file
+    name may hold a person's name)."""
+    entries = []
+    for a in attachment_events(appeal):
+        named = {"name": a.name}
+        title = _("File attached: %(name)s") % named if texts else _("A file was attached")
+        entries.append(Entry(a.uploaded_at, "file", title, a.uploaded_by.username))
+        if a.removed_at and a.removed_by:
+            title = _("File removed: %(name)s") % named if texts else _("A file was removed")
+            entries.append(Entry(a.removed_at, "file", title, a.removed_by.username))
+    return entries
+
+
 def appeal_timeline(
     appeal: Appeal, found: Correspondence, *, texts: bool, comments: bool
 ) -> list[Entry]:
@@ -103,5 +119,6 @@ def appeal_timeline(
         *_correspondence(found, texts),
         *_phone_calls(appeal),
         *_articles(appeal),
+        *_attachments(appeal, texts),
     ]
     return sorted(entries, key=lambda e: e.at)

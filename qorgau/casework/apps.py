@@ -1,3 +1,5 @@
+"""Case work on a registered appeal: notes, follow-up tasks and attachments."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,11 @@ class CaseworkConfig(AppConfig):
     name = "qorgau.casework"
     label = "casework"
     verbose_name = "Case work"
+
+    def ready(self) -> None:
+        from qorgau.casework.actions import attachment_files_rotated_on_signal
+        from qorgau.core.signals import files_rotation
+
+        files_rotation.connect(
+            attachment_files_rotated_on_signal, dispatch_uid="casework.attachment_files_rotate"
+        )

@@ -54,6 +54,8 @@ class Perm(StrEnum):
     KB_EDIT = "kb.edit"  # write articles and send them to review; see searches that found nothing
     KB_PUBLISH = "kb.publish"  # publish and archive articles
     ADMIN_SITE = "admin.site"  # the administrator's pages /admin/ (with a verified second factor)
+    CASE_ATTACH = "case.attach"  # attach files to an appeal, see their names, download them
+    CASE_ATTACH_REMOVE = "case.attach_remove"  # remove anyone's attachment (with a reason)
     # No permission lets a role listen to or download recordings: access comes only from an
     # approved written demand (its recipient) or an open review task (its assignee): access.py.
 
@@ -85,6 +87,8 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.KB_EDIT: frozenset({R.SUPERVISOR, R.QUALITY}),
     Perm.KB_PUBLISH: frozenset({R.SUPERVISOR}),
     Perm.ADMIN_SITE: frozenset({R.ADMIN}),
+    Perm.CASE_ATTACH: frozenset({R.CONSULTANT, R.SUPERVISOR}),
+    Perm.CASE_ATTACH_REMOVE: frozenset({R.SUPERVISOR}),
 }
 
 
