@@ -26,15 +26,24 @@ ATTACHMENT_STORAGE = "attachments"
 ATTACHMENT_KINDS = ("pdf", "jpeg", "png", "webp", "text", "docx", "odt", "mp3", "ogg", "wav")
 
 
+# What the file picker offers (a hint only: the bytes decide).
+ATTACHMENT_ACCEPT = ",".join(
+    ext for kind in ATTACHMENT_KINDS for ext in files.KINDS[kind].extensions
+)
+
+
+def attachment_too_large() -> str:
+    size = {"size": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+    return _("The file is larger than %(size)s MB.") % size
+
+
 def attachment_kind(data: bytes) -> str:
     """The kind of an attachment as its bytes show it (never its name or declared type); a
     field error in the user's language for an empty, too large or refused file."""
     if not data:
         raise FieldErrors(fields={"file": _("Choose a file to attach.")})
     if len(data) > settings.ATTACHMENT_MAX_BYTES:
-        size = {"size": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
-        message = _("The file is larger than %(size)s MB.") % size
-        raise FieldErrors(fields={"file": message}, code="file_too_large")
+        raise FieldErrors(fields={"file": attachment_too_large()}, code="file_too_large")
     kind = files.sniff(data)
     if kind not in ATTACHMENT_KINDS:
         message = _(

@@ -1,12 +1,13 @@
 """Case work on a registered appeal: notes, follow-up tasks and attachments."""
 
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class CaseworkConfig(AppConfig):
     name = "qorgau.casework"
     label = "casework"
-    verbose_name = "Case work"
+    verbose_name = pgettext_lazy("app", "Case work")
 
     def ready(self) -> None:
         from qorgau.casework.actions import attachment_files_rotated_on_signal

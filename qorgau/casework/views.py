@@ -21,7 +21,12 @@ from qorgau.casework.access import (
     access_attachments,
     attachment_removable,
 )
-from qorgau.casework.actions import attachment_add, attachment_remove
+from qorgau.casework.actions import (
+    ATTACHMENT_ACCEPT,
+    attachment_add,
+    attachment_remove,
+    attachment_too_large,
+)
 from qorgau.casework.models import Attachment
 from qorgau.core.errors import ApplicationError, NotFound
 from qorgau.core.files import file_response
@@ -38,8 +43,16 @@ def _attachments_answer(
     script, the attachments page around it."""
     now = timezone.now()
     items = [(a, attachment_removable(request.user, a, now)) for a in shown.items]
-    max_mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
-    context = {"appeal": shown.appeal, "shown": shown, "items": items, "max_mb": max_mb, **extra}
+    context = {
+        "appeal": shown.appeal,
+        "shown": shown,
+        "items": items,
+        "max_mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        "max_bytes": settings.ATTACHMENT_MAX_BYTES,
+        "too_large": attachment_too_large(),
+        "accept": ATTACHMENT_ACCEPT,
+        **extra,
+    }
     template = ATTACHMENTS_PANEL if getattr(request, "htmx", False) else "casework/attachments.html"
     response = render(request, template, context, status=status)
     if "done" in extra:
