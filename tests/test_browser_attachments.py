@@ -1,6 +1,7 @@
 """Browser test in Debian's Chromium, in Kazakh: on the appeal page the consultant attaches a PDF
-to the appeal, sees it in the files panel and on the timeline, and downloads it back unchanged.
-Screenshots at 390 px and 1280 px go to var/screenshots/."""
+to the appeal, sees it in the files panel and on the timeline, and downloads it back unchanged;
+axe finds nothing serious in the panel with a file and its removal form open. Screenshots at
+390 px and 1280 px go to var/screenshots/."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ def _shot(page: Any, name: str, width: int) -> None:
 def test_consultant_attaches_a_pdf_and_downloads_it(
     live_server, browser, register, tmp_path, settings
 ):
+    from axe_playwright_python.sync_playwright import Axe
+
     from qorgau.casework.models import Attachment
 
     settings.STORAGES = {
@@ -61,6 +64,10 @@ def test_consultant_attaches_a_pdf_and_downloads_it(
     assert hashlib.sha256(saved.read_bytes()).hexdigest() == Attachment.objects.get().sha256
     assert saved.read_bytes() == PDF
 
+    page.click("#attachments .attachment-remove summary")  # the removal form, opened
+    page.locator("#attachments input[name=reason]").wait_for()
+    found = Axe().run(page).response["violations"]
+    assert not [v["id"] for v in found if v["impact"] in ("serious", "critical")]
     page.locator("#attachments").scroll_into_view_if_needed()
     _shot(page, "test_attachments_panel", 390)
     _shot(page, "test_attachments_panel", 1280)

@@ -86,13 +86,9 @@ def attachments(request: HttpRequest, number: str) -> HttpResponse:
         return _attachments_answer(request, access_attachments(request.user, number))
     appeal = access_appeal(request.user, number, then=Perm.CASE_ATTACH)
     upload = request.FILES.get("file")
-    try:
-        added = attachment_add(
-            actor=request_user(request),
-            appeal=appeal,
-            name=upload.name or "" if upload else "",
-            data=upload.read() if upload else b"",  # no file: the action asks for one
-        )
+    name, data = ((upload.name or ""), upload.read()) if upload else ("", b"")
+    try:  # no file: the action asks for one
+        added = attachment_add(actor=request_user(request), appeal=appeal, name=name, data=data)
     except ApplicationError as exc:
         return _attachment_error(request, number, exc)
     return _attachment_changed(request, number, _("Attached: %(name)s") % {"name": added.name})

@@ -407,3 +407,26 @@ def test_key_rotation_re_encrypts_attachments(
     settings.FIELD_KEYS = [new_key]  # the old key is gone
     client = signed_in(personas["consultant"])
     assert b"".join(client.get(f"/appeals/{number}/attachments/{attached.pk}/")) == PDF
+
+
+def test_a_download_is_saved_under_its_kind_s_extension(personas, number):
+    text = "Сәлем\n".encode()
+    added = attachment_add(
+        actor=personas["consultant"], appeal=_appeal(number), name="хат.html", data=text
+    )
+    assert added.content_type == "text/plain; charset=utf-8"
+    response = signed_in(personas["consultant"]).get(f"/appeals/{number}/attachments/{added.pk}/")
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith(f'attachment; filename="attachment-{added.pk}.txt"')
+    assert disposition.endswith(quote("хат.html.txt", safe=""))
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+
+
+def test_the_timeline_tells_a_removal_without_the_name_to_other_roles(personas, number, attached):
+    from qorgau.casework.actions import attachment_remove
+
+    attachment_remove(actor=personas["supervisor"], attachment=attached, reason="қате")
+    html = signed_in(personas["quality"], "en").get(f"/appeals/{number}/timeline/").content.decode()
+    assert "A file was removed" in html and "Айгүл" not in html
+    html = signed_in(personas["consultant"], "en").get(f"/appeals/{number}/timeline/")
+    assert "File removed: Айгүл арызы.pdf" in html.content.decode()
