@@ -14,7 +14,7 @@ from qorgau.appeals.access import access_appeal, access_personal_text
 from qorgau.appeals.auditing import audit_appeal
 from qorgau.appeals.models import Appeal
 from qorgau.audit.events import AuditEvent
-from qorgau.casework.models import Attachment
+from qorgau.casework.models import ATTACHMENT_STORAGE, Attachment
 from qorgau.casework.selectors import attachment_count, attachments_shown
 from qorgau.core import files
 from qorgau.core.access import require
@@ -65,7 +65,7 @@ def access_attachment(user: User | AnonymousUser, attachment_id: int) -> Attachm
 
 def access_attachment_content(user: User | AnonymousUser, attachment: Attachment) -> bytes:
     """The decrypted file, checked against its checksum; every download is audited (rule 5)."""
-    data = files.read_decrypted("attachments", attachment.storage_key)
+    data = files.read_decrypted(ATTACHMENT_STORAGE, attachment.storage_key)
     if hashlib.sha256(data).hexdigest() != attachment.sha256:
         raise Conflict(_("The stored file does not match its checksum."), code="checksum_mismatch")
     audit_appeal(

@@ -15,14 +15,13 @@ from qorgau.appeals.auditing import audit_appeal
 from qorgau.appeals.models import Appeal
 from qorgau.audit.events import AuditEvent
 from qorgau.casework.access import attachment_removable
-from qorgau.casework.models import Attachment
+from qorgau.casework.models import ATTACHMENT_STORAGE, Attachment
 from qorgau.core import files
 from qorgau.core.access import require
 from qorgau.core.errors import Conflict, FieldErrors, Forbidden
 from qorgau.core.roles import Perm
 from qorgau.staff.models import User
 
-ATTACHMENT_STORAGE = "attachments"
 ATTACHMENT_KINDS = ("pdf", "jpeg", "png", "webp", "text", "docx", "odt", "mp3", "ogg", "wav")
 
 

@@ -13,6 +13,8 @@ from django.utils.translation import pgettext_lazy
 from qorgau.core.fields import EncryptedTextField
 from qorgau.core.files import KINDS, FileKind
 
+ATTACHMENT_STORAGE = "attachments"  # settings.STORAGES: where the encrypted bytes are kept
+
 
 class Attachment(models.Model):
     """A file attached to an appeal: a photo, a scan, a document or a voice message the applicant
