@@ -208,6 +208,15 @@ STORAGES = {
             "QORGAU_RECORDINGS_STORAGE_OPTIONS", {"location": str(VAR_DIR / "recordings")}
         ),
     },
+    # Files attached to appeals, encrypted the same way (casework/attachments.py).
+    "attachments": {
+        "BACKEND": env_str(
+            "QORGAU_ATTACHMENTS_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": env_json_object(
+            "QORGAU_ATTACHMENTS_STORAGE_OPTIONS", {"location": str(VAR_DIR / "attachments")}
+        ),
+    },
 }
 WHITENOISE_USE_FINDERS = True
 
@@ -217,10 +226,23 @@ MAX_BODY_BYTES = 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 RECORDING_MAX_BYTES = env_int("QORGAU_RECORDING_MAX_BYTES", 64 * 1024 * 1024)
 SCAN_MAX_BYTES = 10 * 1024 * 1024
+# A file attached to an appeal (casework/attachments.py); its upload's body may be a little
+# larger (the form around the file), so a file just over the limit gets the product's own
+# explained refusal rather than the bare 413.
+ATTACHMENT_MAX_BYTES = env_int("QORGAU_ATTACHMENT_MAX_MB", 20) * 1024 * 1024
+ATTACHMENT_BODY_BYTES = ATTACHMENT_MAX_BYTES + MAX_BODY_BYTES
+# The uploader may remove their own attachment this many minutes after attaching it (a file
+# attached by mistake); later only a supervisor may.
+ATTACHMENT_UNDO_MINUTES = 15
 BODY_LIMITS = [
     (r"^/api/v1/calls/[^/]+/recording$", RECORDING_MAX_BYTES),
     (r"^(/api/v1/demands|/calls/demands/)$", SCAN_MAX_BYTES),
+    (r"^(/api/v1/appeals/[^/]+/attachments|/appeals/[^/]+/attachments/)$", ATTACHMENT_BODY_BYTES),
 ]
+# Uploaded files stay in memory, never in a plain temporary file on disk (rule 5): the body
+# limits above bound what one request may hold.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = max(SCAN_MAX_BYTES, ATTACHMENT_BODY_BYTES)
 
 # Recordings are kept this many days, then deleted automatically and the deletion audited
 # (`qorgau recordings expire`, run by the worker's sweep). A recording named in an undecided

@@ -26,6 +26,7 @@ def _pages(number: str, key: str, request_id: int) -> list[str]:
         "/appeals/new/",
         f"/appeals/{number}/",
         f"/appeals/{number}/edit/",
+        f"/appeals/{number}/attachments/",
         "/kb/",
         "/kb/editor/",
         "/kb/new/",
@@ -57,16 +58,26 @@ def _signed_in_context(browser: Any, base_url: str, user: Any, scheme: str) -> A
 
 
 @pytest.fixture
-def pages(personas: dict[str, Any], register: Any) -> list[str]:
+def pages(personas: dict[str, Any], register: Any, settings: Any, tmp_path: Path) -> list[str]:
     from qorgau.agencies.models import AgencyContact
     from qorgau.agency_requests.actions.send import request_send
     from qorgau.appeals.models import Appeal
+    from qorgau.casework.actions import attachment_add
 
     call_command("kb", "starter", verbosity=0)
     appeal = Appeal.objects.get(number=register()["number"])
     agency = personas["officer_a"].agency
     AgencyContact.objects.create(agency=agency, channel="email", address="a@demo-gov.invalid")
     sent = request_send(actor=personas["consultant"], appeal=appeal, agency=agency, reason="test")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    long_name = "Мектеп_директорының_анықтамасы_және_медициналық_қорытынды_2026.pdf"
+    attachment_add(actor=personas["consultant"], appeal=appeal, name=long_name, data=b"%PDF-1.4")
     return _pages(appeal.number, "kb-school-bullying-kk", sent.pk)
 
 

@@ -32,7 +32,7 @@ from qorgau.appeals.access import access_appeal
 from qorgau.appeals.models import RISK_FLAGS, Appeal, PersonKind, Urgency
 from qorgau.appeals.selectors import appeal_revisions
 from qorgau.casework.access import access_casework_texts
-from qorgau.casework.selectors import casework_fingerprint
+from qorgau.casework.selectors import attachment_ids, casework_fingerprint
 from qorgau.core.errors import ApplicationError, FieldErrors
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm, has_perm
@@ -310,7 +310,11 @@ def timeline(request: HttpRequest, number: str) -> HttpResponse:
     seen = fingerprint(plain) + (casework_fingerprint(appeal) if notes else "")
     if request.GET.get("seen") == seen:
         return HttpResponse(status=204)
-    shown = {**found.with_text(), "corrections": [r.pk for r in appeal_revisions(appeal)]}
+    shown = {
+        **found.with_text(),
+        "corrections": [r.pk for r in appeal_revisions(appeal)],
+        "files": attachment_ids(appeal),
+    }
     texts = access_texts(request.user, appeal, shown, reason="appeal timeline")
     comments = has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL)
     casework = access_casework_texts(request.user, appeal, reason="appeal timeline")

@@ -2,8 +2,8 @@
 the agencies' replies, letters, outbound calls, phone calls linked to the appeal (marked where a
 recording exists), the knowledge-base articles used, the case work (internal notes,
 follow-ups planned, done and cancelled), changes of the consultant and merges of
-duplicates, oldest first. Which texts it carries is decided by the caller through access.py;
-without them every entry is metadata only."""
+duplicates, and the files attached, oldest first. Which texts it carries is decided by the
+caller through access.py; without them every entry is metadata only."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from qorgau.appeals.models import Appeal
 from qorgau.appeals.selectors import appeal_revisions
 from qorgau.calls.models import Call, Recording
 from qorgau.casework.models import FollowUp, FollowUpKind
-from qorgau.casework.selectors import appeal_followups, appeal_notes
+from qorgau.casework.selectors import appeal_followups, appeal_notes, attachment_events
 from qorgau.knowledge.selectors import article_uses
 
 
@@ -49,7 +49,7 @@ class Link:
 class Entry:
     at: datetime
     kind: str  # status, correction, request, reply, letter, outbound, call, article, note,
-    # followup, assignment, merge
+    # followup, assignment, merge, file
     title: str
     meta: str = ""
     text: str = ""
@@ -265,6 +265,20 @@ def _merges(appeal: Appeal) -> list[Entry]:
     return entries
 
 
+def _attachments(appeal: Appeal, texts: bool) -> list[Entry]:
+    """Files attached to the appeal and removed from it; their names only with `texts` (a file
+    name may hold a person's name)."""
+    entries = []
+    for a in attachment_events(appeal):
+        named = {"name": a.name}
+        title = _("File attached: %(name)s") % named if texts else _("A file was attached")
+        entries.append(Entry(a.uploaded_at, "file", title, a.uploaded_by.username))
+        if a.removed_at and a.removed_by:
+            title = _("File removed: %(name)s") % named if texts else _("A file was removed")
+            entries.append(Entry(a.removed_at, "file", title, a.removed_by.username))
+    return entries
+
+
 def appeal_timeline(
     appeal: Appeal, found: Correspondence, *, texts: bool, comments: bool, casework: bool = False
 ) -> list[Entry]:
@@ -280,6 +294,7 @@ def appeal_timeline(
         *_casework(appeal, casework),
         *_assignments(appeal, comments),
         *_merges(appeal),
+        *_attachments(appeal, texts),
     ]
     return sorted(entries, key=lambda e: e.at)
 

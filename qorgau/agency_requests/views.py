@@ -28,7 +28,6 @@ from qorgau.agency_requests.access import (
     chosen_head,
 )
 from qorgau.agency_requests.actions import replies as act
-from qorgau.agency_requests.api.staff import file_response
 from qorgau.agency_requests.deadlines import latest_extension
 from qorgau.agency_requests.document import local_time, request_document
 from qorgau.agency_requests.models import AgencyRequest, RequestStatus
@@ -38,6 +37,7 @@ from qorgau.agency_requests.selectors import (
     urgent_waiting,
 )
 from qorgau.core.errors import ApplicationError, FieldErrors, NotFound
+from qorgau.core.files import file_response
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.validation import form_int
 from qorgau.staff.auth import request_user

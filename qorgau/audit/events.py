@@ -51,6 +51,10 @@ class AuditEvent(StrEnum):
     DEMAND_REJECT = "demand.reject"
     REVIEW_ASSIGN = "review.assign"
     REVIEW_CLOSE = "review.close"
+    # files attached to an appeal (case work)
+    ATTACHMENT_ADD = "attachment.add"
+    ATTACHMENT_DOWNLOAD = "attachment.download"
+    ATTACHMENT_REMOVE = "attachment.remove"
     # knowledge base
     ARTICLE_EDIT = "article.edit"
     ARTICLE_RETURN_TO_DRAFT = "article.return_to_draft"

@@ -8,11 +8,9 @@ that is undecided, or approved with its access open, is evidence and is kept (ru
 from __future__ import annotations
 
 import hashlib
-import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -22,21 +20,12 @@ from django.utils.translation import gettext as _
 from qorgau.audit.events import AuditEvent
 from qorgau.calls.auditing import audit_call
 from qorgau.calls.models import Call, PhoneSystem, Recording, RecordingDemand
-from qorgau.core import crypto
+from qorgau.core import files
 from qorgau.core.errors import Conflict, FieldErrors, NotFound
+from qorgau.core.files import sniff
 
+STORAGE = "recordings"
 FORMATS = {"audio/wav": "wav", "audio/x-wav": "wav", "audio/ogg": "ogg", "audio/mpeg": "mp3"}
-
-
-def _sniffed(data: bytes) -> str:
-    """The format the bytes themselves show: wav, ogg, mp3 or ''."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
-        return "wav"
-    if data[:4] == b"OggS":
-        return "ogg"
-    if data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
-        return "mp3"
-    return ""
 
 
 def audio_format(content_type: str, data: bytes) -> str:
@@ -44,7 +33,7 @@ def audio_format(content_type: str, data: bytes) -> str:
     declared = FORMATS.get(content_type.split(";")[0].strip().lower(), "")
     if not declared:
         raise FieldErrors(fields={"content_type": _("Send audio/wav, audio/ogg or audio/mpeg.")})
-    if _sniffed(data) != declared:
+    if sniff(data) != declared:
         raise FieldErrors(
             fields={"body": _("The body is not a %(format)s file.") % {"format": declared.upper()}}
         )
@@ -53,18 +42,7 @@ def audio_format(content_type: str, data: bytes) -> str:
 
 def store_encrypted(data: bytes, prefix: str) -> str:
     """Encrypt and store bytes under a new random key; the key is returned."""
-    key = f"{prefix}/{uuid.uuid4().hex}.bin"
-    return storages["recordings"].save(key, ContentFile(crypto.encrypt_bytes(data)))
-
-
-def read_decrypted(key: str) -> bytes:
-    with storages["recordings"].open(key, "rb") as handle:
-        return crypto.decrypt_bytes(handle.read())
-
-
-def _delete_later(key: str) -> None:
-    """Remove a stored file once the transaction that stops referring to it has committed."""
-    transaction.on_commit(lambda: storages["recordings"].delete(key))
+    return files.store_encrypted(STORAGE, data, prefix)
 
 
 def recording_upload(
@@ -102,10 +80,10 @@ def recording_upload(
                 details={"size": len(data), "sha256": digest},
             )
     except IntegrityError:  # a concurrent upload of the same call won
-        storages["recordings"].delete(key)
+        storages[STORAGE].delete(key)
         return _same(Recording.objects.get(call=call), digest), False
     except Exception:
-        storages["recordings"].delete(key)
+        storages[STORAGE].delete(key)
         raise
     return recording, True
 
@@ -123,7 +101,7 @@ def recording_audio(recording: Recording) -> bytes:
             _("This recording was deleted when its retention period ended."),
             code="recording_deleted",
         )
-    data = read_decrypted(recording.storage_key)
+    data = files.read_decrypted(STORAGE, recording.storage_key)
     if hashlib.sha256(data).hexdigest() != recording.sha256:
         raise Conflict(
             _("The stored recording does not match its checksum."), code="checksum_mismatch"
@@ -166,19 +144,9 @@ def recording_expire_due() -> int:
                     "uploaded_at": recording.uploaded_at.isoformat(),
                 },
             )
-            _delete_later(recording.storage_key)
+            files.delete_after_commit(STORAGE, recording.storage_key)
             deleted += 1
     return deleted
-
-
-def _rotated(key: str, prefix: str) -> str:
-    """The file re-encrypted under the current key, stored under a new key (the old file is
-    deleted after commit)."""
-    with storages["recordings"].open(key, "rb") as handle:
-        token = crypto.rotate_bytes(handle.read())
-    new_key = storages["recordings"].save(f"{prefix}/{uuid.uuid4().hex}.bin", ContentFile(token))
-    _delete_later(key)
-    return new_key
 
 
 def files_rotate() -> int:
@@ -187,12 +155,12 @@ def files_rotate() -> int:
     count = 0
     for recording in Recording.objects.filter(deleted_at__isnull=True):
         with transaction.atomic():
-            recording.storage_key = _rotated(recording.storage_key, "calls")
+            recording.storage_key = files.rotated(STORAGE, recording.storage_key, "calls")
             recording.save(update_fields=["storage_key"])
         count += 1
     for demand in RecordingDemand.objects.all():
         with transaction.atomic():
-            demand.scan_key = _rotated(demand.scan_key, "demands")
+            demand.scan_key = files.rotated(STORAGE, demand.scan_key, "demands")
             demand.save(update_fields=["scan_key"])
         count += 1
     return count

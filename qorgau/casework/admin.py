@@ -1,6 +1,8 @@
 """The administrator may look at case-work rows (read-only) to answer questions about them:
 who wrote or planned what and when. Their texts are personal data the administrator's role does
-not see (rule 5), so they are not shown here; nothing can be added, changed or deleted."""
+not see (rule 5), so they are not shown here; nothing can be added, changed or deleted.
+Attachments likewise: which appeal, what kind, how large, its checksum, who attached and who
+removed it; never the file's name (it may hold a person's name) nor its bytes."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from qorgau.audit.admin_site import AuditedAdmin, site
-from qorgau.casework.models import FollowUp, Note
+from qorgau.casework.models import Attachment, FollowUp, Note
 
 
 class ReadOnlyAdmin(AuditedAdmin):
@@ -51,3 +53,33 @@ class FollowUpAdmin(ReadOnlyAdmin):
 
 site.register(Note, NoteAdmin)
 site.register(FollowUp, FollowUpAdmin)
+
+
+class AttachmentAdmin(AuditedAdmin):
+    list_display = ["appeal", "content_type", "size", "uploaded_by", "uploaded_at", "removed_at"]
+    list_filter = ["content_type", "removed_at"]
+    list_select_related = ["appeal", "uploaded_by"]
+    ordering = ["-uploaded_at"]
+    fields = (
+        "appeal",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+        "removed_at",
+        "removed_by",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+site.register(Attachment, AttachmentAdmin)

@@ -12,4 +12,15 @@ urlpatterns: list[URLPattern] = [
     path("appeals/<str:number>/case/followups", views.followup_add, name="followup_add"),
     path("tasks/<int:followup_id>/<str:step>", views.followup_step, name="followup_step"),
     path("tasks/", views.my_tasks, name="my_tasks"),
+    path("appeals/<str:number>/attachments/", views.attachments, name="attachments"),
+    path(
+        "appeals/<str:number>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "appeals/<str:number>/attachments/<int:attachment_id>/remove/",
+        views.attachment_remove_view,
+        name="attachment_remove",
+    ),
 ]

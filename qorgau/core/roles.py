@@ -62,6 +62,8 @@ class Perm(StrEnum):
     CASE_NOTES = "case.notes"  # read (audited) and write an appeal's internal notes
     CASE_TASKS = "case.tasks"  # follow-ups and callbacks on appeals; one's own task list
     CASE_TASKS_ANY = "case.tasks_any"  # everyone's follow-ups: reassign, close, list
+    CASE_ATTACH = "case.attach"  # attach files to an appeal, see their names, download them
+    CASE_ATTACH_REMOVE = "case.attach_remove"  # remove anyone's attachment (with a reason)
     # No permission lets a role listen to or download recordings: access comes only from an
     # approved written demand (its recipient) or an open review task (its assignee): access.py.
 
@@ -101,6 +103,8 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.CASE_NOTES: frozenset({R.CONSULTANT, R.SUPERVISOR}),
     Perm.CASE_TASKS: frozenset({R.CONSULTANT, R.SUPERVISOR}),
     Perm.CASE_TASKS_ANY: frozenset({R.SUPERVISOR}),
+    Perm.CASE_ATTACH: frozenset({R.CONSULTANT, R.SUPERVISOR}),
+    Perm.CASE_ATTACH_REMOVE: frozenset({R.SUPERVISOR}),
 }
 
 

@@ -20,15 +20,18 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from qorgau.agencies.models import AgencyContact
 from qorgau.agency_requests.models import AgencyReply, ReplyAttachment, ReplyKind
+from qorgau.appeals.models import Appeal
 from qorgau.calls import release
 from qorgau.calls.auth import phone_system_register
 from qorgau.calls.models import Call
+from qorgau.casework.actions import attachment_add
 from qorgau.knowledge.actions import kb_import
 from qorgau.testing import signed_in
 
@@ -113,12 +116,24 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
         ("form", {"agency": "@agency", "number": "102", "summary": "S", "result": "busy"})
     ],
     "appeals/<str:number>/timeline/": [("get", None)],
+    "api/v1/appeals/<number>/attachments": [("get", None), ("form", {"file": "@file"})],
+    "api/v1/attachments/<attachment_id>": [("get", None), ("delete", {"reason": "parity"})],
+    "appeals/<str:number>/attachments/": [("get", None), ("form", {"file": "@file"})],
+    "appeals/<str:number>/attachments/<int:attachment_id>/": [("get", None)],
+    "appeals/<str:number>/attachments/<int:attachment_id>/remove/": [
+        ("form", {"reason": "parity"})
+    ],
 }
 # The administrator's pages: one role and no scope inside them, so nothing there is "another's";
 # every other role is refused by the site before any look-up (audit/admin_site.py).
 EXEMPT_PREFIXES = ("admin/",)
 # a route whose parameter names another object of the world than its name says
-WORLD_KEYS = {"api/v1/letters/<letter_id>/scan": {"letter_id": "scan_id"}}
+WORLD_KEYS = {
+    "api/v1/letters/<letter_id>/scan": {"letter_id": "scan_id"},
+    "api/v1/attachments/<attachment_id>": {"attachment_id": "file_id"},
+    "appeals/<str:number>/attachments/<int:attachment_id>/": {"attachment_id": "file_id"},
+    "appeals/<str:number>/attachments/<int:attachment_id>/remove/": {"attachment_id": "file_id"},
+}
 NOT_IDS = {"step": "acknowledge"}  # parameters that name an action, not an object
 
 
@@ -160,6 +175,10 @@ def world(personas, agencies, register, api_as, settings, tmp_path) -> dict[str,
         "recordings": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path)},
+        },
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "attachments")},
         },
     }
     agency_a = agencies[0]
@@ -217,6 +236,12 @@ def world(personas, agencies, register, api_as, settings, tmp_path) -> dict[str,
     task = release.review_task_assign(
         actor=personas["supervisor"], call_id=call.pk, assignee="quality"
     )
+    attached = attachment_add(
+        actor=personas["consultant"],
+        appeal=Appeal.objects.get(number=number),
+        name="a.pdf",
+        data=b"%PDF-1.4 file",
+    )
     line = {"id": "parity-kb", "lang": "ru", "title": "Алименты", "body": "Суд.", "tags": []}
     kb_import(lines=[json.dumps({**line, "direction": "4", "status": "draft"}, ensure_ascii=False)])
     return {
@@ -225,6 +250,7 @@ def world(personas, agencies, register, api_as, settings, tmp_path) -> dict[str,
         "letter_id": str(letter.json()["id"]),
         "scan_id": str(incoming.json()["id"]),
         "attachment_id": str(attachment.pk),
+        "file_id": str(attached.pk),
         "call_id": str(call.pk),
         "pk": str(call.pk),
         "demand_id": str(demand.pk),
@@ -237,7 +263,8 @@ def world(personas, agencies, register, api_as, settings, tmp_path) -> dict[str,
 def _fill(body: Any, agency: Any, key: str) -> Any:
     if not isinstance(body, dict):
         return body
-    swap = {"@agency": int(agency), "@key": key}
+    file = SimpleUploadedFile("a.pdf", b"%PDF-1.4 file", content_type="application/pdf")
+    swap = {"@agency": int(agency), "@key": key, "@file": file}
     return {k: swap.get(v, v) if isinstance(v, str) else v for k, v in body.items()}
 
 
@@ -254,6 +281,8 @@ def _answer(client: Client, method: str, url: str, body: Any) -> Any:
         return client.get(url)
     if method == "form":
         return client.post(url, body)
+    if method == "delete":
+        return client.delete(url, json.dumps(body), content_type="application/json")
     return client.post(url, body, content_type="application/json")
 
 

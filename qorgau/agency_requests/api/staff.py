@@ -3,7 +3,6 @@
 
 import base64
 from collections.abc import Callable
-from pathlib import PurePath
 from typing import Any
 
 from django.http import HttpResponse
@@ -54,6 +53,7 @@ from qorgau.agency_requests.selectors import (
 from qorgau.appeals.access import access_appeal
 from qorgau.core.access import require
 from qorgau.core.api import Shown, StaffRequest, responses
+from qorgau.core.files import file_response
 from qorgau.core.roles import Perm
 
 router = Router(tags=["agencies and requests"])
@@ -223,16 +223,6 @@ def letter_download(request: StaffRequest, letter_id: int) -> HttpResponse:
     letter = access_letter(request.user, letter_id, part="pdf")
     response = HttpResponse(letter_pdf(letter), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="letter-{letter.pk}.pdf"'
-    return response
-
-
-def file_response(data: bytes, content_type: str, name: str, stem: str) -> HttpResponse:
-    """A stored file as a download, never rendered by the browser; the name keeps only a safe
-    extension (names may carry personal data and stay out of headers that proxies log)."""
-    suffix = PurePath(name).suffix.lower()
-    extension = suffix if suffix[1:].isalnum() and len(suffix) <= 6 else ""
-    response = HttpResponse(data, content_type=content_type or "application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{stem}{extension}"'
     return response
 
 
