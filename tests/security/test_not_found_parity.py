@@ -94,7 +94,6 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
     "agency/requests/<int:request_id>/": [("get", None)],
     "agency/requests/<int:request_id>/<slug:step>/": [("form", {})],
     "agency/requests/<int:request_id>/files/<int:attachment_id>/": [("get", None)],
-    "appeals/<str:number>/requests/": [("get", None)],
     "calls/<int:pk>/outcome/": [("form", OUTCOME)],
     "calls/<int:pk>/register/": [("get", None)],
     "calls/<int:pk>/review/": [("form", {"assignee": "quality"})],
