@@ -310,11 +310,8 @@ def timeline(request: HttpRequest, number: str) -> HttpResponse:
     seen = fingerprint(plain) + (casework_fingerprint(appeal) if notes else "")
     if request.GET.get("seen") == seen:
         return HttpResponse(status=204)
-    shown = {
-        **found.with_text(),
-        "corrections": [r.pk for r in appeal_revisions(appeal)],
-        "files": attachment_ids(appeal),
-    }
+    own = {"corrections": [r.pk for r in appeal_revisions(appeal)], "files": attachment_ids(appeal)}
+    shown = {**found.with_text(), **{kind: ids for kind, ids in own.items() if ids}}
     texts = access_texts(request.user, appeal, shown, reason="appeal timeline")
     comments = has_perm(request.user, Perm.APPEAL_VIEW_PERSONAL)
     casework = access_casework_texts(request.user, appeal, reason="appeal timeline")

@@ -31,7 +31,7 @@ from qorgau.appeals.models import Appeal
 from qorgau.calls import release
 from qorgau.calls.auth import phone_system_register
 from qorgau.calls.models import Call
-from qorgau.casework.actions import attachment_add
+from qorgau.casework.actions import attachment_add, followup_create
 from qorgau.knowledge.actions import kb_import
 from qorgau.testing import signed_in
 
@@ -50,11 +50,14 @@ MISSING = {
     "demand_id": "999999",
     "task_id": "999999",
     "key": "no-such-article",
+    "followup_id": "999999",
 }
 
 OUTCOME = {"kind": "transfer_1414", "note": "Told to call 1414."}
 REQUEST = {"agency": "@agency", "reason": "parity check"}
 LETTER = {"agency": "@agency", "language": "kk", "subject": "Сұрау", "body": "Мәтін"}
+MERGE = {"duplicate": "111-2000-999998", "reason": "parity check"}
+FOLLOW_UP = {"kind": "task", "what": "parity", "due_at": "2099-01-01T12:00:00+05:00"}
 # route → [(method, body)]; bodies are valid, so the answer comes from the access check.
 ROUTES: dict[str, list[tuple[str, Any]]] = {
     "api/v1/appeals/<number>": [("get", None)],
@@ -122,6 +125,20 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
     "appeals/<str:number>/attachments/<int:attachment_id>/remove/": [
         ("form", {"reason": "parity"})
     ],
+    "api/v1/appeals/<number>/assign": [("post", {"consultant": "consultant"})],
+    "api/v1/appeals/<number>/merge": [("post", MERGE)],
+    "api/v1/appeals/<number>/notes": [("get", None), ("post", {"text": "parity"})],
+    "api/v1/appeals/<number>/followups": [("get", None), ("post", FOLLOW_UP)],
+    "api/v1/followups/<followup_id>/cancel": [("post", {"reason": "parity"})],
+    "api/v1/followups/<followup_id>/complete": [("post", {"result": "parity"})],
+    "api/v1/followups/<followup_id>/reassign": [("post", {"assignee": 1})],
+    "appeals/<str:number>/assign/": [("form", {"consultant": "consultant"})],
+    "appeals/<str:number>/merge/": [("form", MERGE)],
+    "appeals/<str:number>/edit/": [("get", None)],
+    "appeals/<str:number>/case/": [("get", None)],
+    "appeals/<str:number>/case/notes": [("form", {"text": "parity"})],
+    "appeals/<str:number>/case/followups": [("form", FOLLOW_UP)],
+    "tasks/<int:followup_id>/<str:step>": [("form", {"reason": "parity"})],
 }
 # The administrator's pages: one role and no scope inside them, so nothing there is "another's";
 # every other role is refused by the site before any look-up (audit/admin_site.py).
@@ -241,6 +258,13 @@ def world(personas, agencies, register, api_as, settings, tmp_path) -> dict[str,
         name="a.pdf",
         data=b"%PDF-1.4 file",
     )
+    followup = followup_create(
+        actor=personas["consultant"],
+        appeal=Appeal.objects.get(number=number),
+        kind="task",
+        what="parity",
+        due_at=timezone.now() + timedelta(hours=1),
+    )
     line = {"id": "parity-kb", "lang": "ru", "title": "Алименты", "body": "Суд.", "tags": []}
     kb_import(lines=[json.dumps({**line, "direction": "4", "status": "draft"}, ensure_ascii=False)])
     return {
@@ -254,6 +278,7 @@ def world(personas, agencies, register, api_as, settings, tmp_path) -> dict[str,
         "pk": str(call.pk),
         "demand_id": str(demand.pk),
         "task_id": str(task.pk),
+        "followup_id": str(followup.pk),
         "key": "parity-kb",
         "agency": str(agency_a.pk),
     }
