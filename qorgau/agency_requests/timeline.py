@@ -1,9 +1,11 @@
-"""One timeline of an appeal for its page (rules 6(c), 6(d), 6(i)): status steps, requests and
-the agencies' replies, letters, outbound calls, phone calls linked to the appeal (marked where a
-recording exists), the knowledge-base articles used, the case work (internal notes,
-follow-ups planned, done and cancelled), changes of the consultant and merges of
-duplicates, and the files attached, oldest first. Which texts it carries is decided by the
-caller through access.py; without them every entry is metadata only."""
+"""One timeline of an appeal for its page (rules 6(c), 6(d), 6(i)): status steps and
+corrections, requests (with their status and answer-due day) and the agencies' replies, letters,
+outbound calls, phone calls linked to the appeal (marked where a recording exists), the
+knowledge-base articles used, the case work (internal notes, follow-ups planned, done and
+cancelled), changes of the consultant, merges of duplicates and the files attached, oldest
+first. Which texts and files it carries is decided by the caller through access.py; without
+them every entry is metadata only. Another source adds a `_something(appeal, ...)` returning
+entries and one line in `appeal_timeline`."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from qorgau.agency_requests.actions.letters import call_log, letter_write
 from qorgau.agency_requests.actions.send import request_send
-from qorgau.agency_requests.models import AgencyRequest
+from qorgau.agency_requests.models import AgencyReply, AgencyRequest, ReplyAttachment
 from qorgau.appeals.models import Appeal
 from qorgau.calls.auth import phone_system_register
 from qorgau.calls.models import Call
@@ -68,13 +68,19 @@ def test_agency_portal_list(personas, register, agency_a):
 
 
 def _happenings(appeal: Appeal, personas, make_agency, count: int, start: int) -> None:
-    """`count` of everything the timeline shows: requests (to as many agencies), letters,
-    outbound calls, phone calls and articles used."""
+    """`count` of everything the timeline shows: requests (to as many agencies) answered with
+    a file, letters, outbound calls, phone calls and articles used."""
     consultant, now = personas["consultant"], timezone.now()
     system = phone_system_register(name=f"pbx-{start}")[0]
     for n in range(start, start + count):
         agency = make_agency(f"school-{n}", "local", "almaty", [4])
-        request_send(actor=consultant, appeal=appeal, agency=agency, reason="—")
+        sent = request_send(actor=consultant, appeal=appeal, agency=agency, reason="—")
+        reply = AgencyReply.objects.create(
+            request=sent, kind="answer", text="Жауап", by=personas["officer_a"], at=now
+        )
+        ReplyAttachment.objects.create(
+            reply=reply, name="akt.pdf", content_type="application/pdf", size=4, data="UERG"
+        )
         letter_write(
             actor=consultant,
             appeal=appeal,
@@ -109,3 +115,4 @@ def test_timeline(personas, register, make_agency, persona):
     assert_constant_queries(fetch, lambda: _happenings(appeal, personas, make_agency, 27, 3))
     html = client.get(f"/appeals/{appeal.number}/timeline/").content.decode()
     assert html.count('class="tl-letter"') == 30 and html.count('class="tl-article"') == 30
+    assert html.count('class="tl-reply"') == 30
