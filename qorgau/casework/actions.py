@@ -158,20 +158,14 @@ def followup_complete(*, actor: User, followup: FollowUp, result: str = "") -> F
         )
     if len(result) > RESULT_MAX:
         raise FieldErrors(fields={"result": _("The text is too long.")})
-    with transaction.atomic():
-        locked = _locked_open(actor, followup)
-        locked.done_at = timezone.now()
-        locked.done_by = actor
-        locked.result = result
-        locked.save(update_fields=["done_at", "done_by", "result"])
-        audit_appeal(
-            actor=actor,
-            event=AuditEvent.FOLLOWUP_COMPLETE,
-            ref=locked.appeal.number,
-            reason=locked.kind,
-            details={"followup": locked.pk},
-        )
-    return locked
+    return _close(
+        actor,
+        followup,
+        AuditEvent.FOLLOWUP_COMPLETE,
+        done_at=timezone.now(),
+        done_by=actor,
+        result=result,
+    )
 
 
 def followup_cancel(*, actor: User, followup: FollowUp, reason: str) -> FollowUp:
@@ -181,15 +175,26 @@ def followup_cancel(*, actor: User, followup: FollowUp, reason: str) -> FollowUp
         raise FieldErrors(fields={"reason": _("Say why the follow-up is cancelled.")})
     if len(reason) > RESULT_MAX:
         raise FieldErrors(fields={"reason": _("The text is too long.")})
+    return _close(
+        actor,
+        followup,
+        AuditEvent.FOLLOWUP_CANCEL,
+        cancelled_at=timezone.now(),
+        cancelled_by=actor,
+        cancel_reason=reason,
+    )
+
+
+def _close(actor: User, followup: FollowUp, event: AuditEvent, **values: object) -> FollowUp:
+    """Close an open follow-up (done or cancelled) under its row lock, audited last."""
     with transaction.atomic():
         locked = _locked_open(actor, followup)
-        locked.cancelled_at = timezone.now()
-        locked.cancelled_by = actor
-        locked.cancel_reason = reason
-        locked.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+        for name, value in values.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=list(values))
         audit_appeal(
             actor=actor,
-            event=AuditEvent.FOLLOWUP_CANCEL,
+            event=event,
             ref=locked.appeal.number,
             reason=locked.kind,
             details={"followup": locked.pk},

@@ -55,7 +55,7 @@ site.register(Note, NoteAdmin)
 site.register(FollowUp, FollowUpAdmin)
 
 
-class AttachmentAdmin(AuditedAdmin):
+class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ["appeal", "content_type", "size", "uploaded_by", "uploaded_at", "removed_at"]
     list_filter = ["content_type", "removed_at"]
     list_select_related = ["appeal", "uploaded_by"]
@@ -71,15 +71,6 @@ class AttachmentAdmin(AuditedAdmin):
         "removed_by",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 site.register(Attachment, AttachmentAdmin)
