@@ -21,6 +21,7 @@ from qorgau.appeals.actions import appeal_register, appeal_transition
 from qorgau.appeals.models import Appeal, IdempotentRequest, Status
 from qorgau.appeals.schemas import AppealIn
 from qorgau.calls.models import ReferralBody
+from qorgau.casework.actions import followup_create, note_add
 from qorgau.core.roles import Role
 from qorgau.demo import content, fakes
 from qorgau.reference.models import Region
@@ -184,7 +185,42 @@ def load_demo(count: int = DEMO_APPEALS) -> int:
         created += 1
     if created:
         _demo_requests(users)
+        _demo_casework(users)
     return created
+
+
+# (kind, what, hours from now it is due): one already overdue, so that My tasks shows all groups
+DEMO_FOLLOW_UPS = [
+    (
+        "callback",
+        "Қайта қоңырау шалу: мектеп жауап берді ме? / Перезвонить: ответила ли школа?",
+        -2,
+    ),
+    ("task", "Аудандық әкімдікке хат дайындау / Подготовить письмо в акимат района", 3),
+    ("callback", "Перезвонить заявительнице вечером, после работы / Кешке қайта қоңырау шалу", 26),
+]
+
+
+def _demo_casework(users: dict[str, User]) -> None:
+    """An internal note and three follow-ups on the consultant's appeals in progress, so that
+    the case-work panel and My tasks have something to show."""
+    consultant = users["consultant"]
+    appeals = Appeal.objects.filter(
+        status=Status.IN_PROGRESS, assigned_consultant=consultant
+    ).order_by("pk")[: len(DEMO_FOLLOW_UPS)]
+    now = timezone.now()
+    for appeal, (kind, what, hours) in zip(appeals, DEMO_FOLLOW_UPS, strict=False):
+        due_at = now + timedelta(hours=hours)
+        planned = min(now, due_at - timedelta(hours=1))
+        followup_create(
+            actor=consultant, appeal=appeal, kind=kind, what=what, due_at=due_at, now=planned
+        )
+    if appeals:
+        note_add(
+            actor=consultant,
+            appeal=appeals[0],
+            text="Кешке ғана сөйлесе алады / Может говорить только вечером",
+        )
 
 
 def _demo_referral_bodies() -> None:

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from qorgau.appeals.models import Appeal, StatusChange
 from qorgau.audit.models import AuditRecord
+from qorgau.casework.models import FollowUp, Note
 from qorgau.staff.models import User
 
 pytestmark = pytest.mark.django_db
@@ -35,9 +36,12 @@ def test_demo_loads_once_and_twice_changes_nothing():
     assert Appeal.objects.values("status").distinct().count() == 5
     assert Appeal.objects.values("region").distinct().count() >= 15
     assert Appeal.objects.values("channel").distinct().count() == 7
+    assert FollowUp.objects.filter(assignee__username="consultant").count() == 3
+    assert Note.objects.count() == 1
     call_command("demo", "--no-serve", stdout=StringIO())
     again = (Appeal.objects.count(), StatusChange.objects.count(), AuditRecord.objects.count())
     assert again == counts
+    assert FollowUp.objects.count() == 3  # loaded once
     verify = StringIO()
     call_command("audit", "verify", stdout=verify)
     assert "intact" in verify.getvalue()
