@@ -131,12 +131,6 @@ def access_task_list(
     return groups
 
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from qorgau.staff.models import User
-
-
 @dataclass(frozen=True)
 class AttachmentsShown:
     """An appeal's attachments as one viewer may see them: with `names`, the files themselves
