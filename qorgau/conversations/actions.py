@@ -63,11 +63,12 @@ def _take_number(year: int) -> str:
     return f"W-{year}-{int(row[0]):06d}"
 
 
-def clean_text(text: str) -> str:
-    """The message as stored, or FieldErrors in the user's language."""
+def clean_text(text: str, *, empty: str = "") -> str:
+    """The message as stored, or FieldErrors in the user's language (`empty`: what to say when
+    nothing was written)."""
     text = text.strip()
     if not text:
-        raise FieldErrors(fields={"text": _("Write what happened.")})
+        raise FieldErrors(fields={"text": empty or _("Write what happened.")})
     if len(text) > TEXT_MAX:
         raise FieldErrors(fields={"text": _("At most %(n)d characters, please.") % {"n": TEXT_MAX}})
     return text
@@ -115,7 +116,7 @@ def message_add_from_applicant(*, conversation: Conversation, text: str) -> Mess
 def message_reply(*, actor: User, conversation: Conversation, text: str) -> Message:
     """The centre answers; the conversation is then answered until the applicant writes again."""
     require(actor, Perm.CONVERSATION_HANDLE)
-    text = clean_text(text)
+    text = clean_text(text, empty=_("Write the reply."))
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if locked.status == ConversationStatus.CLOSED:
