@@ -43,6 +43,7 @@ def test_child_writes_consultant_replies_child_reads(live_server, browser, perso
     staff.get_by_role("link", name=number).click()
     staff.get_by_text(TEXT).wait_for()
     staff.get_by_role("button", name="Бұл хат алмасуды алу").click()
+    staff.get_by_text("consultant алды").wait_for()  # the page came back (htmx), taken
     staff.fill("textarea[name=text]", REPLY)
     staff.get_by_role("button", name="Жауапты жіберу").click()
     staff.get_by_text(REPLY).wait_for()

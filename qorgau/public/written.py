@@ -51,6 +51,20 @@ def _decoy() -> tuple[str, str]:
     return f"W-{kz_year(timezone.now())}-{secrets.randbelow(10**6):06d}", status_code_new()
 
 
+def _open(request: HttpRequest) -> tuple[str, str]:
+    """A new conversation from the form's fields; its number and secret code."""
+    conversation, code = conversation_open(
+        data=ConversationData(
+            text=request.POST.get("text", "")[: TEXT_MAX * 2],
+            name=request.POST.get("name", ""),
+            contact=request.POST.get("contact", ""),
+            region=reference_by_code(Region, request.POST.get("region", "")[:40]),
+        ),
+        language=get_language() or "kk",
+    )
+    return conversation.number, code
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def write_page(request: HttpRequest) -> HttpResponse:
@@ -59,21 +73,10 @@ def write_page(request: HttpRequest) -> HttpResponse:
         return render(request, "public/write.html", _write_form(request))
     try:
         client = throttle_reserve(client_address(request))
-        if request.POST.get(HONEYPOT):
-            number, code = _decoy()
-        else:
-            region = reference_by_code(Region, request.POST.get("region", "")[:40])
-            conversation, code = conversation_open(
-                data=ConversationData(
-                    text=request.POST.get("text", "")[: TEXT_MAX * 2],
-                    name=request.POST.get("name", ""),
-                    contact=request.POST.get("contact", ""),
-                    region=region,
-                ),
-                language=get_language() or "kk",
-            )
-            number = conversation.number
-        lookup_succeeded(client)
+        try:
+            number, code = _decoy() if request.POST.get(HONEYPOT) else _open(request)
+        finally:
+            lookup_succeeded(client)  # writing counts as a request, never as a failed guess
     except ApplicationError as exc:
         context = _write_form(request, error=_error(exc))
         return render(request, "public/write.html", context, status=exc.status)

@@ -113,6 +113,13 @@ def test_writing_is_rate_limited_per_address():
     assert Conversation.objects.count() == 30
 
 
+def test_a_child_who_forgets_the_text_is_not_locked_out():
+    client = _client(address="10.3.0.8")
+    for _ in range(6):
+        assert client.post("/write/", {"text": ""}).status_code == 422
+    assert client.post("/write/", {"text": TEXT}).status_code == 200
+
+
 def test_honeypot_answers_the_same_page_and_keeps_nothing():
     page = _client().post("/write/", {"text": "buy pills", "website": "http://spam"})
     html = page.content.decode()
