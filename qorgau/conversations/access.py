@@ -54,6 +54,12 @@ def access_conversation_public(*, client: str, number: str, code: str) -> Conver
     return conversation
 
 
+def public_thread(conversation: Conversation) -> list[Message]:
+    """The messages of a conversation its applicant opened with number and code, oldest first
+    (no staff names: the page signs the centre's replies "111 centre")."""
+    return list(conversation.messages.all())
+
+
 def access_conversation(user: User | AnonymousUser, number: str) -> Conversation:
     """A conversation for staff with `conversation.handle` (403 without, 404 if none)."""
     require(user, Perm.CONVERSATION_HANDLE)

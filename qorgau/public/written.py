@@ -22,7 +22,11 @@ from django.views.decorators.http import require_http_methods
 
 from qorgau.appeals.actions import status_code_new
 from qorgau.appeals.lookup_throttle import lookup_succeeded
-from qorgau.conversations.access import access_conversation_public, throttle_reserve
+from qorgau.conversations.access import (
+    access_conversation_public,
+    public_thread,
+    throttle_reserve,
+)
 from qorgau.conversations.actions import (
     TEXT_MAX,
     ConversationData,
@@ -111,5 +115,5 @@ def conversation_page(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             context.update(write_error=_error(exc), text=request.POST["text"])
             status = exc.status
-    context["thread"] = list(conversation.messages.all())
+    context["thread"] = public_thread(conversation)
     return render(request, "public/conversation.html", context, status=status)
