@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "qorgau.calls",
     "qorgau.knowledge",
     "qorgau.casework",
+    "qorgau.conversations",
     "qorgau.public",
     "qorgau.demo",
 ]

@@ -67,17 +67,29 @@ def _context(browser: Any, base_url: str, user: Any | None) -> Any:
     return context
 
 
+def _written_conversation() -> str:
+    """A written conversation with a reply, for its thread page in the staff inbox."""
+    from qorgau.conversations.actions import ConversationData, conversation_open
+
+    conversation, _code = conversation_open(
+        data=ConversationData(text="Мені мектепте мазақтайды"), language="kk"
+    )
+    return conversation.number
+
+
 def test_no_serious_violation_on_any_page(live_server, browser, personas, register) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     number = register()["number"]
+    written = _written_conversation()
     problems: dict[str, list[str]] = {}
     checked = 0
     for name in [None, *PERSONAS]:
         context = _context(browser, live_server.url, personas[name] if name else None)
         page = context.new_page()
-        for path in [*page_paths(), f"/appeals/{number}/", f"/appeals/{number}/edit/"]:
+        extra = [f"/appeals/{number}/", f"/appeals/{number}/edit/", f"/inbox/{written}/"]
+        for path in [*page_paths(), *extra]:
             if not _opened(page, live_server.url + path):
                 continue
             page.wait_for_load_state("networkidle")

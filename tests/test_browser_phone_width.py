@@ -19,7 +19,7 @@ SHOTS = Path("var/screenshots")
 ROLES = ["consultant", "supervisor", "quality", "officer_a", "commissioner", "auditor", "admin"]
 
 
-def _pages(number: str, key: str, request_id: int) -> list[str]:
+def _pages(number: str, key: str, request_id: int, written: str) -> list[str]:
     """Every page with a GET answer, the ones with an id filled with a real one."""
     return [
         "/appeals/",
@@ -41,6 +41,10 @@ def _pages(number: str, key: str, request_id: int) -> list[str]:
         "/calls/reviews/",
         "/calls/screen-pop/",
         "/status/",
+        "/write/",
+        "/conversation/",
+        "/inbox/",
+        f"/inbox/{written}/",
         "/login/enrol/",
         "/no/such/page/",
     ]
@@ -63,6 +67,7 @@ def pages(personas: dict[str, Any], register: Any, settings: Any, tmp_path: Path
     from qorgau.agency_requests.actions.send import request_send
     from qorgau.appeals.models import Appeal
     from qorgau.casework.actions import attachment_add
+    from qorgau.conversations.actions import ConversationData, conversation_open, message_reply
 
     call_command("kb", "starter", verbosity=0)
     appeal = Appeal.objects.get(number=register()["number"])
@@ -78,7 +83,11 @@ def pages(personas: dict[str, Any], register: Any, settings: Any, tmp_path: Path
     }
     long_name = "Мектеп_директорының_анықтамасы_және_медициналық_қорытынды_2026.pdf"
     attachment_add(actor=personas["consultant"], appeal=appeal, name=long_name, data=b"%PDF-1.4")
-    return _pages(appeal.number, "kb-school-bullying-kk", sent.pk)
+    written, _code = conversation_open(
+        data=ConversationData(text="Мені мектепте мазақтайды " * 40), language="kk"
+    )
+    message_reply(actor=personas["consultant"], conversation=written, text="Біз көмектесеміз")
+    return _pages(appeal.number, "kb-school-bullying-kk", sent.pk, written.number)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -102,4 +111,5 @@ def test_every_page_a_role_opens_fits_a_phone(live_server, browser, personas, pa
         context.close()
     assert not too_wide
     assert {("consultant", "/appeals/new/"), ("officer_a", "/agency/")} <= opened
+    assert ("consultant", "/inbox/") in opened
     assert ("auditor", "/calls/demands/") in opened and ("supervisor", "/calls/board/") in opened

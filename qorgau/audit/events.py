@@ -69,6 +69,12 @@ class AuditEvent(StrEnum):
     FOLLOWUP_CANCEL = "followup.cancel"
     FOLLOWUP_REASSIGN = "followup.reassign"
     FOLLOWUP_VIEW_LIST = "followup.view_list"  # a list of follow-ups with their texts was shown
+    # written conversations with applicants (rule 6(f))
+    CONVERSATION_OPEN = "conversation.open"
+    CONVERSATION_WRITE = "conversation.write"  # the applicant wrote more
+    CONVERSATION_REPLY = "conversation.reply"
+    CONVERSATION_CLAIM = "conversation.claim"
+    CONVERSATION_VIEW = "conversation.view"  # the messages' texts were shown to staff
     # staff accounts and administration
     TOKEN_REVOKE = "token.revoke"  # noqa: S105 - an event name, not a secret
     SECOND_FACTOR_ENROL = "second_factor.enrol"

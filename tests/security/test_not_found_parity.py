@@ -32,6 +32,7 @@ from qorgau.calls import release
 from qorgau.calls.auth import phone_system_register
 from qorgau.calls.models import Call
 from qorgau.casework.actions import attachment_add, followup_create
+from qorgau.conversations.actions import ConversationData, conversation_open
 from qorgau.knowledge.actions import kb_import
 from qorgau.testing import signed_in
 
@@ -139,6 +140,9 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
     "appeals/<str:number>/case/notes": [("form", {"text": "parity"})],
     "appeals/<str:number>/case/followups": [("form", FOLLOW_UP)],
     "tasks/<int:followup_id>/<str:step>": [("form", {"reason": "parity"})],
+    "inbox/<str:number>/": [("get", None)],
+    "inbox/<str:number>/claim": [("form", {})],
+    "inbox/<str:number>/reply": [("form", {"text": "parity"})],
 }
 # The administrator's pages: one role and no scope inside them, so nothing there is "another's";
 # every other role is refused by the site before any look-up (audit/admin_site.py).
@@ -149,6 +153,9 @@ WORLD_KEYS = {
     "api/v1/attachments/<attachment_id>": {"attachment_id": "file_id"},
     "appeals/<str:number>/attachments/<int:attachment_id>/": {"attachment_id": "file_id"},
     "appeals/<str:number>/attachments/<int:attachment_id>/remove/": {"attachment_id": "file_id"},
+    "inbox/<str:number>/": {"number": "conversation"},
+    "inbox/<str:number>/claim": {"number": "conversation"},
+    "inbox/<str:number>/reply": {"number": "conversation"},
 }
 NOT_IDS = {"step": "acknowledge"}  # parameters that name an action, not an object
 
@@ -265,6 +272,7 @@ def world(personas, agencies, register, api_as, settings, tmp_path) -> dict[str,
         what="parity",
         due_at=timezone.now() + timedelta(hours=1),
     )
+    conversation, _code = conversation_open(data=ConversationData(text="parity"), language="kk")
     line = {"id": "parity-kb", "lang": "ru", "title": "Алименты", "body": "Суд.", "tags": []}
     kb_import(lines=[json.dumps({**line, "direction": "4", "status": "draft"}, ensure_ascii=False)])
     return {
@@ -281,6 +289,7 @@ def world(personas, agencies, register, api_as, settings, tmp_path) -> dict[str,
         "followup_id": str(followup.pk),
         "key": "parity-kb",
         "agency": str(agency_a.pk),
+        "conversation": conversation.number,
     }
 
 
