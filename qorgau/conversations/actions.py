@@ -15,6 +15,7 @@ from qorgau.audit.actions import AuditedKind
 from qorgau.audit.events import AuditEvent
 from qorgau.conversations.models import (
     ApplicantKind,
+    Channel,
     Conversation,
     ConversationStatus,
     ConversationYearCounter,
@@ -45,6 +46,8 @@ class ConversationData:
     name: str = ""
     contact: str = ""
     region: Region | None = None
+    channel: Channel = Channel.WEB
+    sender_index: str = ""  # messengers and e-mail: conversations.inbound.sender_blind_index
 
 
 def _take_number(year: int) -> str:
@@ -87,6 +90,8 @@ def conversation_open(*, data: ConversationData, language: str) -> tuple[Convers
             code_digest=status_code_digest(code),
             language=language if language in ("kk", "ru") else "kk",
             region=data.region,
+            channel=data.channel,
+            sender_index=data.sender_index,
             applicant_kind=ApplicantKind.INDIVIDUAL if name else ApplicantKind.ANONYMOUS,
             name=name,
             contact=contact,

@@ -17,6 +17,17 @@ class ApplicantKind(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
 
 
+class Channel(models.TextChoices):
+    """Where a written appeal came in; replies go back the same way (rule 6(f), 2(7))."""
+
+    WEB = "web", _("Web resource")
+    SCHOOL = "school", _("School QR form")
+    TELEGRAM = "telegram", _("Telegram")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+
+
 class ConversationStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ANSWERED = "answered", _("Answered")
@@ -52,10 +63,25 @@ class Conversation(models.Model):
     applicant_kind = models.CharField(
         max_length=12, choices=ApplicantKind.choices, default=ApplicantKind.ANONYMOUS
     )
+    channel = models.CharField(
+        max_length=10, choices=Channel.choices, default=Channel.WEB, verbose_name=_("channel")
+    )
     name = EncryptedTextField(blank=True, default="", verbose_name=_("name"))
     contact = EncryptedTextField(blank=True, default="", verbose_name=_("contact"))
+    sender_index = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        db_index=True,
+        help_text="Blind index of the sender's id on a messenger or e-mail (sender_blind_index).",
+    )
     status = models.CharField(
         max_length=10, choices=ConversationStatus.choices, default=ConversationStatus.OPEN
+    )
+    urgent = models.BooleanField(
+        default=False,
+        verbose_name=_("urgent"),
+        help_text="Risk to life or health seen (rule 6(j)): first in the inbox, shorter targets.",
     )
     assigned = models.ForeignKey(
         settings.AUTH_USER_MODEL,
