@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", api_urls()),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
+    path("", include("qorgau.public.urls")),  # first: "/" is the public site's home
     path("", include("qorgau.staff.urls")),
     path("", include("qorgau.agency_requests.urls")),
     path("", include("qorgau.calls.urls")),
@@ -25,5 +26,4 @@ urlpatterns = [
     path("", include("qorgau.casework.urls")),
     path("", include("qorgau.conversations.urls")),
     path("", include("qorgau.appeals.urls")),
-    path("", include("qorgau.public.urls")),
 ]

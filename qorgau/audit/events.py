@@ -75,6 +75,7 @@ class AuditEvent(StrEnum):
     CONVERSATION_REPLY = "conversation.reply"
     CONVERSATION_CLAIM = "conversation.claim"
     CONVERSATION_VIEW = "conversation.view"  # the messages' texts were shown to staff
+    SITE_PAGE_SAVE = "site_page.save"  # an information page of the public site was saved
     # staff accounts and administration
     TOKEN_REVOKE = "token.revoke"  # noqa: S105 - an event name, not a secret
     SECOND_FACTOR_ENROL = "second_factor.enrol"

@@ -146,7 +146,9 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
 }
 # The administrator's pages: one role and no scope inside them, so nothing there is "another's";
 # every other role is refused by the site before any look-up (audit/admin_site.py).
-EXEMPT_PREFIXES = ("admin/",)
+# The public site's pages have no owner either: an information page is everyone's or, unpublished,
+# no one's (404 to all), and its editor is refused by permission before any look-up.
+EXEMPT_PREFIXES = ("admin/", "info/", "site-pages/")
 # a route whose parameter names another object of the world than its name says
 WORLD_KEYS = {
     "api/v1/letters/<letter_id>/scan": {"letter_id": "scan_id"},
