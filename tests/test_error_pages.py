@@ -61,7 +61,10 @@ def test_favicon_is_linked_and_answered():
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_the_language_switch_names_each_language_in_itself(language):
-    page = Client(HTTP_ACCEPT_LANGUAGE=language).get("/status/").content.decode()
+    """Staff pages offer English too (for developers); the public site only Kazakh and Russian."""
+    page = Client(HTTP_ACCEPT_LANGUAGE=language).get("/login/").content.decode()
+    public = Client(HTTP_ACCEPT_LANGUAGE=language).get("/status/").content.decode()
     for code, name in (("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")):
         assert f'value="{code}" lang="{code}"' in page and f">{name}</button>" in page
+        assert (f'value="{code}" lang="{code}"' in public) == (code != "en")
     assert "Ағылшын" not in page and "Английский" not in page

@@ -42,7 +42,7 @@ def test_each_persona_lands_on_a_page_it_may_open(personas, name):
 @pytest.mark.parametrize("name", PERSONA_NAMES)
 def test_every_navigation_link_opens_for_the_persona(personas, name):
     client = signed_in(personas[name])
-    links = _nav_links(client.get("/status/").content.decode())
+    links = _nav_links(client.get("/no-such-page/").content.decode())  # staff chrome
     assert {link: client.get(link).status_code for link in links} == dict.fromkeys(links, 200)
     assert ("/admin/" in links) == (name == "admin")
     assert ("/appeals/new/" in links) == (name in {"consultant", "supervisor"})
