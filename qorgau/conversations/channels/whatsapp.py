@@ -34,23 +34,29 @@ def signature_ok(app_secret: str, raw: bytes, header: str) -> bool:
     return hmac.compare_digest(expected.encode(), header.encode())
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def whatsapp_texts(payload: Any) -> list[WhatsAppText]:
-    """Every text message of a webhook payload; other message types and statuses are skipped.
-    A payload of the wrong shape raises ValueError."""
+    """Every text message of a webhook payload; other message types, statuses and parts of an
+    unexpected shape are skipped. A payload that is not an object with a list of entries raises
+    ValueError."""
     if not isinstance(payload, dict) or not isinstance(payload.get("entry", []), list):
         raise ValueError("not a WhatsApp webhook payload")
     texts = []
-    for entry in payload.get("entry", []):
-        for change in entry.get("changes", []) if isinstance(entry, dict) else []:
-            value = change.get("value") if isinstance(change, dict) else None
-            messages = value.get("messages", []) if isinstance(value, dict) else []
-            for message in messages if isinstance(messages, list) else []:
-                if not isinstance(message, dict) or message.get("type") != "text":
-                    continue
-                body = (message.get("text") or {}).get("body")
+    for entry in _list(payload.get("entry")):
+        for change in _list(_dict(entry).get("changes")):
+            for item in _list(_dict(_dict(change).get("value")).get("messages")):
+                message = _dict(item)
+                body = _dict(message.get("text")).get("body")
                 sender = message.get("from")
-                if isinstance(body, str) and isinstance(sender, str) and sender:
-                    texts.append(WhatsAppText(sender, body))
+                if message.get("type") == "text" and isinstance(body, str) and sender:
+                    texts.append(WhatsAppText(str(sender)[:40], body))
     return texts
 
 

@@ -281,7 +281,16 @@ def test_a_bad_whatsapp_signature_is_refused_and_nothing_stored(channels):
 
 
 @pytest.mark.parametrize(
-    "body", ["{not json", "[1, 2]", '"text"', '{"message": {"chat": "x"}}', "\udcff"]
+    "body",
+    [
+        "{not json",
+        "[1, 2]",
+        '"text"',
+        '{"message": {"chat": "x"}}',
+        '{"entry": [{"changes": 5}, 7, {"changes": [{"value": {"messages": [{"text": "x"}]}}]}]}',
+        '{"entry": 5}',
+        "\udcff",
+    ],
 )
 def test_bad_json_gets_a_4xx_never_a_500(channels, body):
     raw = body.encode("utf-8", "surrogateescape")
