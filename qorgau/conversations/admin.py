@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from qorgau.audit.admin_site import AuditedAdmin, site
+from qorgau.audit.admin_site import AdministratorOnly, AuditedAdmin, site
 from qorgau.audit.events import AuditEvent
-from qorgau.conversations.models import ChannelSettings
+from qorgau.conversations.models import ChannelSettings, Outgoing
 
 
 class SecretInput(forms.PasswordInput):
@@ -93,4 +94,27 @@ class ChannelSettingsAdmin(AuditedAdmin):
         )
 
 
+class OutgoingAdmin(AdministratorOnly, admin.ModelAdmin):
+    """The outbox's health at a glance: what waits, what failed and why. Never a text or an
+    address (personal data): those fields are not shown, and nothing here can be changed."""
+
+    list_display = ["pk", "number", "channel", "kind", "status", "attempts", "due_at", "sent_at"]
+    list_filter = ["status", "channel", "kind"]
+    shown = ("number", "channel", "kind", "status", "attempts", "due_at", "sent_at", "last_error")
+    fields = shown
+    readonly_fields = shown
+    list_select_related = ["conversation"]
+
+    @admin.display(description=_("number"))
+    def number(self, obj: Outgoing) -> str:
+        return obj.conversation.number
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 site.register(ChannelSettings, ChannelSettingsAdmin)
+site.register(Outgoing, OutgoingAdmin)

@@ -5,7 +5,8 @@ deliveries (core/outbox.py: SKIP LOCKED claim, lease, back-off).
 What is queued (inside the transaction of the action, so it is never lost or sent for a change
 that rolled back; workers are woken at commit):
 - a conversation that came by Telegram, WhatsApp or SMS gets the reply text itself back on
-  that channel, cut into parts the channel takes;
+  that channel, cut into parts the channel takes, each due 2 s after the one before so that
+  parallel workers send them in order;
 - a web or school conversation whose applicant left a phone number or an e-mail address gets a
   NOTICE only, in the conversation's language: there is a reply, open the conversation page
   with your number and code. The reply's content never leaves by SMS or e-mail (rule 5). One
@@ -20,7 +21,7 @@ pending and are not claimed (channels/__init__.py)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -47,6 +48,7 @@ PART_LIMITS = {
     Channel.SMS: sms.TEXT_LIMIT,
 }
 audit_conversation = AuditedKind("conversation")  # as in actions.py
+PART_SPACING = timedelta(seconds=2)
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -111,6 +113,7 @@ def outgoing_for_reply(conversation: Conversation, message: Message) -> list[Out
     """Queue what a reply sends (see the module's docstring); call inside the reply's
     transaction, with the conversation locked."""
     if conversation.channel in MESSENGERS and conversation.contact:
+        now = timezone.now()
         return [
             _queue(
                 conversation,
@@ -119,8 +122,11 @@ def outgoing_for_reply(conversation: Conversation, message: Message) -> list[Out
                 kind=OutgoingKind.REPLY,
                 address=conversation.contact,
                 text=part,
+                due_at=now + PART_SPACING * i,  # so parallel workers keep the parts in order
             )
-            for part in _parts(message.text, PART_LIMITS[Channel(conversation.channel)])
+            for i, part in enumerate(
+                _parts(message.text, PART_LIMITS[Channel(conversation.channel)])
+            )
         ]
     route = contact_route(conversation.contact) if conversation.contact else None
     if route is None:

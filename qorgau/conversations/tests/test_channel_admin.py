@@ -90,3 +90,22 @@ def test_secrets_are_stored_encrypted():
 def test_only_the_administrator_sees_channel_settings(personas, persona):
     response = signed_in(personas[persona]).get("/admin/conversations/channelsettings/")
     assert response.status_code == 302
+
+
+def test_the_outbox_page_shows_failures_but_never_a_text_or_address(personas):
+    from qorgau.conversations.actions import ConversationData, conversation_open, message_reply
+    from qorgau.conversations.models import Outgoing
+
+    conversation, _code = conversation_open(
+        data=ConversationData(text="Көмек", contact="+77015551234"), language="kk"
+    )
+    message_reply(actor=personas["consultant"], conversation=conversation, text="ҚҰПИЯ")
+    Outgoing.objects.update(last_error="sms: gateway answered HTTP 503")
+    client = signed_in(personas["admin"])
+    listing = client.get("/admin/conversations/outgoing/").content.decode()
+    assert conversation.number in listing
+    row = Outgoing.objects.get()
+    page = client.get(f"/admin/conversations/outgoing/{row.pk}/change/").content.decode()
+    assert "HTTP 503" in page
+    for private in ("+77015551234", "7015551234", "ҚҰПИЯ", row.text):
+        assert private not in listing and private not in page

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from qorgau.audit.models import AuditRecord
 from qorgau.conversations.actions import ConversationData, conversation_open, message_reply
@@ -255,6 +256,8 @@ def test_a_long_reply_goes_to_telegram_in_parts(channels, fake, personas):
     conversation = Conversation.objects.get()
     text = ("Сөйлем бір. " * 400).strip()
     message_reply(actor=personas["consultant"], conversation=conversation, text=text)
+    run_outbox()
+    Outgoing.objects.update(due_at=timezone.now())
     run_outbox()
     parts = [m["text"] for m in fake.sent("/telegram/")[1:]]
     assert len(parts) == 2 and all(len(p) <= 4096 for p in parts)
