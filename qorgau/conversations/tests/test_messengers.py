@@ -435,3 +435,8 @@ def test_the_deliver_worker_sends_conversation_replies_too(channels, fake, perso
     assert Worker(threads=2, name="test").fill(InlinePool()) == 1  # type: ignore[arg-type]
     assert len(fake.sent("/telegram/")) == 1
     assert Outgoing.objects.get().claimed_by == "test"
+
+
+def test_the_web_form_says_a_notice_never_carries_the_reply(client):
+    page = client.get("/write/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "без самого ответа" in page
