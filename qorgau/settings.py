@@ -312,6 +312,9 @@ OUTBOX_LEASE_SECONDS = env_int("QORGAU_OUTBOX_LEASE_SECONDS", 60)
 OUTBOX_BACKOFF_SECONDS = env_floats("QORGAU_OUTBOX_BACKOFF", [0, 300, 1800])
 OUTBOX_URGENT_BACKOFF_SECONDS = env_floats("QORGAU_OUTBOX_URGENT_BACKOFF", [0, 0.2, 1, 5, 30])
 OUTBOX_MAX_ATTEMPTS = env_int("QORGAU_OUTBOX_MAX_ATTEMPTS", 8)
+# Messages a minute one sender may send through a messenger or SMS webhook; more are dropped
+# (acknowledged, not stored). Channel URLs and secrets are set in the admin (ChannelSettings).
+CONVERSATION_INBOUND_PER_MINUTE = env_int("QORGAU_CONVERSATION_INBOUND_PER_MINUTE", 20)
 
 # Letters to agencies are rendered with a font that has every Kazakh letter.
 QORGAU_PDF_FONT = env_str("QORGAU_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from qorgau.agency_requests.channels import DeliveryFailed, send
@@ -30,30 +30,14 @@ from qorgau.agency_requests.models import (
 )
 from qorgau.appeals.auditing import audit_appeal
 from qorgau.audit.events import AuditEvent
-
-
-def _claimable(now: datetime) -> Q:
-    due = Q(status=DeliveryStatus.PENDING, due_at__lte=now)
-    abandoned = Q(status=DeliveryStatus.SENDING, lease_until__lt=now)
-    return due | abandoned
+from qorgau.core.outbox import backoff, lease_claim
 
 
 def claim(worker: str, limit: int) -> list[Delivery]:
-    """Take up to `limit` due deliveries for this worker, urgent first."""
-    now = timezone.now()
-    with transaction.atomic():
-        ids = list(
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(_claimable(now))
-            .order_by("-urgent", "due_at", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        Delivery.objects.filter(pk__in=ids).update(
-            status=DeliveryStatus.SENDING,
-            claimed_by=worker,
-            attempts=F("attempts") + 1,
-            lease_until=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
-        )
+    """Take up to `limit` due deliveries for this worker, urgent first (core.outbox)."""
+    ids = lease_claim(
+        Delivery.objects.all(), worker=worker, limit=limit, order_by=("-urgent", "due_at", "pk")
+    )
     return list(
         Delivery.objects.filter(pk__in=ids)
         .select_related("contact", "request__agency")
@@ -63,7 +47,7 @@ def claim(worker: str, limit: int) -> list[Delivery]:
 
 def _backoff(attempts: int, *, urgent: bool) -> timedelta:
     steps = settings.OUTBOX_URGENT_BACKOFF_SECONDS if urgent else settings.OUTBOX_BACKOFF_SECONDS
-    return timedelta(seconds=steps[min(attempts, len(steps)) - 1])
+    return backoff(attempts, steps)
 
 
 def _delivered(delivery: Delivery, now: datetime) -> None:

@@ -1,4 +1,5 @@
-"""The outbox worker loop. It keeps its threads busy: whenever a thread is free it claims due
+"""The outbox worker loop: agencies' deliveries and applicants' replies and notices
+(conversations/outbox.py). It keeps its threads busy: whenever a thread is free it claims due
 deliveries (urgent first) for the free threads only, so an urgent request never waits behind a
 slow agency's batch. When nothing is due it sleeps until PostgreSQL NOTIFY says a request was
 committed, or the poll interval passes. Any number of workers may run on any hosts."""
@@ -15,9 +16,10 @@ from types import FrameType
 from django.db import connection
 
 from qorgau.agency_requests.actions.reminders import deadline_sweep
-from qorgau.agency_requests.actions.send import OUTBOX_CHANNEL
 from qorgau.agency_requests.outbox import claim, deliver_one
 from qorgau.calls.recordings import recording_expire_due
+from qorgau.conversations.outbox import outgoing_claim, outgoing_deliver
+from qorgau.core.outbox import OUTBOX_CHANNEL
 
 SWEEP_SECONDS = 60
 
@@ -50,7 +52,10 @@ class Worker:
             return 0
         batch = claim(self.name, limit=free)
         self.running |= {pool.submit(deliver_one, d, self.name) for d in batch}
-        return len(batch)
+        # Replies and notices to applicants (conversations/outbox.py) share the free threads.
+        outgoing = outgoing_claim(self.name, limit=free - len(batch))
+        self.running |= {pool.submit(outgoing_deliver, o, self.name) for o in outgoing}
+        return len(batch) + len(outgoing)
 
     def _idle_wait(self) -> None:
         if connection.vendor != "postgresql":

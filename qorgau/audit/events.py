@@ -76,6 +76,7 @@ class AuditEvent(StrEnum):
     CONVERSATION_CLAIM = "conversation.claim"
     CONVERSATION_VIEW = "conversation.view"  # the messages' texts were shown to staff
     SITE_PAGE_SAVE = "site_page.save"  # an information page of the public site was saved
+    CONVERSATION_SEND_FAIL = "conversation.send_fail"  # a reply or notice could not be sent
     # staff accounts and administration
     TOKEN_REVOKE = "token.revoke"  # noqa: S105 - an event name, not a secret
     SECOND_FACTOR_ENROL = "second_factor.enrol"

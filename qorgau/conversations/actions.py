@@ -22,6 +22,7 @@ from qorgau.conversations.models import (
     Direction,
     Message,
 )
+from qorgau.conversations.outbox import outgoing_for_reply
 from qorgau.core.access import require
 from qorgau.core.errors import Conflict, FieldErrors
 from qorgau.core.kztime import kz_year
@@ -119,7 +120,9 @@ def message_add_from_applicant(*, conversation: Conversation, text: str) -> Mess
 
 
 def message_reply(*, actor: User, conversation: Conversation, text: str) -> Message:
-    """The centre answers; the conversation is then answered until the applicant writes again."""
+    """The centre answers; the conversation is then answered until the applicant writes again.
+    The reply goes back on the messenger it came by, or the applicant gets a notice that it is
+    waiting (conversations/outbox.py, rules 5 and 6(l))."""
     require(actor, Perm.CONVERSATION_HANDLE)
     text = clean_text(text, empty=_("Write the reply."))
     with transaction.atomic():
@@ -136,6 +139,7 @@ def message_reply(*, actor: User, conversation: Conversation, text: str) -> Mess
             locked.assigned = actor
             fields.append("assigned")
         locked.save(update_fields=fields)
+        outgoing_for_reply(locked, message)  # back on its messenger, or a notice (outbox.py)
         audit_conversation(actor=actor, event=AuditEvent.CONVERSATION_REPLY, ref=locked.number)
     return message
 

@@ -123,3 +123,114 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class OutgoingKind(models.TextChoices):
+    REPLY = "reply", _("Reply")
+    NOTICE = "notice", _("Notice that a reply is waiting")
+    CODE = "code", _("Number and code of a new conversation")
+
+
+class OutgoingStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DEAD = "dead", _("Failed for good")
+
+
+class Outgoing(models.Model):
+    """One text to send to an applicant on a channel (conversations/outbox.py): a reply on the
+    messenger the conversation came by, a notice that a reply is waiting (never its content,
+    rule 5), or a new conversation's number and code. The text and address are kept encrypted
+    and only until the row is sent or dead. `last_error` never holds personal data."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="outgoing"
+    )
+    message = models.ForeignKey(
+        Message,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outgoing",
+        help_text="The reply sent; empty for a notice or a number and code.",
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    kind = models.CharField(max_length=10, choices=OutgoingKind.choices)
+    address = EncryptedTextField(
+        blank=True, default="", help_text="Chat id, phone number or e-mail address."
+    )
+    text = EncryptedTextField(blank=True, default="")
+    status = models.CharField(
+        max_length=10, choices=OutgoingStatus.choices, default=OutgoingStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    due_at = models.DateTimeField(default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    external_id = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "due_at"], name="conv_outgoing_due")]
+
+
+class ChannelSettings(models.Model):
+    """How the centre reaches one messenger or gateway; edited by the administrator. Secrets are
+    encrypted and write-only in the admin (conversations/admin.py). A disabled channel's webhook
+    answers 404 and nothing is sent on it."""
+
+    channel = models.CharField(
+        max_length=10,
+        choices=[(c.value, c.label) for c in Channel if c not in (Channel.WEB, Channel.SCHOOL)],
+        unique=True,
+        verbose_name=_("channel"),
+    )
+    enabled = models.BooleanField(default=False, verbose_name=_("enabled"))
+    base_url = models.URLField(
+        blank=True,
+        verbose_name=_("base URL"),
+        help_text="Telegram: https://api.telegram.org; WhatsApp: https://graph.facebook.com/v21.0;"
+        " SMS: the gateway's send URL. Empty: the provider's public default.",
+    )
+    phone_number_id = models.CharField(
+        max_length=64, blank=True, verbose_name=_("phone number id"), help_text="WhatsApp only."
+    )
+    sms_fields = models.JSONField(
+        default=dict,
+        blank=True,
+        verbose_name=_("SMS request fields"),
+        help_text="SMS only: the JSON fields POSTed to the gateway, with {to} and {text} filled"
+        ' in, e.g. {"phone": "{to}", "message": "{text}", "sender": "111"}.',
+    )
+    token = EncryptedTextField(
+        blank=True,
+        default="",
+        verbose_name=_("token"),
+        help_text="Telegram bot token; WhatsApp access token; SMS gateway API key (Bearer).",
+    )
+    webhook_secret = EncryptedTextField(
+        blank=True,
+        default="",
+        verbose_name=_("webhook secret"),
+        help_text="Telegram secret_token; WhatsApp app secret (signature); SMS shared secret.",
+    )
+    verify_token = EncryptedTextField(
+        blank=True,
+        default="",
+        verbose_name=_("verify token"),
+        help_text="WhatsApp only: the token of the webhook's GET verification.",
+    )
+
+    SECRETS = ("token", "webhook_secret", "verify_token")
+
+    class Meta:
+        verbose_name = _("messenger channel")
+        verbose_name_plural = _("messenger channels")
+
+    def __str__(self) -> str:
+        return str(self.get_channel_display())
+
+    def __repr__(self) -> str:  # never a secret in a log or a traceback
+        return f"<ChannelSettings {self.channel} enabled={self.enabled}>"

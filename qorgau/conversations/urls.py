@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from qorgau.conversations import views
+from qorgau.conversations import views, webhooks
 
 app_name = "conversations"
 
@@ -11,4 +11,8 @@ urlpatterns: list[URLPattern] = [
     path("inbox/<str:number>/", views.thread, name="thread"),
     path("inbox/<str:number>/claim", views.claim, name="claim"),
     path("inbox/<str:number>/reply", views.reply, name="reply"),
+    # messengers and the SMS gateway (webhooks.py); secrets in headers, never in the URL
+    path("hooks/telegram/", webhooks.telegram_hook, name="hook-telegram"),
+    path("hooks/whatsapp/", webhooks.whatsapp_hook, name="hook-whatsapp"),
+    path("hooks/sms/", webhooks.sms_hook, name="hook-sms"),
 ]

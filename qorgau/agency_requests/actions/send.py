@@ -7,7 +7,7 @@ import json
 import logging
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,13 +22,13 @@ from qorgau.audit.events import AuditEvent
 from qorgau.core.access import require
 from qorgau.core.errors import Conflict, FieldErrors
 from qorgau.core.kztime import KZ_TZ
+from qorgau.core.outbox import outbox_wake
 from qorgau.core.roles import Perm
 from qorgau.staff.models import User
 from qorgau.workdays.schedule import STANDARD_OFFICE_HOURS, WeeklySchedule
 from qorgau.workdays.selectors import working_calendar
 
 AUTOMATIC_CHANNELS = (ContactChannel.EMAIL, ContactChannel.WEBHOOK)
-OUTBOX_CHANNEL = "qorgau_outbox"
 log = logging.getLogger(__name__)
 
 
@@ -64,10 +64,8 @@ def _check_choice(appeal: Appeal, agency: Agency, reason: str) -> bool:
 
 
 def wake_outbox_workers() -> None:
-    """Tell waiting workers there is new work (PostgreSQL NOTIFY); they also poll."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"NOTIFY {OUTBOX_CHANNEL}")
+    """Tell waiting workers there is new work (core.outbox.outbox_wake)."""
+    outbox_wake()
 
 
 def automatic_contacts(agency: Agency) -> list[AgencyContact]:
