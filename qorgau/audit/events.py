@@ -75,6 +75,9 @@ class AuditEvent(StrEnum):
     CONVERSATION_REPLY = "conversation.reply"
     CONVERSATION_CLAIM = "conversation.claim"
     CONVERSATION_VIEW = "conversation.view"  # the messages' texts were shown to staff
+    CONVERSATION_RISK = "conversation.risk"  # danger words found on arrival (flags only)
+    CONVERSATION_BLOCK = "conversation.block"  # a supervisor blocked the sender
+    CONVERSATION_UNBLOCK = "conversation.unblock"
     # staff accounts and administration
     TOKEN_REVOKE = "token.revoke"  # noqa: S105 - an event name, not a secret
     SECOND_FACTOR_ENROL = "second_factor.enrol"
