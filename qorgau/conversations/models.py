@@ -99,7 +99,15 @@ class Conversation(models.Model):
     risk_flags = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:
-        indexes = [models.Index(fields=["status", "last_inbound_at"], name="conv_inbox")]
+        indexes = [
+            models.Index(fields=["status", "last_inbound_at"], name="conv_inbox"),
+            # the urgent alert, polled every few seconds from every staff page (rule 6(j))
+            models.Index(
+                fields=["last_inbound_at"],
+                condition=models.Q(urgent=True, assigned__isnull=True),
+                name="conv_urgent_unclaimed",
+            ),
+        ]
 
     @property
     def waiting(self) -> bool:

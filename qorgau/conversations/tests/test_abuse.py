@@ -245,3 +245,20 @@ def test_a_conversation_without_a_sender_cannot_be_blocked(personas):
         f"/inbox/{conversation.number}/block", {"reason": "x"}
     )
     assert page.status_code == 422
+
+
+def test_a_blocked_web_sender_writing_more_is_not_stored_unless_risky(personas):
+    child = _client(address="10.8.2.1")
+    page = _post(child, "бірінші")
+    html = page.content.decode()
+    number = NUMBER_RE.search(html).group(1)
+    code = re.search(r'id="written-code">([^<]+)<', html).group(1)
+    sender_block(
+        actor=personas["supervisor"],
+        conversation=Conversation.objects.get(number=number),
+        reason="спам",
+    )
+    more = child.post("/conversation/", {"number": number, "code": code, "text": "тағы"})
+    assert more.status_code == 200 and Message.objects.count() == 1
+    child.post("/conversation/", {"number": number, "code": code, "text": RISKY})
+    assert Message.objects.count() == 2 and Conversation.objects.get(number=number).urgent

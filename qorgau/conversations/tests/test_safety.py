@@ -19,7 +19,7 @@ from qorgau.conversations.actions import (
 )
 from qorgau.conversations.inbound import message_receive
 from qorgau.conversations.models import Channel, Conversation
-from qorgau.testing import PERSONA_NAMES, signed_in
+from qorgau.testing import PERSONA_NAMES, assert_constant_queries, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +122,15 @@ def test_the_alert_by_persona(personas, persona):
 
 def test_signed_out_poll_is_refused_without_redirect():
     assert Client().get("/inbox/alerts/", HTTP_HX_REQUEST="true").status_code == 403
+
+
+def test_the_alert_poll_does_not_grow_with_its_rows(personas):
+    client = signed_in(personas["consultant"])
+    counter = iter(range(100))
+
+    def grow() -> None:
+        for _ in range(9):
+            _write(RISKY, address=f"10.9.1.{next(counter)}")
+
+    grow()
+    assert_constant_queries(lambda: _alert(client), grow)
