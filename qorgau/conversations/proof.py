@@ -63,7 +63,7 @@ def proof_check(challenge: str, nonce: str) -> bool:
     """True when the form carries a solved challenge, spent now; False when it carries none (the
     no-script fallback); FieldErrors (422) for a wrong nonce or a forged, stale or spent one."""
     challenge, nonce = challenge[:200], nonce[:24]
-    if not nonce:
+    if not nonce or not challenge:  # no script, or a form rendered without a challenge
         return False
     max_age = settings.WRITE_PROOF_MAX_AGE_SECONDS
     try:

@@ -262,3 +262,33 @@ def test_a_blocked_web_sender_writing_more_is_not_stored_unless_risky(personas):
     assert more.status_code == 200 and Message.objects.count() == 1
     child.post("/conversation/", {"number": number, "code": code, "text": RISKY})
     assert Message.objects.count() == 2 and Conversation.objects.get(number=number).urgent
+
+
+def test_a_form_without_a_challenge_counts_as_unproven(settings):
+    settings.WRITE_UNPROVEN_MAX = 1
+    client = _client(address="10.8.3.1")
+    assert _post(client, proof_challenge="", proof_nonce="123").status_code == 200
+    assert _post(client, proof_challenge="", proof_nonce="123").status_code == 429
+
+
+def test_the_alert_sound_is_the_short_wav_these_lines_make():
+    import math
+    import wave
+    from io import BytesIO
+    from pathlib import Path
+
+    rate, frames = 8000, bytearray()
+    for tone, seconds in ((880, 0.15), (0, 0.05), (1175, 0.2)):
+        n = int(rate * seconds)
+        for i in range(n):
+            envelope = min(1, i / 80, (n - i) / 200) if tone else 0
+            value = int(128 + 90 * envelope * math.sin(2 * math.pi * tone * i / rate))
+            frames.append(max(0, min(255, value)))
+    made = BytesIO()
+    with wave.open(made, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(1)
+        out.setframerate(rate)
+        out.writeframes(bytes(frames))
+    static = Path(__file__).parents[1] / "static" / "conversations" / "alert.wav"
+    assert static.read_bytes() == made.getvalue()

@@ -55,7 +55,7 @@
 
   var challenge = document.querySelector("input[name=proof_challenge]");
   var field = document.querySelector("input[name=proof_nonce]");
-  if (!challenge || !field) { return; }
+  if (!challenge || !field || !challenge.value) { return; }
   var bits = Number(challenge.getAttribute("data-proof-bits")) || 0;
   var text = challenge.value, nonce = 0, done = false;
 
