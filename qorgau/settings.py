@@ -235,6 +235,10 @@ ATTACHMENT_BODY_BYTES = ATTACHMENT_MAX_BYTES + MAX_BODY_BYTES
 # The uploader may remove their own attachment this many minutes after attaching it (a file
 # attached by mistake); later only a supervisor may.
 ATTACHMENT_UNDO_MINUTES = 15
+# The public forms (write to 111, read and write more) take text only: a smaller limit, and a
+# refusal as a page in the visitor's language rather than JSON (core/middleware.py).
+PUBLIC_BODY_BYTES = 64 * 1024
+PUBLIC_BODY_LIMITS = [r"^/(write|conversation)/$"]
 BODY_LIMITS = [
     (r"^/api/v1/calls/[^/]+/recording$", RECORDING_MAX_BYTES),
     (r"^(/api/v1/demands|/calls/demands/)$", SCAN_MAX_BYTES),
@@ -299,6 +303,20 @@ STATUS_LOOKUP_WINDOW_SECONDS = 15 * 60
 # Failed look-ups per hour, from all addresses together, at which the supervisors' board warns.
 STATUS_LOOKUP_ALERT_PER_HOUR = env_int("QORGAU_STATUS_LOOKUP_ALERT_PER_HOUR", 100)
 
+# Written appeals: abuse without outside services (rule 5; conversations/abuse.py, proof.py).
+# Messages from one messenger or e-mail sender per window; past it they are dropped unless risky.
+SENDER_MAX_MESSAGES = env_int("QORGAU_SENDER_MAX_MESSAGES", 20)
+SENDER_WINDOW_SECONDS = env_int("QORGAU_SENDER_WINDOW_SECONDS", 600)
+# The public form's proof of work: leading zero bits of sha256(challenge + nonce), and how long
+# a challenge lives. A form sent without a solved challenge (no script) is accepted, but only
+# WRITE_UNPROVEN_MAX of them per client address per WRITE_UNPROVEN_WINDOW_SECONDS.
+WRITE_PROOF_BITS = env_int("QORGAU_WRITE_PROOF_BITS", 16)
+WRITE_PROOF_MAX_AGE_SECONDS = env_int("QORGAU_WRITE_PROOF_MAX_AGE_SECONDS", 3600)
+WRITE_UNPROVEN_MAX = env_int("QORGAU_WRITE_UNPROVEN_MAX", 10)
+WRITE_UNPROVEN_WINDOW_SECONDS = env_int("QORGAU_WRITE_UNPROVEN_WINDOW_SECONDS", 3600)
+# How often a staff page asks for urgent written appeals nobody has taken (seconds).
+WRITTEN_ALERT_POLL_SECONDS = env_int("QORGAU_WRITTEN_ALERT_POLL_SECONDS", 5)
+
 # Delivery of requests to agencies (agency_requests/outbox.py).
 QORGAU_SMTP_HOST = env_str("QORGAU_SMTP_HOST", "127.0.0.1")
 QORGAU_SMTP_PORT = env_int("QORGAU_SMTP_PORT", 25)
@@ -314,7 +332,6 @@ OUTBOX_URGENT_BACKOFF_SECONDS = env_floats("QORGAU_OUTBOX_URGENT_BACKOFF", [0, 0
 OUTBOX_MAX_ATTEMPTS = env_int("QORGAU_OUTBOX_MAX_ATTEMPTS", 8)
 # Messages a minute one sender may send through a messenger or SMS webhook; more are dropped
 # (acknowledged, not stored). Channel URLs and secrets are set in the admin (ChannelSettings).
-CONVERSATION_INBOUND_PER_MINUTE = env_int("QORGAU_CONVERSATION_INBOUND_PER_MINUTE", 20)
 
 # Letters to agencies are rendered with a font that has every Kazakh letter.
 QORGAU_PDF_FONT = env_str("QORGAU_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

@@ -77,6 +77,9 @@ class AuditEvent(StrEnum):
     CONVERSATION_VIEW = "conversation.view"  # the messages' texts were shown to staff
     SITE_PAGE_SAVE = "site_page.save"  # an information page of the public site was saved
     CONVERSATION_SEND_FAIL = "conversation.send_fail"  # a reply or notice could not be sent
+    CONVERSATION_RISK = "conversation.risk"  # danger words found on arrival (flags only)
+    CONVERSATION_BLOCK = "conversation.block"  # a supervisor blocked the sender
+    CONVERSATION_UNBLOCK = "conversation.unblock"
     # staff accounts and administration
     TOKEN_REVOKE = "token.revoke"  # noqa: S105 - an event name, not a secret
     SECOND_FACTOR_ENROL = "second_factor.enrol"

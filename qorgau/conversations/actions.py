@@ -15,6 +15,7 @@ from qorgau.audit.actions import AuditedKind
 from qorgau.audit.events import AuditEvent
 from qorgau.conversations.models import (
     ApplicantKind,
+    BlockedSender,
     Channel,
     Conversation,
     ConversationStatus,
@@ -23,8 +24,9 @@ from qorgau.conversations.models import (
     Message,
 )
 from qorgau.conversations.outbox import outgoing_for_reply
+from qorgau.conversations.risk import RiskResult, risk_assess
 from qorgau.core.access import require
-from qorgau.core.errors import Conflict, FieldErrors
+from qorgau.core.errors import Conflict, FieldErrors, NotFound
 from qorgau.core.kztime import kz_year
 from qorgau.core.roles import Perm
 from qorgau.reference.models import Region
@@ -78,10 +80,35 @@ def clean_text(text: str, *, empty: str = "") -> str:
     return text
 
 
+def _merge_flags(stored: str, found: tuple[str, ...]) -> str:
+    """The conversation's flags with the new ones added (never removed: rule 6(j))."""
+    flags = [flag for flag in stored.split(",") if flag]
+    flags += [flag for flag in found if flag not in flags]
+    return ",".join(flags)
+
+
+def _risk_noted(conversation: Conversation, risk: RiskResult) -> list[str]:
+    """A risky message (rule 6(j)) makes its conversation urgent (never less) and adds its flags;
+    the audit row names the flags only, never the words. The fields to save; the alert on every
+    staff page (views.alerts) follows from `urgent` on a conversation nobody has taken."""
+    if not risk:
+        return []
+    conversation.urgent = True
+    conversation.risk_flags = _merge_flags(conversation.risk_flags, risk.flags)
+    audit_conversation(
+        actor=None,
+        event=AuditEvent.CONVERSATION_RISK,
+        ref=conversation.number,
+        details={"flags": list(risk.flags)},
+    )
+    return ["urgent", "risk_flags"]
+
+
 def conversation_open(*, data: ConversationData, language: str) -> tuple[Conversation, str]:
     """A new conversation with the applicant's first message; returns it and its secret code,
     which is shown once and never stored."""
     text = clean_text(data.text)
+    risk = risk_assess(text)
     name, contact = data.name.strip()[:CONTACT_MAX], data.contact.strip()[:CONTACT_MAX]
     code = status_code_new()
     now = timezone.now()
@@ -99,23 +126,35 @@ def conversation_open(*, data: ConversationData, language: str) -> tuple[Convers
             created_at=now,
             last_inbound_at=now,
         )
-        Message.objects.create(conversation=conversation, direction=Direction.IN, text=text, at=now)
+        Message.objects.create(
+            conversation=conversation,
+            direction=Direction.IN,
+            text=text,
+            at=now,
+            risk_flags=",".join(risk.flags),
+        )
         audit_conversation(actor=None, event=AuditEvent.CONVERSATION_OPEN, ref=conversation.number)
+        if fields := _risk_noted(conversation, risk):
+            conversation.save(update_fields=fields)
     return conversation, code
 
 
 def message_add_from_applicant(*, conversation: Conversation, text: str) -> Message:
     """The applicant writes more; a closed conversation takes no more messages."""
     text = clean_text(text)
+    risk = risk_assess(text)
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if locked.status == ConversationStatus.CLOSED:
             raise Conflict(_("This conversation is closed."), code="conversation_closed")
-        message = Message.objects.create(conversation=locked, direction=Direction.IN, text=text)
+        message = Message.objects.create(
+            conversation=locked, direction=Direction.IN, text=text, risk_flags=",".join(risk.flags)
+        )
         locked.last_inbound_at = message.at
         locked.status = ConversationStatus.OPEN
-        locked.save(update_fields=["last_inbound_at", "status"])
         audit_conversation(actor=None, event=AuditEvent.CONVERSATION_WRITE, ref=locked.number)
+        fields = ["last_inbound_at", "status", *_risk_noted(locked, risk)]
+        locked.save(update_fields=fields)
     return message
 
 
@@ -159,3 +198,48 @@ def conversation_claim(*, actor: User, conversation: Conversation) -> Conversati
         locked.save(update_fields=["assigned"])
         audit_conversation(actor=actor, event=AuditEvent.CONVERSATION_CLAIM, ref=locked.number)
     return locked
+
+
+def sender_block(*, actor: User, conversation: Conversation, reason: str) -> BlockedSender:
+    """A supervisor blocks the sender of a conversation (rule 5: abuse of the channel): their
+    next messages are stored nowhere and answered by nothing, except risky ones (rule 6(j))."""
+    require(actor, Perm.CONVERSATION_BLOCK)
+    reason = reason.strip()[:300]
+    if not reason:
+        raise FieldErrors(fields={"reason": _("Say why the sender is blocked.")})
+    if not conversation.sender_index:
+        raise FieldErrors(
+            _("This sender cannot be blocked: nothing identifies them."), code="not_blockable"
+        )
+    with transaction.atomic():
+        blocked = BlockedSender.objects.filter(
+            channel=conversation.channel, sender_index=conversation.sender_index, active=True
+        ).first()
+        if blocked is not None:
+            return blocked
+        blocked = BlockedSender.objects.create(
+            channel=conversation.channel,
+            sender_index=conversation.sender_index,
+            number=conversation.number,
+            reason=reason,
+            created_by=actor,
+        )
+        audit_conversation(
+            actor=actor, event=AuditEvent.CONVERSATION_BLOCK, ref=conversation.number, reason=reason
+        )
+    return blocked
+
+
+def sender_unblock(*, actor: User, blocked_id: int) -> BlockedSender:
+    """A supervisor lifts a block; audited on the conversation it was set from."""
+    require(actor, Perm.CONVERSATION_BLOCK)
+    with transaction.atomic():
+        blocked = BlockedSender.objects.select_for_update().filter(pk=blocked_id).first()
+        if blocked is None:
+            raise NotFound()
+        if not blocked.active:
+            return blocked
+        blocked.active = False
+        blocked.save(update_fields=["active"])
+        audit_conversation(actor=actor, event=AuditEvent.CONVERSATION_UNBLOCK, ref=blocked.number)
+    return blocked

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qorgau.conversations.abuse import sender_admitted
 from qorgau.conversations.actions import (
     ConversationData,
     conversation_open,
@@ -45,10 +46,15 @@ def sender_open_conversation(channel: str, sender_id: str) -> Conversation | Non
 
 def message_receive(
     *, channel: Channel, sender_id: str, text: str, language: str = "kk", name: str = ""
-) -> Received:
+) -> Received | None:
     """Store an inbound message from `sender_id` (a chat id, phone number or e-mail address):
     it joins the sender's open conversation on `channel`, or opens one whose contact is the
-    sender, so replies can go back the same way."""
+    sender, so replies can go back the same way.
+
+    None: the message was dropped, stored nowhere and owed no reply, because the sender is
+    blocked or past their limit (conversations/abuse.py). A risky message is never dropped."""
+    if not sender_admitted(channel, sender_blind_index(channel, sender_id), text):
+        return None
     existing = sender_open_conversation(channel, sender_id)
     if existing is not None:
         message = message_add_from_applicant(conversation=existing, text=text)

@@ -94,9 +94,20 @@ class Conversation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_inbound_at = models.DateTimeField(default=timezone.now)
     last_outbound_at = models.DateTimeField(null=True, blank=True)
+    # Safety on arrival (rule 6(j)): the flags risk_assess found in any of the applicant's
+    # messages, comma-separated (never the words themselves).
+    risk_flags = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:
-        indexes = [models.Index(fields=["status", "last_inbound_at"], name="conv_inbox")]
+        indexes = [
+            models.Index(fields=["status", "last_inbound_at"], name="conv_inbox"),
+            # the urgent alert, polled every few seconds from every staff page (rule 6(j))
+            models.Index(
+                fields=["last_inbound_at"],
+                condition=models.Q(urgent=True, assigned__isnull=True),
+                name="conv_urgent_unclaimed",
+            ),
+        ]
 
     @property
     def waiting(self) -> bool:
@@ -120,6 +131,8 @@ class Message(models.Model):
     )
     text = EncryptedTextField()
     at = models.DateTimeField(default=timezone.now)
+    # Safety on arrival (rule 6(j)): the flags risk_assess found in this message.
+    risk_flags = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:
         ordering = ["at", "id"]
@@ -234,3 +247,39 @@ class ChannelSettings(models.Model):
 
     def __repr__(self) -> str:  # never a secret in a log or a traceback
         return f"<ChannelSettings {self.channel} enabled={self.enabled}>"
+class BlockedSender(models.Model):
+    """A sender a supervisor blocked (rule 5: abuse of the channel): their messages are stored
+    nowhere and get no reply, except a risky one (rule 6(j)), which always gets through. Found by
+    the same blind index as the conversation's sender (for the web form: the client address's)."""
+
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    sender_index = models.CharField(max_length=40)
+    number = models.CharField(
+        max_length=20, help_text="The conversation the sender was blocked from."
+    )
+    reason = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["channel", "sender_index"], name="conv_blocked_sender")]
+
+
+class SenderWindow(models.Model):
+    """Messages counted from one sender (a blind index with its channel, or a client address's)
+    in its current window, shared by every process (conversations/abuse.py)."""
+
+    key = models.CharField(max_length=80, primary_key=True)
+    started = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+
+class UsedChallenge(models.Model):
+    """A proof-of-work challenge of the public form already spent (conversations/proof.py): a
+    digest of it, kept until it would have expired anyway."""
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 
-from qorgau.conversations.models import Conversation, ConversationStatus
+from qorgau.conversations.models import BlockedSender, Conversation, ConversationStatus
 
 
 def inbox() -> QuerySet[Conversation]:
@@ -20,4 +20,23 @@ def inbox() -> QuerySet[Conversation]:
             ),
         )
         .order_by("-is_waiting", "last_inbound_at", "id")
+    )
+
+
+def urgent_unclaimed() -> QuerySet[Conversation]:
+    """Urgent conversations (rule 6(j)) not closed that nobody has taken, longest waiting first:
+    what the alert on every staff page lists until someone claims them."""
+    return (
+        Conversation.objects.filter(urgent=True, assigned__isnull=True)
+        .exclude(status=ConversationStatus.CLOSED)
+        .order_by("last_inbound_at", "id")
+    )
+
+
+def blocked_senders() -> QuerySet[BlockedSender]:
+    """Blocks in force, newest first, with who set them."""
+    return (
+        BlockedSender.objects.filter(active=True)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
     )

@@ -8,6 +8,9 @@ app_name = "conversations"
 
 urlpatterns: list[URLPattern] = [
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/alerts/", views.alerts, name="alerts"),
+    path("inbox/blocked/", views.blocked, name="blocked"),
+    path("inbox/blocked/<int:blocked_id>/unblock", views.unblock, name="unblock"),
     path("inbox/<str:number>/", views.thread, name="thread"),
     path("inbox/<str:number>/claim", views.claim, name="claim"),
     path("inbox/<str:number>/reply", views.reply, name="reply"),
@@ -15,4 +18,5 @@ urlpatterns: list[URLPattern] = [
     path("hooks/telegram/", webhooks.telegram_hook, name="hook-telegram"),
     path("hooks/whatsapp/", webhooks.whatsapp_hook, name="hook-whatsapp"),
     path("hooks/sms/", webhooks.sms_hook, name="hook-sms"),
+    path("inbox/<str:number>/block", views.block, name="block"),
 ]

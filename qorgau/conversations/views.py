@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -13,9 +14,17 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from qorgau.conversations.abuse import sender_blocked
 from qorgau.conversations.access import access_conversation, access_thread
-from qorgau.conversations.actions import conversation_claim, message_reply
+from qorgau.conversations.actions import (
+    conversation_claim,
+    message_reply,
+    sender_block,
+    sender_unblock,
+)
 from qorgau.conversations.models import Conversation
+from qorgau.conversations.risk import flag_labels
+from qorgau.conversations.selectors import blocked_senders, urgent_unclaimed
 from qorgau.conversations.selectors import inbox as inbox_rows
 from qorgau.core.errors import ApplicationError
 from qorgau.core.roles import Perm, has_perm
@@ -50,6 +59,9 @@ def _thread(
 ) -> HttpResponse:
     context = {
         "conversation": conversation,
+        "flags": flag_labels(conversation.risk_flags),
+        "can_block": has_perm(request.user, Perm.CONVERSATION_BLOCK),
+        "blocked": sender_blocked(conversation.channel, conversation.sender_index),
         "thread": access_thread(request.user, conversation),
         "error": error,
         "text": request.POST.get("text", "") if error else "",
@@ -89,3 +101,57 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
         message = "; ".join([exc.message, *exc.fields.values()]) if exc.fields else exc.message
         return _thread(request, conversation, error=message, status=exc.status)
     return redirect("conversations:thread", number=number)
+
+
+def _alert_rows() -> list[tuple[Conversation, list[str], str]]:
+    now = timezone.now()
+    return [
+        (row, flag_labels(row.risk_flags), waiting_phrase(row.last_inbound_at, now))
+        for row in urgent_unclaimed()
+    ]
+
+
+def alerts(request: HttpRequest) -> HttpResponse:
+    """Urgent written appeals nobody has taken (rule 6(j)): the banner every staff page with
+    `conversation.handle` polls (htmx, every WRITTEN_ALERT_POLL_SECONDS), and without script a
+    page of its own with a refresh link. Numbers, flags and waiting time only, never a text. No
+    login redirect: a signed-out or other role's poll gets 403, which htmx does not swap in."""
+    if not has_perm(request.user, Perm.CONVERSATION_HANDLE):
+        raise PermissionDenied
+    context = {"rows": _alert_rows(), "poll_seconds": settings.WRITTEN_ALERT_POLL_SECONDS}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "conversations/_alert.html", context)
+    return render(request, "conversations/alerts.html", context)
+
+
+@login_required
+@require_POST
+def block(request: HttpRequest, number: str) -> HttpResponse:
+    """A supervisor blocks the conversation's sender, with a reason (audited)."""
+    conversation = access_conversation(request.user, number)
+    try:
+        sender_block(
+            actor=request_user(request),
+            conversation=conversation,
+            reason=request.POST.get("reason", ""),
+        )
+    except ApplicationError as exc:
+        message = "; ".join([exc.message, *exc.fields.values()]) if exc.fields else exc.message
+        return _thread(request, conversation, error=message, status=exc.status)
+    return redirect("conversations:thread", number=number)
+
+
+@login_required
+@require_GET
+def blocked(request: HttpRequest) -> HttpResponse:
+    """The supervisors' block list, to unblock (no sender is named: only the conversation)."""
+    if not has_perm(request.user, Perm.CONVERSATION_BLOCK):
+        raise PermissionDenied
+    return render(request, "conversations/blocked.html", {"rows": blocked_senders()})
+
+
+@login_required
+@require_POST
+def unblock(request: HttpRequest, blocked_id: int) -> HttpResponse:
+    sender_unblock(actor=request_user(request), blocked_id=blocked_id)
+    return redirect("conversations:blocked")

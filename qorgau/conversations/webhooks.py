@@ -3,13 +3,10 @@ under /hooks/, each checking its provider's secret in constant time before readi
 (wrong or missing → 403, nothing stored). A disabled channel answers 404. Malformed bodies get
 400, never 500. Whatever is acknowledged with 200 the provider will not send again.
 
-Limits, before a message is stored (`_receive`):
-- per sender: at most CONVERSATION_INBOUND_PER_MINUTE messages a minute (counted from the
-  stored messages of the sender's conversations on that channel, so it holds across
-  processes). Extra messages are acknowledged with 200, so the messenger does not retry, and
-  dropped. The risk check (urgent words, rule 6(j)) runs inside the actions, after this limit:
-  a flood from one sender is cut here before that check could see it; a message that passes
-  the limit is always checked;
+Limits (`_receive`):
+- per sender, and the supervisors' block list: `inbound.message_receive` asks
+  `abuse.sender_admitted`, which never drops a risky message (rule 6(j)); a dropped one is
+  acknowledged with 200, so the messenger does not retry, and stored nowhere;
 - size: a text longer than the conversation's limit (TEXT_MAX) is cut, with a note in the
   sender's language saying so, rather than refused, so nothing the child wrote first is lost."""
 
@@ -18,11 +15,9 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from datetime import timedelta
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,8 +26,8 @@ from qorgau.conversations.actions import TEXT_MAX
 from qorgau.conversations.channels import channel_settings
 from qorgau.conversations.channels.telegram import telegram_text
 from qorgau.conversations.channels.whatsapp import signature_ok, whatsapp_texts
-from qorgau.conversations.inbound import message_receive, sender_blind_index
-from qorgau.conversations.models import Channel, ChannelSettings, Direction, Message
+from qorgau.conversations.inbound import message_receive
+from qorgau.conversations.models import Channel, ChannelSettings
 from qorgau.conversations.outbox import outgoing_code
 from qorgau.core.errors import ApplicationError
 
@@ -60,17 +55,6 @@ def language_of(text: str) -> str:
     return "kk"
 
 
-def _over_limit(channel: Channel, sender_id: str) -> bool:
-    since = timezone.now() - timedelta(seconds=60)
-    recent = Message.objects.filter(
-        conversation__channel=channel,
-        conversation__sender_index=sender_blind_index(channel, sender_id),
-        direction=Direction.IN,
-        at__gte=since,
-    )
-    return recent.count() >= settings.CONVERSATION_INBOUND_PER_MINUTE
-
-
 def _fit(text: str, language: str) -> str:
     text = text.strip()
     if len(text) <= TEXT_MAX:
@@ -84,15 +68,15 @@ def _fit(text: str, language: str) -> str:
 
 def _receive(channel: Channel, sender_id: str, text: str, language: str) -> bool:
     """Store one message (see the module's docstring); False if it was dropped."""
-    if _over_limit(channel, sender_id):
-        log.warning("%s: a sender is over the per-minute limit; message dropped", channel)
-        return False
     try:
         received = message_receive(
             channel=channel, sender_id=sender_id, text=_fit(text, language), language=language
         )
     except ApplicationError:
         return False  # an empty text: nothing to store, nothing to retry
+    if received is None:
+        log.warning("%s: a message from a blocked or over-limit sender was dropped", channel)
+        return False
     if received.code:
         outgoing_code(received.conversation, received.code)
     return True

@@ -22,6 +22,15 @@ def _refuse(request: HttpRequest, status: int, code: str, message: StrOrPromise)
     return JsonResponse({"code": code, "detail": str(message), "fields": {}}, status=status)
 
 
+def _refuse_page(request: HttpRequest) -> HttpResponse:
+    """A public form's body too large: a page in the visitor's language (413), not JSON."""
+    from django.shortcuts import render
+
+    translation.activate(translation.get_language_from_request(request))
+    message = _("What you sent is too long. Please write a shorter message.")
+    return render(request, "error.html", {"message": message}, status=413)
+
+
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):g}"
 
@@ -33,6 +42,7 @@ class BodySizeLimitMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.limits = [(re.compile(pattern), size) for pattern, size in settings.BODY_LIMITS]
+        self.public = [re.compile(pattern) for pattern in settings.PUBLIC_BODY_LIMITS]
 
     def limit(self, path: str) -> int:
         return next(
@@ -44,6 +54,8 @@ class BodySizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        if length > settings.PUBLIC_BODY_BYTES and any(p.match(request.path) for p in self.public):
+            return _refuse_page(request)
         limit = self.limit(request.path)
         if length > limit:
             message = _("The request body is larger than %(size)s MB.")

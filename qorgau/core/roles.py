@@ -66,6 +66,7 @@ class Perm(StrEnum):
     CASE_ATTACH_REMOVE = "case.attach_remove"  # remove anyone's attachment (with a reason)
     CONVERSATION_HANDLE = "conversation.handle"  # written appeals: inbox, read (audited), reply
     SITE_EDIT = "site.edit"  # the public site's information pages, in kk and ru
+    CONVERSATION_BLOCK = "conversation.block"  # block and unblock a written appeal's sender
     # No permission lets a role listen to or download recordings: access comes only from an
     # approved written demand (its recipient) or an open review task (its assignee): access.py.
 
@@ -109,6 +110,7 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.CASE_ATTACH_REMOVE: frozenset({R.SUPERVISOR}),
     Perm.CONVERSATION_HANDLE: frozenset({R.CONSULTANT, R.SUPERVISOR}),
     Perm.SITE_EDIT: frozenset({R.SUPERVISOR, R.ADMIN}),
+    Perm.CONVERSATION_BLOCK: frozenset({R.SUPERVISOR}),
 }
 
 

@@ -6,22 +6,32 @@ itself (with Cache-Control: no-store), and the thread is opened by POSTing them.
 
 A honeypot field (`website`) is hidden from people; a form that fills it is a robot's and is
 silently dropped, but answered with the same thank-you page (a made-up number and code that
-open nothing), so the robot learns nothing."""
+open nothing), so the robot learns nothing.
+
+Abuse (rule 5; conversations/abuse.py and proof.py): the form carries a proof-of-work challenge
+that a small static script solves; without script it is still accepted, within a stricter
+per-address limit. A web sender is known by the blind index of the client address, which a
+supervisor can block (a shared address — a school, a mobile operator's NAT — is blocked for
+everyone behind it, so blocks are for plain abuse only). A blocked or over-limit form gets the
+robot's decoy page; a risky text (rule 6(j)) is always stored."""
 
 from __future__ import annotations
 
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from qorgau.appeals.actions import status_code_new
 from qorgau.appeals.lookup_throttle import lookup_succeeded
+from qorgau.conversations.abuse import address_index, sender_blocked, unproven_allowed
 from qorgau.conversations.access import (
     access_conversation_public,
     public_thread,
@@ -33,7 +43,10 @@ from qorgau.conversations.actions import (
     conversation_open,
     message_add_from_applicant,
 )
-from qorgau.core.errors import ApplicationError
+from qorgau.conversations.models import Channel
+from qorgau.conversations.proof import FIELD_CHALLENGE, FIELD_NONCE, challenge_new, proof_check
+from qorgau.conversations.risk import risk_assess
+from qorgau.core.errors import ApplicationError, Throttled
 from qorgau.core.kztime import kz_year
 from qorgau.public.api import client_address
 from qorgau.reference.models import Region
@@ -47,7 +60,14 @@ def _error(exc: ApplicationError) -> str:
 
 
 def _write_form(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    return {"regions": Region.objects.all(), "text_max": TEXT_MAX, "form": request.POST, **extra}
+    return {
+        "regions": Region.objects.all(),
+        "text_max": TEXT_MAX,
+        "form": request.POST,
+        "proof_challenge": challenge_new(),
+        "proof_bits": settings.WRITE_PROOF_BITS,
+        **extra,
+    }
 
 
 def _decoy() -> tuple[str, str]:
@@ -55,14 +75,41 @@ def _decoy() -> tuple[str, str]:
     return f"W-{kz_year(timezone.now())}-{secrets.randbelow(10**6):06d}", status_code_new()
 
 
+def _admitted(request: HttpRequest, text: str) -> bool:
+    """Whether the form is stored: a wrong or spent proof is refused (FieldErrors, 422); a form
+    without one (no script) counts against the stricter limit and past it is refused (429, said
+    plainly, with the phone number); a blocked address's form is dropped silently. A risky text
+    (rule 6(j)) passes all of these except a wrong proof."""
+    client = client_address(request)
+    proven = proof_check(
+        request.POST.get(FIELD_CHALLENGE, ""), request.POST.get(FIELD_NONCE, "").strip()
+    )
+    if sender_blocked(Channel.WEB, address_index(client)):
+        return bool(risk_assess(text))
+    if proven or unproven_allowed(client) or risk_assess(text):
+        return True
+    raise Throttled(
+        _(
+            "Many messages were sent from this connection. Please try again in an hour, or "
+            "call 111: it is free and works around the clock."
+        ),
+        code="unproven_throttled",
+    )
+
+
 def _open(request: HttpRequest) -> tuple[str, str]:
-    """A new conversation from the form's fields; its number and secret code."""
+    """A new conversation from the form's fields; its number and secret code (a decoy's when the
+    form is dropped)."""
+    text = request.POST.get("text", "")[: TEXT_MAX * 2]
+    if not _admitted(request, text):
+        return _decoy()
     conversation, code = conversation_open(
         data=ConversationData(
-            text=request.POST.get("text", "")[: TEXT_MAX * 2],
+            text=text,
             name=request.POST.get("name", ""),
             contact=request.POST.get("contact", ""),
             region=reference_by_code(Region, request.POST.get("region", "")[:40]),
+            sender_index=address_index(client_address(request)),
         ),
         language=get_language() or "kk",
     )
@@ -107,10 +154,11 @@ def conversation_page(request: HttpRequest) -> HttpResponse:
     context.update(conversation=conversation, code=code, text_max=TEXT_MAX)
     status = 200
     if "text" in request.POST:
+        text = request.POST["text"][: TEXT_MAX * 2]
+        blocked = sender_blocked(conversation.channel, conversation.sender_index)
         try:
-            message_add_from_applicant(
-                conversation=conversation, text=request.POST["text"][: TEXT_MAX * 2]
-            )
+            if not blocked or risk_assess(text):  # a blocked sender's text is not stored
+                message_add_from_applicant(conversation=conversation, text=text)
             context["sent"] = True
         except ApplicationError as exc:
             context.update(write_error=_error(exc), text=request.POST["text"])

@@ -337,8 +337,8 @@ def test_start_gets_a_greeting_in_kazakh_and_russian_and_stores_nothing(channels
     assert not Conversation.objects.exists()
 
 
-def test_a_sender_over_the_per_minute_limit_is_acknowledged_but_not_stored(channels, settings):
-    settings.CONVERSATION_INBOUND_PER_MINUTE = 3
+def test_a_sender_over_the_limit_is_acknowledged_but_not_stored(channels, settings):
+    settings.SENDER_MAX_MESSAGES = 3
     answers = [post_telegram(telegram_update(f"хабар {i}")).status_code for i in range(5)]
     assert answers == [200] * 5
     assert Message.objects.count() == 3
