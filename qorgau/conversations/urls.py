@@ -11,4 +11,9 @@ urlpatterns: list[URLPattern] = [
     path("inbox/<str:number>/", views.thread, name="thread"),
     path("inbox/<str:number>/claim", views.claim, name="claim"),
     path("inbox/<str:number>/reply", views.reply, name="reply"),
+    path(
+        "inbox/<str:number>/attachments/<int:attachment_id>",
+        views.attachment,
+        name="attachment",
+    ),
 ]

@@ -2,7 +2,9 @@
 answers with the number and secret code. No sign-in, no script needed.
 
 The number and code never travel in a URL: the page that shows them is the answer to the POST
-itself (with Cache-Control: no-store), and the thread is opened by POSTing them.
+itself (with Cache-Control: no-store), and the thread is opened by POSTing them. Files (photos
+and PDFs, conversations/attachments.py) go with a message in the same multipart POST, and are
+downloaded by POSTing the number and code again.
 
 A honeypot field (`website`) is hidden from people; a form that fills it is a robot's and is
 silently dropped, but answered with the same thank-you page (a made-up number and code that
@@ -24,6 +26,7 @@ from qorgau.appeals.actions import status_code_new
 from qorgau.appeals.lookup_throttle import lookup_succeeded
 from qorgau.conversations.access import (
     access_conversation_public,
+    attachment_download,
     public_thread,
     throttle_reserve,
 )
@@ -33,7 +36,9 @@ from qorgau.conversations.actions import (
     conversation_open,
     message_add_from_applicant,
 )
+from qorgau.conversations.attachments import files_form, uploads
 from qorgau.core.errors import ApplicationError
+from qorgau.core.files import file_response
 from qorgau.core.kztime import kz_year
 from qorgau.public.api import client_address
 from qorgau.reference.models import Region
@@ -47,7 +52,13 @@ def _error(exc: ApplicationError) -> str:
 
 
 def _write_form(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    return {"regions": Region.objects.all(), "text_max": TEXT_MAX, "form": request.POST, **extra}
+    return {
+        "regions": Region.objects.all(),
+        "text_max": TEXT_MAX,
+        "form": request.POST,
+        "files_form": files_form(),
+        **extra,
+    }
 
 
 def _decoy() -> tuple[str, str]:
@@ -63,6 +74,7 @@ def _open(request: HttpRequest) -> tuple[str, str]:
             name=request.POST.get("name", ""),
             contact=request.POST.get("contact", ""),
             region=reference_by_code(Region, request.POST.get("region", "")[:40]),
+            files=uploads(request),
         ),
         language=get_language() or "kk",
     )
@@ -104,12 +116,14 @@ def conversation_page(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         context["error"] = exc.message
         return render(request, "public/conversation.html", context, status=exc.status)
-    context.update(conversation=conversation, code=code, text_max=TEXT_MAX)
+    context.update(conversation=conversation, code=code, text_max=TEXT_MAX, files_form=files_form())
     status = 200
     if "text" in request.POST:
         try:
             message_add_from_applicant(
-                conversation=conversation, text=request.POST["text"][: TEXT_MAX * 2]
+                conversation=conversation,
+                text=request.POST["text"][: TEXT_MAX * 2],
+                files=uploads(request),
             )
             context["sent"] = True
         except ApplicationError as exc:
@@ -117,3 +131,23 @@ def conversation_page(request: HttpRequest) -> HttpResponse:
             status = exc.status
     context["thread"] = public_thread(conversation)
     return render(request, "public/conversation.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["POST"])
+def conversation_file(request: HttpRequest) -> HttpResponse:
+    """One file of the applicant's conversation as a download: the number, code and file are
+    POSTed (never in a URL); a wrong code answers like an unknown number. Audited."""
+    number = request.POST.get("number", "")[:40]
+    try:
+        conversation = access_conversation_public(
+            client=client_address(request), number=number, code=request.POST.get("code", "")[:40]
+        )
+        wanted = request.POST.get("attachment", "")[:12]
+        found, data = attachment_download(
+            None, conversation, int(wanted) if wanted.isdigit() else 0
+        )
+    except ApplicationError as exc:
+        context = {"number": number, "error": exc.message}
+        return render(request, "public/conversation.html", context, status=exc.status)
+    return file_response(data, found.content_type, found.download_name, f"attachment-{found.pk}")

@@ -1,0 +1,1 @@
+"""How replies leave by the channel a written appeal came in on."""
