@@ -184,3 +184,19 @@ def test_the_applicant_downloads_their_file_by_post_with_number_and_code():
     other, other_code, _p = _opened_with_photo()
     foreign = {"number": other.number, "code": other_code, "attachment": str(photo.pk)}
     assert child.post("/conversation/file/", foreign).status_code == 404
+
+
+def test_rotate_keys_re_encrypts_conversation_files(files_dir, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _conversation, _code, photo = _opened_with_photo()
+    before = attachment_content(photo)
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rotate_keys", stdout=out)
+    photo.refresh_from_db()
+    assert "1 conversation files" in out.getvalue()
+    assert attachment_content(photo) == before
+    assert len(stored_files(files_dir)) == 1  # the old file is gone
