@@ -213,7 +213,11 @@ def _thread_of(letter: Letter) -> Conversation | None:
 def mail_receive(raw: bytes) -> Received | None:
     """Store one mail as a message (once: a Message-ID already stored is skipped); None when
     it is not stored (automatic, already stored, or refused)."""
-    letter = letter_parse(raw)
+    try:
+        letter = letter_parse(raw)
+    except Exception as exc:
+        log.warning("an e-mail could not be parsed: %s", type(exc).__name__)
+        return None
     if letter is None:
         return None
     if MailMessageId.objects.filter(digest=mail_id_digest(letter.message_id)).exists():

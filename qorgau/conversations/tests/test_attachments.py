@@ -200,3 +200,19 @@ def test_rotate_keys_re_encrypts_conversation_files(files_dir, django_capture_on
     assert "1 conversation files" in out.getvalue()
     assert attachment_content(photo) == before
     assert len(stored_files(files_dir)) == 1  # the old file is gone
+
+
+def test_a_consultant_attaches_a_pdf_to_a_reply_and_a_bad_file_is_refused(personas):
+    conversation, code, _photo = _opened_with_photo()
+    consultant = signed_in(personas["consultant"])
+    url = f"/inbox/{conversation.number}/reply"
+    bad = consultant.post(url, {"text": "Анықтаманы қараңыз", "files": [upload(b"<svg/>")]})
+    assert bad.status_code == 422 and "Анықтаманы қараңыз" in bad.content.decode()
+    assert conversation.messages.count() == 1
+
+    pdf = upload(PDF, "anyqtama.pdf", "application/pdf")
+    assert consultant.post(url, {"text": "Анықтаманы қараңыз", "files": [pdf]}).status_code == 302
+    reply = conversation.messages.last()
+    assert reply.attachments.get().content_type == "application/pdf"
+    page = _client().post("/conversation/", {"number": conversation.number, "code": code})
+    assert f'name="attachment" value="{reply.attachments.get().pk}"' in page.content.decode()
