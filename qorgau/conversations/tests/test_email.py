@@ -265,3 +265,20 @@ def test_an_html_letter_is_read_as_text():
     )
     assert text == "Сәлем & көмек\n\nкерек" or text.split() == ["Сәлем", "&", "көмек", "керек"]
     assert "script" not in text and "x()" not in text
+
+
+def test_the_delivery_workers_sweep_reads_the_mailbox(dovecot, mail):
+    from qorgau.agency_requests.worker import Worker
+
+    dovecot.append(letter()[0])
+    Worker(threads=1)._sweep_if_due()
+    assert Conversation.objects.get().channel == Channel.EMAIL
+
+
+def test_an_unreachable_mailbox_does_not_stop_the_sweep(settings, caplog):
+    from qorgau.conversations.mailbox import mail_fetch_due
+
+    settings.QORGAU_IMAP_HOST, settings.QORGAU_IMAP_PORT = "127.0.0.1", 9
+    settings.QORGAU_IMAP_SSL, settings.QORGAU_IMAP_PASSWORD = "off", "imap-secret-x"
+    mail_fetch_due()
+    assert "mailbox could not be read" in caplog.text and "imap-secret" not in caplog.text
