@@ -494,8 +494,6 @@ def appeal_merge_view(request: HttpRequest, number: str) -> HttpResponse:
         context = {**_detail_context(request, into, _personal(request, into)), **state}
         return render(request, "appeals/detail.html", context, status=exc.status)
     return redirect("appeals:detail", number=into.number)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def appeal_edit(request: HttpRequest, number: str) -> HttpResponse:
