@@ -235,19 +235,26 @@ ATTACHMENT_BODY_BYTES = ATTACHMENT_MAX_BYTES + MAX_BODY_BYTES
 # The uploader may remove their own attachment this many minutes after attaching it (a file
 # attached by mistake); later only a supervisor may.
 ATTACHMENT_UNDO_MINUTES = 15
-# The public forms (write to 111, read and write more) take text only: a smaller limit, and a
-# refusal as a page in the visitor's language rather than JSON (core/middleware.py).
-PUBLIC_BODY_BYTES = 64 * 1024
+# Files sent with a written conversation's message (conversations/attachments.py): photos and
+# PDFs, each at most this size, at most CONVERSATION_FILES_MAX per message; the public forms
+# and the staff reply take a body that can hold them all.
+CONVERSATION_FILE_MAX_BYTES = env_int("QORGAU_CONVERSATION_FILE_MAX_MB", 10) * 1024 * 1024
+CONVERSATION_FILES_MAX = 5
+CONVERSATION_BODY_BYTES = CONVERSATION_FILE_MAX_BYTES * CONVERSATION_FILES_MAX + MAX_BODY_BYTES
+# The public forms (write to 111, read and write more) refuse a larger body with a page in the
+# visitor's language rather than JSON (core/middleware.py).
+PUBLIC_BODY_BYTES = CONVERSATION_BODY_BYTES
 PUBLIC_BODY_LIMITS = [r"^/(write|conversation)/$"]
 BODY_LIMITS = [
     (r"^/api/v1/calls/[^/]+/recording$", RECORDING_MAX_BYTES),
+    (r"^(/write/|/conversation/|/inbox/[^/]+/reply)$", CONVERSATION_BODY_BYTES),
     (r"^(/api/v1/demands|/calls/demands/)$", SCAN_MAX_BYTES),
     (r"^(/api/v1/appeals/[^/]+/attachments|/appeals/[^/]+/attachments/)$", ATTACHMENT_BODY_BYTES),
 ]
 # Uploaded files stay in memory, never in a plain temporary file on disk (rule 5): the body
 # limits above bound what one request may hold.
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
-FILE_UPLOAD_MAX_MEMORY_SIZE = max(SCAN_MAX_BYTES, ATTACHMENT_BODY_BYTES)
+FILE_UPLOAD_MAX_MEMORY_SIZE = max(SCAN_MAX_BYTES, ATTACHMENT_BODY_BYTES, CONVERSATION_BODY_BYTES)
 
 # Recordings are kept this many days, then deleted automatically and the deletion audited
 # (`qorgau recordings expire`, run by the worker's sweep). A recording named in an undecided
@@ -321,6 +328,16 @@ WRITTEN_ALERT_POLL_SECONDS = env_int("QORGAU_WRITTEN_ALERT_POLL_SECONDS", 5)
 QORGAU_SMTP_HOST = env_str("QORGAU_SMTP_HOST", "127.0.0.1")
 QORGAU_SMTP_PORT = env_int("QORGAU_SMTP_PORT", 25)
 QORGAU_MAIL_FROM = env_str("QORGAU_MAIL_FROM", "111@qorgau.invalid")
+# The centre's mailbox for written appeals by e-mail (rule 2(7); conversations/mailbox.py),
+# read over IMAP by `qorgau mail fetch` and each minute by the delivery workers. No host: no
+# mailbox. QORGAU_IMAP_SSL: "ssl" (IMAPS, default), "starttls", or "off" (only for a server on
+# the loopback address, as in the tests). The password is never logged.
+QORGAU_IMAP_HOST = env_str("QORGAU_IMAP_HOST", "")
+QORGAU_IMAP_SSL = env_str("QORGAU_IMAP_SSL", "ssl", choices=("ssl", "starttls", "off"))
+QORGAU_IMAP_PORT = env_int("QORGAU_IMAP_PORT", 993 if QORGAU_IMAP_SSL == "ssl" else 143)
+QORGAU_IMAP_USER = env_str("QORGAU_IMAP_USER", "")
+QORGAU_IMAP_PASSWORD = env_value("QORGAU_IMAP_PASSWORD", "", str, "a password", secret=True)
+QORGAU_IMAP_FOLDER = env_str("QORGAU_IMAP_FOLDER", "INBOX")
 # Where the centre is reached from outside: links in e-mails to agencies point here.
 QORGAU_PUBLIC_URL = env_str("QORGAU_PUBLIC_URL", "http://127.0.0.1:8000")
 QORGAU_DEMO_WEBHOOK_BASE = env_str("QORGAU_DEMO_WEBHOOK_BASE", "http://127.0.0.1:8112/agency-hook/")

@@ -14,10 +14,9 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from django.conf import settings
-
 from qorgau.agency_requests.models import AgencyRequest, DeadlineNotice, Delivery
 from qorgau.agency_requests.request_mail import request_email
+from qorgau.core.mail import smtp_send
 
 TIMEOUT_SECONDS = 10
 # The version of the body's shape (docs/schemas/qorgau.request-1.json); a change that could
@@ -53,10 +52,7 @@ def request_body(
 def _send_email(delivery: Delivery, body: dict[str, Any]) -> None:
     message = request_email(body, delivery.contact.address)
     try:
-        with smtplib.SMTP(
-            settings.QORGAU_SMTP_HOST, settings.QORGAU_SMTP_PORT, timeout=TIMEOUT_SECONDS
-        ) as smtp:
-            smtp.send_message(message)
+        smtp_send(message, timeout=TIMEOUT_SECONDS)
     except (OSError, smtplib.SMTPException) as exc:
         raise DeliveryFailed(f"SMTP: {exc}") from exc
 

@@ -18,6 +18,7 @@ from django.db import connection
 from qorgau.agency_requests.actions.reminders import deadline_sweep
 from qorgau.agency_requests.outbox import claim, deliver_one
 from qorgau.calls.recordings import recording_expire_due
+from qorgau.conversations.mailbox import mail_fetch_due
 from qorgau.conversations.outbox import outgoing_claim, outgoing_deliver
 from qorgau.core.outbox import OUTBOX_CHANNEL
 
@@ -43,6 +44,7 @@ class Worker:
             self.last_sweep = time.monotonic()
             deadline_sweep()
             recording_expire_due()  # retention of call recordings (decision 0008)
+            mail_fetch_due()  # the centre's mailbox: e-mails become conversations (rule 2(7))
 
     def fill(self, pool: ThreadPoolExecutor) -> int:
         """Claim work for the free threads and start it; returns how many were started."""

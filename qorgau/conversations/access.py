@@ -19,7 +19,8 @@ from qorgau.appeals.lookup_throttle import (
 )
 from qorgau.audit.events import AuditEvent
 from qorgau.conversations.actions import audit_conversation
-from qorgau.conversations.models import Conversation, Message
+from qorgau.conversations.attachments import attachment_content
+from qorgau.conversations.models import Conversation, Message, MessageAttachment
 from qorgau.core.access import require
 from qorgau.core.errors import NotFound, Throttled
 from qorgau.core.roles import Perm
@@ -57,7 +58,7 @@ def access_conversation_public(*, client: str, number: str, code: str) -> Conver
 def public_thread(conversation: Conversation) -> list[Message]:
     """The messages of a conversation its applicant opened with number and code, oldest first
     (no staff names: the page signs the centre's replies "111 centre")."""
-    return list(conversation.messages.all())
+    return list(conversation.messages.prefetch_related("attachments"))
 
 
 def access_conversation(user: User | AnonymousUser, number: str) -> Conversation:
@@ -74,6 +75,31 @@ def access_conversation(user: User | AnonymousUser, number: str) -> Conversation
 def access_thread(user: User | AnonymousUser, conversation: Conversation) -> list[Message]:
     """The messages, oldest first, for staff; the view of their texts is audited."""
     require(user, Perm.CONVERSATION_HANDLE)
-    messages = list(conversation.messages.select_related("author"))
+    messages = list(conversation.messages.select_related("author").prefetch_related("attachments"))
     audit_conversation(actor=user, event=AuditEvent.CONVERSATION_VIEW, ref=conversation.number)
     return messages
+
+
+def _attachment_of(conversation: Conversation, attachment_id: int) -> MessageAttachment:
+    found = MessageAttachment.objects.filter(
+        pk=attachment_id, message__conversation=conversation
+    ).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def attachment_download(
+    actor: User | AnonymousUser | None, conversation: Conversation, attachment_id: int
+) -> tuple[MessageAttachment, bytes]:
+    """A file of the conversation, decrypted and checked; every download is audited (rule 5),
+    by the staff member or, with no actor, by the applicant who gave the number and code."""
+    found = _attachment_of(conversation, attachment_id)
+    data = attachment_content(found)
+    audit_conversation(
+        actor=actor,
+        event=AuditEvent.ATTACHMENT_DOWNLOAD,
+        ref=conversation.number,
+        details={"attachment": found.pk},
+    )
+    return found, data

@@ -4,6 +4,8 @@ status-code helpers and kept only as a digest."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -13,6 +15,14 @@ from django.utils.translation import gettext as _
 from qorgau.appeals.actions import status_code_digest, status_code_new
 from qorgau.audit.actions import AuditedKind
 from qorgau.audit.events import AuditEvent
+from qorgau.conversations.attachments import (
+    StoredFile,
+    attachments_clean,
+    attachments_discard,
+    attachments_link,
+    attachments_store,
+)
+from qorgau.conversations.channels.email import email_reply_queue
 from qorgau.conversations.models import (
     ApplicantKind,
     BlockedSender,
@@ -51,6 +61,7 @@ class ConversationData:
     region: Region | None = None
     channel: Channel = Channel.WEB
     sender_index: str = ""  # messengers and e-mail: conversations.inbound.sender_blind_index
+    files: Sequence[bytes] = ()  # photos and PDFs as uploaded (conversations/attachments.py)
 
 
 def _take_number(year: int) -> str:
@@ -69,11 +80,11 @@ def _take_number(year: int) -> str:
     return f"W-{year}-{int(row[0]):06d}"
 
 
-def clean_text(text: str, *, empty: str = "") -> str:
+def clean_text(text: str, *, empty: str = "", files: bool = False) -> str:
     """The message as stored, or FieldErrors in the user's language (`empty`: what to say when
-    nothing was written)."""
+    nothing was written; with `files` a message may be only its files)."""
     text = text.strip()
-    if not text:
+    if not text and not files:
         raise FieldErrors(fields={"text": empty or _("Write what happened.")})
     if len(text) > TEXT_MAX:
         raise FieldErrors(fields={"text": _("At most %(n)d characters, please.") % {"n": TEXT_MAX}})
@@ -104,15 +115,33 @@ def _risk_noted(conversation: Conversation, risk: RiskResult) -> list[str]:
     return ["urgent", "risk_flags"]
 
 
+@contextmanager
+def _with_files(uploads: Sequence[bytes]) -> Iterator[list[StoredFile]]:
+    """Check the files (FieldErrors before anything is stored), write them encrypted, and yield
+    them for one transaction that links them; if it fails they are deleted again."""
+    cleaned = attachments_clean(uploads)
+    stored = attachments_store(cleaned)
+    try:
+        with transaction.atomic():
+            yield stored
+    except BaseException:
+        attachments_discard(stored)
+        raise
+
+
+def _details(files: Sequence[object]) -> dict[str, int] | None:
+    return {"files": len(files)} if files else None
+
+
 def conversation_open(*, data: ConversationData, language: str) -> tuple[Conversation, str]:
-    """A new conversation with the applicant's first message; returns it and its secret code,
-    which is shown once and never stored."""
-    text = clean_text(data.text)
+    """A new conversation with the applicant's first message (and its files); returns it and
+    its secret code, which is shown once and never stored."""
+    text = clean_text(data.text, files=bool(data.files))
     risk = risk_assess(text)
     name, contact = data.name.strip()[:CONTACT_MAX], data.contact.strip()[:CONTACT_MAX]
     code = status_code_new()
     now = timezone.now()
-    with transaction.atomic():
+    with _with_files(data.files) as stored:
         conversation = Conversation.objects.create(
             number=_take_number(kz_year(now)),
             code_digest=status_code_digest(code),
@@ -126,51 +155,69 @@ def conversation_open(*, data: ConversationData, language: str) -> tuple[Convers
             created_at=now,
             last_inbound_at=now,
         )
-        Message.objects.create(
+        message = Message.objects.create(
             conversation=conversation,
             direction=Direction.IN,
             text=text,
             at=now,
             risk_flags=",".join(risk.flags),
         )
-        audit_conversation(actor=None, event=AuditEvent.CONVERSATION_OPEN, ref=conversation.number)
+        attachments_link(message, stored)
+        audit_conversation(
+            actor=None,
+            event=AuditEvent.CONVERSATION_OPEN,
+            ref=conversation.number,
+            details=_details(stored),
+        )
         if fields := _risk_noted(conversation, risk):
             conversation.save(update_fields=fields)
     return conversation, code
 
 
-def message_add_from_applicant(*, conversation: Conversation, text: str) -> Message:
-    """The applicant writes more; a closed conversation takes no more messages."""
-    text = clean_text(text)
+def message_add_from_applicant(
+    *, conversation: Conversation, text: str, files: Sequence[bytes] = ()
+) -> Message:
+    """The applicant writes more (with files); a closed conversation takes no more messages."""
+    text = clean_text(text, files=bool(files))
     risk = risk_assess(text)
-    with transaction.atomic():
+    with _with_files(files) as stored:
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if locked.status == ConversationStatus.CLOSED:
             raise Conflict(_("This conversation is closed."), code="conversation_closed")
         message = Message.objects.create(
             conversation=locked, direction=Direction.IN, text=text, risk_flags=",".join(risk.flags)
         )
+        attachments_link(message, stored)
         locked.last_inbound_at = message.at
         locked.status = ConversationStatus.OPEN
-        audit_conversation(actor=None, event=AuditEvent.CONVERSATION_WRITE, ref=locked.number)
-        fields = ["last_inbound_at", "status", *_risk_noted(locked, risk)]
-        locked.save(update_fields=fields)
+        audit_conversation(
+            actor=None,
+            event=AuditEvent.CONVERSATION_WRITE,
+            ref=locked.number,
+            details=_details(stored),
+        )
+        locked.save(update_fields=["last_inbound_at", "status", *_risk_noted(locked, risk)])
     return message
 
 
-def message_reply(*, actor: User, conversation: Conversation, text: str) -> Message:
-    """The centre answers; the conversation is then answered until the applicant writes again.
-    The reply goes back on the messenger it came by, or the applicant gets a notice that it is
-    waiting (conversations/outbox.py, rules 5 and 6(l))."""
+def message_reply(
+    *, actor: User, conversation: Conversation, text: str, files: Sequence[bytes] = ()
+) -> Message:
+    """The centre answers (with files); the conversation is then answered until the applicant
+    writes again. The reply goes back by e-mail in its thread, or on the messenger it came by,
+    or the applicant gets a notice that it is waiting (conversations/outbox.py, rules 5, 6(l))."""
     require(actor, Perm.CONVERSATION_HANDLE)
     text = clean_text(text, empty=_("Write the reply."))
-    with transaction.atomic():
+    with _with_files(files) as stored:
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if locked.status == ConversationStatus.CLOSED:
             raise Conflict(_("This conversation is closed."), code="conversation_closed")
         message = Message.objects.create(
             conversation=locked, direction=Direction.OUT, author=actor, text=text
         )
+        attachments_link(message, stored)
+        if locked.channel == Channel.EMAIL:
+            email_reply_queue(message)
         locked.last_outbound_at = message.at
         locked.status = ConversationStatus.ANSWERED
         fields = ["last_outbound_at", "status"]
@@ -179,7 +226,12 @@ def message_reply(*, actor: User, conversation: Conversation, text: str) -> Mess
             fields.append("assigned")
         locked.save(update_fields=fields)
         outgoing_for_reply(locked, message)  # back on its messenger, or a notice (outbox.py)
-        audit_conversation(actor=actor, event=AuditEvent.CONVERSATION_REPLY, ref=locked.number)
+        audit_conversation(
+            actor=actor,
+            event=AuditEvent.CONVERSATION_REPLY,
+            ref=locked.number,
+            details=_details(stored),
+        )
     return message
 
 

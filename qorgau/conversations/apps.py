@@ -8,3 +8,11 @@ class ConversationsConfig(AppConfig):
     name = "qorgau.conversations"
     label = "conversations"
     verbose_name = _("Written appeals")
+
+    def ready(self) -> None:
+        from qorgau.conversations.attachments import attachment_files_rotated_on_signal
+        from qorgau.core.signals import files_rotation
+
+        files_rotation.connect(
+            attachment_files_rotated_on_signal, dispatch_uid="conversations.files_rotate"
+        )

@@ -5,6 +5,7 @@ whatever an arriving message sets off (risk check, alerts) happens once, in the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qorgau.conversations.abuse import sender_admitted
@@ -45,11 +46,18 @@ def sender_open_conversation(channel: str, sender_id: str) -> Conversation | Non
 
 
 def message_receive(
-    *, channel: Channel, sender_id: str, text: str, language: str = "kk", name: str = ""
+    *,
+    channel: Channel,
+    sender_id: str,
+    text: str,
+    language: str = "kk",
+    name: str = "",
+    files: Sequence[bytes] = (),
 ) -> Received | None:
     """Store an inbound message from `sender_id` (a chat id, phone number or e-mail address):
     it joins the sender's open conversation on `channel`, or opens one whose contact is the
-    sender, so replies can go back the same way.
+    sender, so replies can go back the same way. `files`: photos and PDFs, checked as on the web
+    form (conversations/attachments.py).
 
     None: the message was dropped, stored nowhere and owed no reply, because the sender is
     blocked or past their limit (conversations/abuse.py). A risky message is never dropped."""
@@ -57,7 +65,7 @@ def message_receive(
         return None
     existing = sender_open_conversation(channel, sender_id)
     if existing is not None:
-        message = message_add_from_applicant(conversation=existing, text=text)
+        message = message_add_from_applicant(conversation=existing, text=text, files=files)
         return Received(existing, message, "")
     conversation, code = conversation_open(
         data=ConversationData(
@@ -66,6 +74,7 @@ def message_receive(
             contact=sender_id.strip(),
             channel=channel,
             sender_index=sender_blind_index(channel, sender_id),
+            files=files,
         ),
         language=language,
     )

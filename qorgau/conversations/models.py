@@ -247,6 +247,8 @@ class ChannelSettings(models.Model):
 
     def __repr__(self) -> str:  # never a secret in a log or a traceback
         return f"<ChannelSettings {self.channel} enabled={self.enabled}>"
+
+
 class BlockedSender(models.Model):
     """A sender a supervisor blocked (rule 5: abuse of the channel): their messages are stored
     nowhere and get no reply, except a risky one (rule 6(j)), which always gets through. Found by
@@ -283,3 +285,49 @@ class UsedChallenge(models.Model):
 
     digest = models.CharField(max_length=64, primary_key=True)
     expires_at = models.DateTimeField(db_index=True)
+
+
+class MessageAttachment(models.Model):
+    """A photo or PDF sent with a message (rule 6(f)): checked by its bytes, photos re-encoded
+    without their metadata (conversations/attachments.py), encrypted in the `attachments`
+    storage under a random key. The sender's file name is not kept: a download is named
+    `attachment-<id>.<ext>`."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_key = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    @property
+    def download_name(self) -> str:
+        extension = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/webp": ".webp"}
+        return f"attachment-{self.pk}{extension.get(self.content_type, '.png')}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class MailMessageId(models.Model):
+    """The Message-ID of an e-mail of a conversation, inbound or outbound (rule 2(7)): a reply
+    naming one in In-Reply-To or References joins that conversation, and an inbound mail seen
+    twice is stored once (the digest is unique). The header is kept encrypted, for the
+    References of our replies; it is found by its keyed digest."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="mail_ids"
+    )
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    digest = models.CharField(max_length=64, unique=True)
+    header = EncryptedTextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]

@@ -15,8 +15,9 @@ that rolled back; workers are woken at commit):
 
 Failures back off by OUTBOX_BACKOFF_SECONDS; after OUTBOX_MAX_ATTEMPTS (or an error that will
 not heal, e.g. the user blocked the bot) the row is dead and audited. A sent or dead row keeps
-no text and no address. Rows of a channel with no sender registered (e-mail, for now) stay
-pending and are not claimed (channels/__init__.py)."""
+no text and no address. Rows of a channel with no sender registered stay
+pending and are not claimed (channels/__init__.py). E-mail replies and a new e-mail
+conversation's number and code are queued by channels/email.py, in the applicant's thread."""
 
 from __future__ import annotations
 
@@ -111,7 +112,10 @@ def _queue(conversation: Conversation, **fields: object) -> Outgoing:
 
 def outgoing_for_reply(conversation: Conversation, message: Message) -> list[Outgoing]:
     """Queue what a reply sends (see the module's docstring); call inside the reply's
-    transaction, with the conversation locked."""
+    transaction, with the conversation locked. An e-mail conversation's reply is queued as a
+    mail in its thread instead (channels/email.py: email_reply_queue)."""
+    if conversation.channel == Channel.EMAIL:
+        return []
     if conversation.channel in MESSENGERS and conversation.contact:
         now = timezone.now()
         return [

@@ -19,4 +19,9 @@ urlpatterns: list[URLPattern] = [
     path("hooks/whatsapp/", webhooks.whatsapp_hook, name="hook-whatsapp"),
     path("hooks/sms/", webhooks.sms_hook, name="hook-sms"),
     path("inbox/<str:number>/block", views.block, name="block"),
+    path(
+        "inbox/<str:number>/attachments/<int:attachment_id>",
+        views.attachment,
+        name="attachment",
+    ),
 ]

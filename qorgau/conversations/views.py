@@ -15,18 +15,20 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qorgau.conversations.abuse import sender_blocked
-from qorgau.conversations.access import access_conversation, access_thread
+from qorgau.conversations.access import access_conversation, access_thread, attachment_download
 from qorgau.conversations.actions import (
     conversation_claim,
     message_reply,
     sender_block,
     sender_unblock,
 )
+from qorgau.conversations.attachments import files_form, uploads
 from qorgau.conversations.models import Conversation
 from qorgau.conversations.risk import flag_labels
 from qorgau.conversations.selectors import blocked_senders, urgent_unclaimed
 from qorgau.conversations.selectors import inbox as inbox_rows
 from qorgau.core.errors import ApplicationError
+from qorgau.core.files import file_response
 from qorgau.core.roles import Perm, has_perm
 from qorgau.staff.auth import request_user
 
@@ -65,6 +67,7 @@ def _thread(
         "thread": access_thread(request.user, conversation),
         "error": error,
         "text": request.POST.get("text", "") if error else "",
+        "files_form": files_form(),
     }
     return render(request, "conversations/thread.html", context, status=status)
 
@@ -96,6 +99,7 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
             actor=request_user(request),
             conversation=conversation,
             text=request.POST.get("text", ""),
+            files=uploads(request),
         )
     except ApplicationError as exc:
         message = "; ".join([exc.message, *exc.fields.values()]) if exc.fields else exc.message
@@ -155,3 +159,12 @@ def blocked(request: HttpRequest) -> HttpResponse:
 def unblock(request: HttpRequest, blocked_id: int) -> HttpResponse:
     sender_unblock(actor=request_user(request), blocked_id=blocked_id)
     return redirect("conversations:blocked")
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
+    """A file of the conversation as a download, never shown inline; audited (rule 5)."""
+    conversation = access_conversation(request.user, number)
+    found, data = attachment_download(request.user, conversation, attachment_id)
+    return file_response(data, found.content_type, found.download_name, f"attachment-{found.pk}")

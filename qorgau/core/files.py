@@ -31,6 +31,7 @@ KINDS = {
     "jpeg": FileKind("image/jpeg", (".jpg", ".jpeg")),
     "png": FileKind("image/png", (".png",)),
     "webp": FileKind("image/webp", (".webp",)),
+    "gif": FileKind("image/gif", (".gif",)),
     "wav": FileKind("audio/wav", (".wav",)),
     "ogg": FileKind("audio/ogg", (".ogg", ".oga", ".opus")),
     "mp3": FileKind("audio/mpeg", (".mp3",)),
@@ -76,6 +77,8 @@ def sniff(data: bytes) -> str:
         return "png"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "webp"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
     if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
         return "wav"
     if data[:4] == b"OggS":

@@ -2,7 +2,9 @@
 answers with the number and secret code. No sign-in, no script needed.
 
 The number and code never travel in a URL: the page that shows them is the answer to the POST
-itself (with Cache-Control: no-store), and the thread is opened by POSTing them.
+itself (with Cache-Control: no-store), and the thread is opened by POSTing them. Files (photos
+and PDFs, conversations/attachments.py) go with a message in the same multipart POST, and are
+downloaded by POSTing the number and code again.
 
 A honeypot field (`website`) is hidden from people; a form that fills it is a robot's and is
 silently dropped, but answered with the same thank-you page (a made-up number and code that
@@ -34,6 +36,7 @@ from qorgau.appeals.lookup_throttle import lookup_succeeded
 from qorgau.conversations.abuse import address_index, sender_blocked, unproven_allowed
 from qorgau.conversations.access import (
     access_conversation_public,
+    attachment_download,
     public_thread,
     throttle_reserve,
 )
@@ -43,10 +46,12 @@ from qorgau.conversations.actions import (
     conversation_open,
     message_add_from_applicant,
 )
+from qorgau.conversations.attachments import files_form, uploads
 from qorgau.conversations.models import Channel
 from qorgau.conversations.proof import FIELD_CHALLENGE, FIELD_NONCE, challenge_new, proof_check
 from qorgau.conversations.risk import risk_assess
 from qorgau.core.errors import ApplicationError, Throttled
+from qorgau.core.files import file_response
 from qorgau.core.kztime import kz_year
 from qorgau.public.api import client_address
 from qorgau.reference.models import Region
@@ -66,6 +71,7 @@ def _write_form(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         "form": request.POST,
         "proof_challenge": challenge_new(),
         "proof_bits": settings.WRITE_PROOF_BITS,
+        "files_form": files_form(),
         **extra,
     }
 
@@ -110,6 +116,7 @@ def _open(request: HttpRequest) -> tuple[str, str]:
             contact=request.POST.get("contact", ""),
             region=reference_by_code(Region, request.POST.get("region", "")[:40]),
             sender_index=address_index(client_address(request)),
+            files=uploads(request),
         ),
         language=get_language() or "kk",
     )
@@ -151,17 +158,39 @@ def conversation_page(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         context["error"] = exc.message
         return render(request, "public/conversation.html", context, status=exc.status)
-    context.update(conversation=conversation, code=code, text_max=TEXT_MAX)
+    context.update(conversation=conversation, code=code, text_max=TEXT_MAX, files_form=files_form())
     status = 200
     if "text" in request.POST:
         text = request.POST["text"][: TEXT_MAX * 2]
         blocked = sender_blocked(conversation.channel, conversation.sender_index)
         try:
             if not blocked or risk_assess(text):  # a blocked sender's text is not stored
-                message_add_from_applicant(conversation=conversation, text=text)
+                message_add_from_applicant(
+                    conversation=conversation, text=text, files=uploads(request)
+                )
             context["sent"] = True
         except ApplicationError as exc:
             context.update(write_error=_error(exc), text=request.POST["text"])
             status = exc.status
     context["thread"] = public_thread(conversation)
     return render(request, "public/conversation.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["POST"])
+def conversation_file(request: HttpRequest) -> HttpResponse:
+    """One file of the applicant's conversation as a download: the number, code and file are
+    POSTed (never in a URL); a wrong code answers like an unknown number. Audited."""
+    number = request.POST.get("number", "")[:40]
+    try:
+        conversation = access_conversation_public(
+            client=client_address(request), number=number, code=request.POST.get("code", "")[:40]
+        )
+        wanted = request.POST.get("attachment", "")[:12]
+        found, data = attachment_download(
+            None, conversation, int(wanted) if wanted.isdigit() else 0
+        )
+    except ApplicationError as exc:
+        context = {"number": number, "error": exc.message}
+        return render(request, "public/conversation.html", context, status=exc.status)
+    return file_response(data, found.content_type, found.download_name, f"attachment-{found.pk}")

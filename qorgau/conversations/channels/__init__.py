@@ -2,12 +2,8 @@
 
 `SENDERS` maps a channel to a function that sends one claimed `Outgoing` (its `address` and
 `text`) and returns the provider's id for it, or raises `ChannelFailed`. The outbox claims only
-rows whose channel has a sender, so a channel without one (e-mail, until its sender is
-registered) keeps its rows pending, and they go out once it is registered:
-
-    from qorgau.conversations.channels import SENDERS
-    from qorgau.conversations.channels.email import email_send
-    SENDERS[Channel.EMAIL] = lambda o: email_send(to=o.address, subject=..., body=o.text)
+rows whose channel has a sender, so a channel without one keeps its rows pending, and they go
+out once one is registered.
 
 Error texts name the channel and the provider's status or error code, never a token, an
 address or a message text (they are stored in `Outgoing.last_error` and may be logged)."""
@@ -86,8 +82,9 @@ def http_json(
 
 
 def _register() -> None:
-    from qorgau.conversations.channels import sms, telegram, whatsapp
+    from qorgau.conversations.channels import email, sms, telegram, whatsapp
 
+    SENDERS[Channel.EMAIL] = email.email_outgoing_send
     SENDERS[Channel.TELEGRAM] = telegram.telegram_send
     SENDERS[Channel.WHATSAPP] = whatsapp.whatsapp_send
     SENDERS[Channel.SMS] = sms.sms_send

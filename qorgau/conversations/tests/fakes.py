@@ -105,3 +105,13 @@ def fake_providers() -> Iterator[FakeProviders]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def run_outbox(worker: str = "w1") -> int:
+    """What one `qorgau deliver` pass does for applicants: claim due rows and send them."""
+    from qorgau.conversations.outbox import outgoing_claim, outgoing_deliver
+
+    sent = 0
+    for outgoing in outgoing_claim(worker, limit=50):
+        sent += outgoing_deliver(outgoing, worker)
+    return sent

@@ -150,7 +150,8 @@ def test_without_script_the_form_works_within_a_stricter_limit(settings):
 
 
 @pytest.mark.parametrize(("language", "words"), [("kk", "тым ұзын"), ("ru", "слишком длинное")])
-def test_a_too_large_public_post_gets_a_page_in_the_visitors_language(language, words):
+def test_a_too_large_public_post_gets_a_page_in_the_visitors_language(language, words, settings):
+    settings.PUBLIC_BODY_BYTES = 64 * 1024  # really the room for five 10 MB files and the text
     page = _client(language).post("/write/", {"text": "ы" * 40_000})
     assert page.status_code == 413
     assert page["Content-Type"].startswith("text/html")

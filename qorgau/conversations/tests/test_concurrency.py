@@ -25,3 +25,24 @@ def test_concurrent_conversations_get_unique_gapless_numbers():
     numbers = [n for batch in results for n in batch]
     assert sorted(int(n[-6:]) for n in numbers) == list(range(1, 31))
     assert Conversation.objects.count() == 30
+
+
+def test_the_same_mail_fetched_by_two_workers_at_once_is_stored_once(settings, tmp_path):
+    from qorgau.conversations.mailbox import mail_receive
+    from qorgau.conversations.models import MessageAttachment
+    from qorgau.conversations.tests.test_email import image_with_gps, letter
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    settings.QORGAU_SMTP_PORT = 9  # the welcome mail fails quietly; storing is what counts
+    raw, _id = letter(files=[(image_with_gps(), "image/png", "a.png")])
+    results = _in_threads(4, lambda _i: mail_receive(raw))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert len([r for r in results if r is not None]) == 1
+    assert Conversation.objects.count() == 1 and MessageAttachment.objects.count() == 1
+    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1  # no stray files

@@ -25,7 +25,7 @@ from qorgau.conversations.models import (
     OutgoingKind,
     OutgoingStatus,
 )
-from qorgau.conversations.outbox import contact_route, outgoing_claim, outgoing_deliver
+from qorgau.conversations.outbox import contact_route
 from qorgau.conversations.tests.fakes import (
     BOT_TOKEN,
     SMS_KEY,
@@ -33,6 +33,7 @@ from qorgau.conversations.tests.fakes import (
     WA_TOKEN,
     FakeProviders,
     fake_providers,
+    run_outbox,
 )
 
 pytestmark = pytest.mark.django_db
@@ -129,14 +130,6 @@ def post_whatsapp(body: Any, secret: str = WA_APP_SECRET) -> Any:
         content_type="application/json",
         headers={"X-Hub-Signature-256": signature},
     )
-
-
-def run_outbox(worker: str = "w1") -> int:
-    """What one `qorgau deliver` pass does: claim due rows and send them."""
-    sent = 0
-    for outgoing in outgoing_claim(worker, limit=50):
-        sent += outgoing_deliver(outgoing, worker)
-    return sent
 
 
 def test_a_telegram_message_becomes_a_conversation_and_the_reply_goes_back(
@@ -370,8 +363,8 @@ def test_a_web_conversation_with_a_phone_gets_an_sms_notice_without_the_reply(
     assert Outgoing.objects.get().kind == OutgoingKind.NOTICE
 
 
-def test_an_email_contact_waits_for_the_email_sender_and_other_contacts_get_nothing(
-    channels, fake, personas
+def test_an_email_contact_gets_a_notice_by_mail_and_other_contacts_get_nothing(
+    channels, fake, personas, mail
 ):
     by_mail, _ = conversation_open(
         data=ConversationData(text="Көмек", contact="ana@example.kz"), language="ru"
@@ -383,9 +376,13 @@ def test_an_email_contact_waits_for_the_email_sender_and_other_contacts_get_noth
         message_reply(actor=personas["consultant"], conversation=conversation, text="Жауап")
     row = Outgoing.objects.get()
     assert row.channel == Channel.EMAIL and "Жауап" not in row.text
-    assert run_outbox() == 0  # no e-mail sender is registered yet: it stays pending
+    assert run_outbox() == 1
+    (notice,) = mail.messages
+    assert notice["To"] == "ana@example.kz" and notice["Subject"] == "Центр 111 ответил вам"
+    body = notice.get_content()
+    assert "/conversation/" in body and "Жауап" not in body  # the reply itself never leaves
     row.refresh_from_db()
-    assert row.status == OutgoingStatus.PENDING and row.attempts == 0
+    assert row.status == OutgoingStatus.SENT and row.text == "" and row.address == ""
 
 
 @pytest.mark.parametrize(
