@@ -180,6 +180,10 @@ SIGN_IN_FIRST_WAIT_SECONDS = env_float("QORGAU_SIGN_IN_FIRST_WAIT_SECONDS", 2)
 SIGN_IN_MAX_WAIT_SECONDS = env_float("QORGAU_SIGN_IN_MAX_WAIT_SECONDS", 900)
 # Failures older than this are forgotten.
 SIGN_IN_WINDOW_SECONDS = env_int("QORGAU_SIGN_IN_WINDOW_SECONDS", 24 * 3600)
+# Written appeals: minutes the centre has for its first reply to a conversation, and to one marked
+# urgent (rule 6(j)); past them it is on the supervisor's breach list (conversations/selectors.py).
+QORGAU_FIRST_REPLY_MINUTES = env_int("QORGAU_FIRST_REPLY_MINUTES", 60)
+QORGAU_FIRST_REPLY_URGENT_MINUTES = env_int("QORGAU_FIRST_REPLY_URGENT_MINUTES", 10)
 # The issuer an authenticator app shows beside the six-digit code.
 OTP_TOTP_ISSUER = "Qorgau 111"
 # Days an API token from `qorgau token` lasts unless --days says otherwise.

@@ -555,6 +555,8 @@ def _close_merged(actor: User, dup: Appeal, survivor: Appeal, reason: str) -> No
             at=now,
             comment=comment,
         )
+
+
 @dataclass(frozen=True)
 class Correction:
     appeal: Appeal

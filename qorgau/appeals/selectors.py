@@ -190,6 +190,8 @@ def assignable_staff() -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, role__in=(Role.CONSULTANT, Role.SUPERVISOR)
     ).order_by("username")
+
+
 def appeal_revisions(appeal: Appeal) -> QuerySet[AppealRevision]:
     """The corrections of an appeal, oldest first, with who made them. Their values are
     personal data: a caller shows them only through access.py's audited check."""

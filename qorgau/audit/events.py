@@ -75,6 +75,9 @@ class AuditEvent(StrEnum):
     CONVERSATION_REPLY = "conversation.reply"
     CONVERSATION_CLAIM = "conversation.claim"
     CONVERSATION_VIEW = "conversation.view"  # the messages' texts were shown to staff
+    CONVERSATION_ASSIGN = "conversation.assign"  # a supervisor gave it to a colleague
+    CONVERSATION_CLOSE = "conversation.close"  # closed with an outcome (rules 6(n), 6(o))
+    CONVERSATION_APPEAL = "conversation.appeal"  # registered as an appeal, or attached to one
     # staff accounts and administration
     TOKEN_REVOKE = "token.revoke"  # noqa: S105 - an event name, not a secret
     SECOND_FACTOR_ENROL = "second_factor.enrol"

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from qorgau.appeals.actions import status_code_new
 from qorgau.appeals.lookup_throttle import lookup_succeeded
+from qorgau.appeals.models import Appeal
 from qorgau.conversations.access import (
     access_conversation_public,
     public_thread,
@@ -36,6 +37,7 @@ from qorgau.conversations.actions import (
 from qorgau.core.errors import ApplicationError
 from qorgau.core.kztime import kz_year
 from qorgau.public.api import client_address
+from qorgau.public.status import appeal_status_label
 from qorgau.reference.models import Region
 from qorgau.reference.selectors import reference_by_code
 
@@ -116,4 +118,7 @@ def conversation_page(request: HttpRequest) -> HttpResponse:
             context.update(write_error=_error(exc), text=request.POST["text"])
             status = exc.status
     context["thread"] = public_thread(conversation)
+    if conversation.appeal_id is not None:  # registered as an appeal, or attached to one
+        appeal = Appeal.objects.get(pk=conversation.appeal_id)
+        context.update(appeal_number=appeal.number, appeal_status=appeal_status_label(appeal))
     return render(request, "public/conversation.html", context, status=status)
