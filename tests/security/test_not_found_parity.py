@@ -148,6 +148,8 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
     "inbox/<str:number>/close": [("form", {"outcome": "answered"})],
     "inbox/<str:number>/appeal": [("get", None)],
     "inbox/<str:number>/attach": [("form", {"appeal": "parity"})],
+    "api/v1/conversations/<number>/assign": [("post", {"assignee": "consultant"})],
+    "api/v1/conversations/<number>/close": [("post", {"outcome": "answered"})],
 }
 # The administrator's pages: one role and no scope inside them, so nothing there is "another's";
 # every other role is refused by the site before any look-up (audit/admin_site.py).
@@ -166,6 +168,8 @@ WORLD_KEYS = {
     "inbox/<str:number>/close": {"number": "conversation"},
     "inbox/<str:number>/appeal": {"number": "conversation"},
     "inbox/<str:number>/attach": {"number": "conversation"},
+    "api/v1/conversations/<number>/assign": {"number": "conversation"},
+    "api/v1/conversations/<number>/close": {"number": "conversation"},
 }
 NOT_IDS = {"step": "acknowledge"}  # parameters that name an action, not an object
 

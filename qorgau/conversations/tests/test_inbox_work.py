@@ -413,3 +413,31 @@ def test_new_pages_by_persona(personas, persona):
     else:
         assert close.status_code == knowledge.status_code == 403
         assert Conversation.objects.get(pk=conversation.pk).status == ConversationStatus.OPEN
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+
+def test_api_queues_assign_close_and_breaches(api_as, personas, settings):
+    settings.QORGAU_FIRST_REPLY_MINUTES = 60
+    late, _c = _open(minutes_ago=90)
+    ru, _c = _open("ru", language="ru")
+    consultant, supervisor = api_as("consultant"), api_as("supervisor")
+    inbox = consultant.get("/api/v1/conversations?queue=untaken&lang=kk").json()
+    assert [row["number"] for row in inbox["items"]] == [late.number]
+    assert inbox["counts"]["untaken"] == 1 and inbox["counts"]["lang_ru"] == 0
+    assert "text" not in inbox["items"][0] and TEXT not in str(inbox)
+    assert consultant.get("/api/v1/conversations/breaches").status_code == 403
+    breaches = supervisor.get("/api/v1/conversations/breaches").json()
+    assert [row["number"] for row in breaches] == [late.number]
+    url = f"/api/v1/conversations/{late.number}/assign"
+    assert consultant.post(url, {"assignee": "consultant"}).status_code == 403
+    assert supervisor.post(url, {"assignee": "quality"}).status_code == 422
+    assigned = supervisor.post(url, {"assignee": "consultant"})
+    assert assigned.status_code == 200 and assigned.json()["assigned"] == "consultant"
+    close = f"/api/v1/conversations/{ru.number}/close"
+    assert consultant.post(close, {"outcome": "out_of_competence"}).status_code == 422
+    closed = consultant.post(close, {"outcome": "out_of_competence", "competent_body": "Акимат"})
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert consultant.post(close, {"outcome": "answered"}).status_code == 409
+    assert api_as("auditor").get("/api/v1/conversations").status_code == 403
