@@ -68,14 +68,15 @@ def timer_phrase(conversation: Conversation, now: datetime) -> str:
     if due is None:
         return ""
     at = due.astimezone(KZ_TZ).strftime("%H:%M")
-    minutes = int((due - now).total_seconds() // 60)
-    if minutes >= 0:
+    seconds = (due - now).total_seconds()
+    if seconds >= 0:
+        minutes = int(seconds // 60)
         return ngettext(
             "First reply due by %(time)s: %(n)d minute left",
             "First reply due by %(time)s: %(n)d minutes left",
             minutes,
         ) % {"time": at, "n": minutes}
-    late = -minutes
+    late = int(-seconds // 60)
     return ngettext(
         "First reply overdue by %(n)d minute (due %(time)s)",
         "First reply overdue by %(n)d minutes (due %(time)s)",
