@@ -170,7 +170,7 @@ def conversation_assign(*, actor: User, conversation: Conversation, to: User) ->
     if not has_perm(to, Perm.CONVERSATION_HANDLE):
         raise FieldErrors(fields={"to": _("Choose an active consultant or supervisor.")})
     with transaction.atomic():
-        rows = Conversation.objects.select_for_update().select_related("assigned")
+        rows = Conversation.objects.select_for_update(of=("self",)).select_related("assigned")
         locked = rows.get(pk=conversation.pk)
         if locked.assigned_id == to.pk:
             return locked
