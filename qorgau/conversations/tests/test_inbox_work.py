@@ -441,3 +441,13 @@ def test_api_queues_assign_close_and_breaches(api_as, personas, settings):
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     assert consultant.post(close, {"outcome": "answered"}).status_code == 409
     assert api_as("auditor").get("/api/v1/conversations").status_code == 403
+
+
+def test_the_appeal_page_shows_the_conversation(personas, register):
+    registered = register()
+    conversation, _code = _open()
+    client = signed_in(personas["consultant"])
+    client.post(f"/inbox/{conversation.number}/attach", {"appeal": registered["number"]})
+    page = client.get(f"/appeals/{registered['number']}/timeline/").content.decode()
+    assert conversation.number in page and f"/inbox/{conversation.number}/" in page
+    assert TEXT not in page
