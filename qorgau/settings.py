@@ -9,6 +9,8 @@ Variables:
   QORGAU_TLS              "1" when served over HTTPS: secure cookies, HSTS, redirect to HTTPS
   QORGAU_PROXY_SSL_HEADER the header a TLS-terminating proxy sets, e.g. X-Forwarded-Proto
   QORGAU_HSTS_SECONDS     HSTS max-age under TLS (default one year)
+  QORGAU_FIRST_REPLY_MINUTES / QORGAU_FIRST_REPLY_URGENT_MINUTES  minutes for the first reply
+                          to a written appeal, and to an urgent one (default 60 and 10)
 The `qorgau` command loads var/qorgau.env (written by `qorgau demo`) before these are read.
 Every variable is read through qorgau/core/env.py: a bad value stops the start with an error
 naming it; an empty one counts as unset. Importing the settings creates no file or directory:

@@ -9,10 +9,15 @@ from typing import Any, Literal
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from qorgau.appeals.access import access_appeal
 from qorgau.conversations.access import access_conversation
-from qorgau.conversations.actions import conversation_assign, conversation_close
+from qorgau.conversations.actions import (
+    conversation_assign,
+    conversation_close,
+    conversation_link_appeal,
+)
 from qorgau.conversations.models import Conversation
-from qorgau.conversations.schemas import AssignIn, CloseIn, ConversationOut, InboxOut
+from qorgau.conversations.schemas import AssignIn, AttachIn, CloseIn, ConversationOut, InboxOut
 from qorgau.conversations.selectors import (
     assignable_staff,
     first_reply_breaches,
@@ -22,7 +27,7 @@ from qorgau.conversations.selectors import (
 from qorgau.conversations.selectors import inbox as inbox_rows
 from qorgau.core.access import require
 from qorgau.core.api import StaffRequest, responses
-from qorgau.core.errors import FieldErrors
+from qorgau.core.errors import FieldErrors, NotFound
 from qorgau.core.roles import Perm
 
 router = Router(tags=["written appeals"])
@@ -100,3 +105,21 @@ def close(request: StaffRequest, number: str, payload: CloseIn) -> dict[str, Any
         competent_body=payload.competent_body,
     )
     return _row(closed)
+
+
+@router.post(
+    "/conversations/{number}/appeal",
+    response=responses(ConversationOut, 409),
+    summary="Attach a conversation to an existing appeal, by its registration number",
+)
+def attach(request: StaffRequest, number: str, payload: AttachIn) -> dict[str, Any]:
+    conversation = access_conversation(request.user, number)
+    require(request.user, Perm.APPEAL_VIEW)
+    try:
+        appeal = access_appeal(request.user, payload.appeal.strip().upper())
+    except NotFound:
+        raise FieldErrors(fields={"appeal": _("No appeal has this number.")}) from None
+    linked = conversation_link_appeal(
+        actor=request.user, conversation=conversation, appeal=appeal, registered=False
+    )
+    return _row(linked)

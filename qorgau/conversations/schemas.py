@@ -43,3 +43,7 @@ class CloseIn(StrictSchema):
         "out_of_competence (needs competent_body), no_reply_needed",
     )
     competent_body: str = Field(default="", max_length=300)
+
+
+class AttachIn(StrictSchema):
+    appeal: str = Field(max_length=40, description="Registration number of an existing appeal")

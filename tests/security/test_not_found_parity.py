@@ -150,6 +150,7 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
     "inbox/<str:number>/attach": [("form", {"appeal": "parity"})],
     "api/v1/conversations/<number>/assign": [("post", {"assignee": "consultant"})],
     "api/v1/conversations/<number>/close": [("post", {"outcome": "answered"})],
+    "api/v1/conversations/<number>/appeal": [("post", {"appeal": "parity"})],
 }
 # The administrator's pages: one role and no scope inside them, so nothing there is "another's";
 # every other role is refused by the site before any look-up (audit/admin_site.py).
@@ -170,6 +171,7 @@ WORLD_KEYS = {
     "inbox/<str:number>/attach": {"number": "conversation"},
     "api/v1/conversations/<number>/assign": {"number": "conversation"},
     "api/v1/conversations/<number>/close": {"number": "conversation"},
+    "api/v1/conversations/<number>/appeal": {"number": "conversation"},
 }
 NOT_IDS = {"step": "acknowledge"}  # parameters that name an action, not an object
 

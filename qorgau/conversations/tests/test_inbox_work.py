@@ -451,3 +451,15 @@ def test_the_appeal_page_shows_the_conversation(personas, register):
     page = client.get(f"/appeals/{registered['number']}/timeline/").content.decode()
     assert conversation.number in page and f"/inbox/{conversation.number}/" in page
     assert TEXT not in page
+
+
+def test_api_attach_to_an_appeal(api_as, register):
+    registered = register()
+    conversation, _code = _open()
+    url = f"/api/v1/conversations/{conversation.number}/appeal"
+    assert api_as("auditor").post(url, {"appeal": registered["number"]}).status_code == 403
+    assert api_as("consultant").post(url, {"appeal": "NOPE"}).status_code == 422
+    linked = api_as("consultant").post(url, {"appeal": registered["number"]})
+    assert linked.status_code == 200 and linked.json()["appeal"] == registered["number"]
+    [audit] = _audits("conversation.appeal", conversation.number)
+    assert audit.details == {"appeal": registered["number"], "how": "attached"}
