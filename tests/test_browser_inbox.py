@@ -5,11 +5,13 @@ to var/screenshots/inbox/."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from qorgau.conversations.actions import ConversationData, conversation_open
 from qorgau.conversations.models import Conversation
@@ -71,3 +73,28 @@ def test_supervisor_sees_an_overdue_first_reply_on_a_phone(live_server, browser,
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways ({width} px)"
     _shot(phone, "breaches", 390)
+
+
+def test_a_reply_starts_from_an_article_and_is_not_sent_by_itself(live_server, browser, personas):
+    from qorgau.knowledge.actions import kb_import
+
+    kb_import(
+        lines=[
+            '{"id": "home-kk", "lang": "kk", "title": "Үйдегі зорлық", "body": '
+            '"Полицияға 102 нөмірі арқылы хабарласыңыз.", "tags": [], "direction": "2"}'
+        ]
+    )
+    number = _open(1)
+    staff = browser.new_page(locale="kk-KZ", viewport={"width": 1280, "height": 900})
+    sign_in(staff, live_server.url, "consultant", "appeals")
+    staff.goto(f"{live_server.url}/inbox/{number}/")
+    staff.fill("textarea[name=text]", "Сәлем!")
+    staff.fill("input[name=q]", "зорлық")
+    staff.press("input[name=q]", "Enter")  # the search, never the reply
+    staff.get_by_text("Үйдегі зорлық").wait_for()
+    staff.get_by_role("button", name="Қою").click()
+    expect(staff.locator("#reply-text")).to_have_value(re.compile("102"))
+    value = staff.locator("#reply-text").input_value()
+    assert value.startswith("Сәлем!")
+    assert not Conversation.objects.get(number=number).messages.filter(direction="out").exists()
+    _shot(staff, "article-inserted", 1280)

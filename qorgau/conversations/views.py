@@ -38,7 +38,7 @@ from qorgau.conversations.selectors import (
 )
 from qorgau.conversations.selectors import inbox as inbox_rows
 from qorgau.core.access import require
-from qorgau.core.errors import ApplicationError, FieldErrors, NotFound
+from qorgau.core.errors import ApplicationError, Conflict, FieldErrors, NotFound
 from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm, has_perm
 from qorgau.core.signals import reply_article_search, reply_article_text
@@ -270,6 +270,10 @@ def register_appeal(request: HttpRequest, number: str) -> HttpResponse:
     user = request_user(request)
     require(user, Perm.APPEAL_CREATE)
     conversation = access_conversation(user, number)
+    if conversation.appeal_id is not None:  # never a second appeal for one conversation
+        raise Conflict(
+            _("This conversation is already linked to an appeal."), code="conversation_linked"
+        )
 
     def link(appeal: Appeal) -> None:
         conversation_link_appeal(

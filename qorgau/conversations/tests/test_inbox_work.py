@@ -463,3 +463,13 @@ def test_api_attach_to_an_appeal(api_as, register):
     assert linked.status_code == 200 and linked.json()["appeal"] == registered["number"]
     [audit] = _audits("conversation.appeal", conversation.number)
     assert audit.details == {"appeal": registered["number"], "how": "attached"}
+
+
+def test_no_second_appeal_from_a_linked_conversation(personas, register):
+    registered = register()
+    conversation, _code = _open()
+    client = signed_in(personas["consultant"])
+    client.post(f"/inbox/{conversation.number}/attach", {"appeal": registered["number"]})
+    assert client.get(f"/inbox/{conversation.number}/appeal").status_code == 409
+    assert client.post(f"/inbox/{conversation.number}/appeal", _appeal_form()).status_code == 409
+    assert Appeal.objects.count() == 1
