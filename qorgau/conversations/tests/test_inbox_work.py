@@ -473,3 +473,20 @@ def test_no_second_appeal_from_a_linked_conversation(personas, register):
     assert client.get(f"/inbox/{conversation.number}/appeal").status_code == 409
     assert client.post(f"/inbox/{conversation.number}/appeal", _appeal_form()).status_code == 409
     assert Appeal.objects.count() == 1
+
+
+def test_queue_and_breach_queries_do_not_grow(personas, settings):
+    from qorgau.testing import assert_constant_queries
+
+    settings.QORGAU_FIRST_REPLY_MINUTES = 60
+    consultant, supervisor = signed_in(personas["consultant"]), signed_in(personas["supervisor"])
+
+    def grow() -> None:
+        for n in range(20):
+            conversation, _c = _open(minutes_ago=90)
+            _set(conversation, urgent=n % 2 == 0, assigned=personas["consultant"])
+
+    for _ in range(2):
+        _open(minutes_ago=90)
+    assert_constant_queries(lambda: consultant.get("/inbox/?queue=mine&lang=kk"), grow)
+    assert_constant_queries(lambda: supervisor.get("/inbox/breaches/"), grow)
