@@ -24,6 +24,7 @@ from qorgau.calls.api import router as cti_router
 from qorgau.calls.api import staff as calls_router
 from qorgau.casework.api import router as casework_router
 from qorgau.casework.attachments_api import router as attachments_router
+from qorgau.conversations.api import router as conversations_router
 from qorgau.core.errors import TOO_LARGE, ApplicationError, FieldErrors, Forbidden, NotFound
 from qorgau.core.validation import field_errors
 from qorgau.knowledge.api import router as kb_router
@@ -50,6 +51,7 @@ api.add_router("", calls_router)
 api.add_router("/kb", kb_router)
 api.add_router("", casework_router)
 api.add_router("", attachments_router)
+api.add_router("", conversations_router)
 
 
 def _error(

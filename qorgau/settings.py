@@ -9,6 +9,8 @@ Variables:
   QORGAU_TLS              "1" when served over HTTPS: secure cookies, HSTS, redirect to HTTPS
   QORGAU_PROXY_SSL_HEADER the header a TLS-terminating proxy sets, e.g. X-Forwarded-Proto
   QORGAU_HSTS_SECONDS     HSTS max-age under TLS (default one year)
+  QORGAU_FIRST_REPLY_MINUTES / QORGAU_FIRST_REPLY_URGENT_MINUTES  minutes for the first reply
+                          to a written appeal, and to an urgent one (default 60 and 10)
 The `qorgau` command loads var/qorgau.env (written by `qorgau demo`) before these are read.
 Every variable is read through qorgau/core/env.py: a bad value stops the start with an error
 naming it; an empty one counts as unset. Importing the settings creates no file or directory:
@@ -180,6 +182,10 @@ SIGN_IN_FIRST_WAIT_SECONDS = env_float("QORGAU_SIGN_IN_FIRST_WAIT_SECONDS", 2)
 SIGN_IN_MAX_WAIT_SECONDS = env_float("QORGAU_SIGN_IN_MAX_WAIT_SECONDS", 900)
 # Failures older than this are forgotten.
 SIGN_IN_WINDOW_SECONDS = env_int("QORGAU_SIGN_IN_WINDOW_SECONDS", 24 * 3600)
+# Written appeals: minutes the centre has for its first reply to a conversation, and to one marked
+# urgent (rule 6(j)); past them it is on the supervisor's breach list (conversations/selectors.py).
+QORGAU_FIRST_REPLY_MINUTES = env_int("QORGAU_FIRST_REPLY_MINUTES", 60)
+QORGAU_FIRST_REPLY_URGENT_MINUTES = env_int("QORGAU_FIRST_REPLY_URGENT_MINUTES", 10)
 # The issuer an authenticator app shows beside the six-digit code.
 OTP_TOTP_ISSUER = "Qorgau 111"
 # Days an API token from `qorgau token` lasts unless --days says otherwise.

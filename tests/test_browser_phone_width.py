@@ -44,6 +44,8 @@ def _pages(number: str, key: str, request_id: int, written: str) -> list[str]:
         "/write/",
         "/conversation/",
         "/inbox/",
+        "/inbox/?queue=urgent&lang=kk",
+        "/inbox/breaches/",
         f"/inbox/{written}/",
         "/login/enrol/",
         "/no/such/page/",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -34,6 +35,7 @@ from qorgau.appeals.selectors import appeal_revisions
 from qorgau.calls.models import Call, Recording
 from qorgau.casework.models import FollowUp, FollowUpKind
 from qorgau.casework.selectors import appeal_followups, appeal_notes, attachment_events
+from qorgau.conversations.models import Conversation
 from qorgau.knowledge.selectors import article_uses
 
 
@@ -51,7 +53,7 @@ class Link:
 class Entry:
     at: datetime
     kind: str  # status, correction, request, reply, letter, outbound, call, article, note,
-    # followup, assignment, merge, file
+    # followup, assignment, merge, file, conversation
     title: str
     meta: str = ""
     text: str = ""
@@ -281,6 +283,27 @@ def _attachments(appeal: Appeal, texts: bool) -> list[Entry]:
     return entries
 
 
+def _conversations(appeal: Appeal) -> list[Entry]:
+    """Written conversations registered as this appeal or attached to it (rule 6(f)): the
+    number and a link to the thread, never a text (the thread checks its reader's right and
+    audits the view)."""
+    rows = Conversation.objects.filter(appeal=appeal).only(
+        "number", "created_at", "appeal_registered_here"
+    )
+    return [
+        Entry(
+            c.created_at,
+            "conversation",
+            _("Written appeal %(number)s") % {"number": c.number},
+            _("registered from it") if c.appeal_registered_here else _("attached"),
+            links=(
+                Link(_("Open the conversation"), reverse("conversations:thread", args=[c.number])),
+            ),
+        )
+        for c in rows
+    ]
+
+
 def appeal_timeline(
     appeal: Appeal, found: Correspondence, *, texts: bool, comments: bool, casework: bool = False
 ) -> list[Entry]:
@@ -297,6 +320,7 @@ def appeal_timeline(
         *_assignments(appeal, comments),
         *_merges(appeal),
         *_attachments(appeal, texts),
+        *_conversations(appeal),
     ]
     return sorted(entries, key=lambda e: e.at)
 

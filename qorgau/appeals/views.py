@@ -226,11 +226,13 @@ def registration_page(
     request: HttpRequest,
     *,
     phone: str = "",
+    initial: dict[str, str] | None = None,
     on_registered: Callable[[Appeal], object] | None = None,
 ) -> HttpResponse:
     """The new-appeal form and its submission. A context above appeals (the screen pop in
     calls) opens it at its own URL with the caller's `phone` filled in and `on_registered` to
-    link what it knows to the new appeal.
+    link what it knows to the new appeal; `initial` fills a fresh form's fields (a written
+    conversation's channel, language, region and text, conversations/views.py).
 
     The idempotency key (`form_key`) is made here once per fresh form and then kept by the
     browser: posted back with every submit, kept with the draft in the tab's sessionStorage
@@ -267,7 +269,7 @@ def registration_page(
             )
     context = {
         "errors": errors,
-        "values": request.POST,
+        "values": request.POST if request.method == "POST" else (initial or {}),
         "form_key": form_key,
         "fresh": request.method == "GET",
         "phone": request.POST.get("applicant.phone", "") if request.method == "POST" else phone,

@@ -80,6 +80,9 @@ class AuditEvent(StrEnum):
     CONVERSATION_RISK = "conversation.risk"  # danger words found on arrival (flags only)
     CONVERSATION_BLOCK = "conversation.block"  # a supervisor blocked the sender
     CONVERSATION_UNBLOCK = "conversation.unblock"
+    CONVERSATION_ASSIGN = "conversation.assign"  # a supervisor gave it to a colleague
+    CONVERSATION_CLOSE = "conversation.close"  # closed with an outcome (rules 6(n), 6(o))
+    CONVERSATION_APPEAL = "conversation.appeal"  # registered as an appeal, or attached to one
     # staff accounts and administration
     TOKEN_REVOKE = "token.revoke"  # noqa: S105 - an event name, not a secret
     SECOND_FACTOR_ENROL = "second_factor.enrol"

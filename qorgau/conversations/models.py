@@ -34,6 +34,15 @@ class ConversationStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class Outcome(models.TextChoices):
+    """How a conversation was closed (rules 6(b), 6(n), 6(o))."""
+
+    ANSWERED = "answered", _("Consultation given")
+    TRANSFERRED_1414 = "transferred_1414", _("Transferred to 1414")
+    OUT_OF_COMPETENCE = "out_of_competence", _("Outside the centre's competence")
+    NO_REPLY_NEEDED = "no_reply_needed", _("No reply needed (spam, test)")
+
+
 class Direction(models.TextChoices):
     IN = "in", _("From the applicant")
     OUT = "out", _("From the centre")
@@ -97,6 +106,28 @@ class Conversation(models.Model):
     # Safety on arrival (rule 6(j)): the flags risk_assess found in any of the applicant's
     # messages, comma-separated (never the words themselves).
     risk_flags = models.CharField(max_length=120, blank=True, default="")
+    # --- the inbox's work on it (queues, first reply, closing, appeal) ---
+    first_reply_at = models.DateTimeField(
+        null=True, blank=True, help_text="The centre's first reply: the first-response timer."
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, default="")
+    competent_body = models.CharField(
+        max_length=300, blank=True, default="", help_text="Named to the applicant (rule 6(o))."
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    appeal = models.ForeignKey(
+        "appeals.Appeal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("appeal"),
+    )
+    appeal_registered_here = models.BooleanField(
+        default=False,
+        help_text="The appeal was registered from this conversation: its code opens the appeal's "
+        "status too (public/status.py).",
+    )
 
     class Meta:
         indexes = [

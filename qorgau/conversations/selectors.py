@@ -1,25 +1,59 @@
-"""Lists of conversations for staff: the inbox, without any message text."""
+"""Lists of conversations for staff: the inbox's queues and the first-reply breaches, without
+any message text (so they are not audited)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from qorgau.conversations.models import BlockedSender, Conversation, ConversationStatus
+from qorgau.core.roles import MATRIX, Perm
+from qorgau.staff.models import User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+QUEUES = ("all", "urgent", "mine", "untaken", "closed")
+LANGUAGES = ("kk", "ru")
+WAITING = Q(last_outbound_at__isnull=True) | Q(last_outbound_at__lt=F("last_inbound_at"))
+NOT_CLOSED = ~Q(status=ConversationStatus.CLOSED)
 
 
-def inbox() -> QuerySet[Conversation]:
-    """Conversations not closed: those waiting for our reply first, then oldest first."""
-    waiting = Q(last_outbound_at__isnull=True) | Q(last_outbound_at__lt=F("last_inbound_at"))
+def _queue_filter(queue: str, user: User | AnonymousUser | None) -> Q:
+    """The conversations of a queue; every queue but "closed" leaves the closed ones out."""
+    if queue == "closed":
+        return Q(status=ConversationStatus.CLOSED)
+    if queue == "urgent":
+        return NOT_CLOSED & Q(urgent=True)
+    if queue == "mine":
+        return NOT_CLOSED & Q(assigned_id=user.pk if user is not None else None)
+    if queue == "untaken":
+        return NOT_CLOSED & Q(assigned__isnull=True)
+    return NOT_CLOSED
+
+
+def inbox(
+    user: User | AnonymousUser | None = None, *, queue: str = "all", lang: str = ""
+) -> QuerySet[Conversation]:
+    """One queue of the inbox (`QUEUES`), optionally of one language (rule 6(a)): urgent first
+    (rule 6(j)), then those waiting for our reply, then oldest first."""
+    scope = _queue_filter(queue if queue in QUEUES else "all", user)
+    if lang in LANGUAGES:
+        scope &= Q(language=lang)
     return (
-        Conversation.objects.exclude(status=ConversationStatus.CLOSED)
+        Conversation.objects.filter(scope)
         .select_related("region", "assigned")
         .annotate(
             n_messages=Count("messages"),
             is_waiting=Case(
-                When(waiting, then=Value(True)), default=Value(False), output_field=BooleanField()
+                When(WAITING, then=Value(True)), default=Value(False), output_field=BooleanField()
             ),
         )
-        .order_by("-is_waiting", "last_inbound_at", "id")
+        .order_by("-urgent", "-is_waiting", "last_inbound_at", "id")
     )
 
 
@@ -40,3 +74,50 @@ def blocked_senders() -> QuerySet[BlockedSender]:
         .select_related("created_by")
         .order_by("-created_at", "-id")
     )
+
+
+def queue_counts(user: User | AnonymousUser, *, lang: str = "") -> dict[str, int]:
+    """How many conversations each queue holds (in one query), and each language not closed."""
+    scope = Q(language=lang) if lang in LANGUAGES else Q()
+    counts = Conversation.objects.filter(scope).aggregate(
+        **{q: Count("id", filter=_queue_filter(q, user)) for q in QUEUES},
+        **{f"lang_{code}": Count("id", filter=NOT_CLOSED & Q(language=code)) for code in LANGUAGES},
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+def first_reply_minutes(*, urgent: bool) -> int:
+    """The minutes the centre has for its first reply (settings, from the environment)."""
+    if urgent:
+        return int(settings.QORGAU_FIRST_REPLY_URGENT_MINUTES)
+    return int(settings.QORGAU_FIRST_REPLY_MINUTES)
+
+
+def first_reply_due(conversation: Conversation) -> datetime | None:
+    """When the centre's first reply is due, or None once it was given or the conversation is
+    closed."""
+    if conversation.first_reply_at is not None or conversation.status == ConversationStatus.CLOSED:
+        return None
+    return conversation.created_at + timedelta(
+        minutes=first_reply_minutes(urgent=conversation.urgent)
+    )
+
+
+def first_reply_breaches(now: datetime | None = None) -> QuerySet[Conversation]:
+    """Conversations not closed whose first reply is overdue, longest waiting first: for the
+    supervisor's page and for reports and metrics."""
+    now = now or timezone.now()
+    late = Q(
+        urgent=True, created_at__lt=now - timedelta(minutes=first_reply_minutes(urgent=True))
+    ) | Q(urgent=False, created_at__lt=now - timedelta(minutes=first_reply_minutes(urgent=False)))
+    return (
+        Conversation.objects.filter(late, NOT_CLOSED, first_reply_at__isnull=True)
+        .select_related("assigned", "region")
+        .order_by("created_at", "id")
+    )
+
+
+def assignable_staff() -> QuerySet[User]:
+    """Who may be given a conversation: active staff whose role handles written appeals."""
+    roles = [str(r) for r in MATRIX[Perm.CONVERSATION_HANDLE]]
+    return User.objects.filter(is_active=True, role__in=roles).order_by("username")

@@ -67,6 +67,7 @@ class Perm(StrEnum):
     CONVERSATION_HANDLE = "conversation.handle"  # written appeals: inbox, read (audited), reply
     SITE_EDIT = "site.edit"  # the public site's information pages, in kk and ru
     CONVERSATION_BLOCK = "conversation.block"  # block and unblock a written appeal's sender
+    CONVERSATION_ASSIGN = "conversation.assign"  # (re)assign any, breach list, close as no reply
     # No permission lets a role listen to or download recordings: access comes only from an
     # approved written demand (its recipient) or an open review task (its assignee): access.py.
 
@@ -111,6 +112,7 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.CONVERSATION_HANDLE: frozenset({R.CONSULTANT, R.SUPERVISOR}),
     Perm.SITE_EDIT: frozenset({R.SUPERVISOR, R.ADMIN}),
     Perm.CONVERSATION_BLOCK: frozenset({R.SUPERVISOR}),
+    Perm.CONVERSATION_ASSIGN: frozenset({R.SUPERVISOR}),
 }
 
 

@@ -26,6 +26,7 @@ from qorgau.appeals.lookup_throttle import (
     lookup_succeeded,
 )
 from qorgau.appeals.models import Appeal, Status
+from qorgau.conversations.models import Conversation
 from qorgau.core.errors import NotFound, Throttled
 from qorgau.core.kztime import KZ_TZ
 
@@ -121,8 +122,10 @@ def public_status(*, client: str, number: str, code: str) -> PublicStatus:
         )
         .first()
     )
-    expected = appeal.status_code_digest if appeal else DUMMY_DIGEST
-    if not hmac.compare_digest(expected, status_code_digest(code)) or appeal is None:
+    given = status_code_digest(code)
+    expected = [appeal.status_code_digest, *_conversation_digests(appeal)] if appeal else []
+    matches = [hmac.compare_digest(digest, given) for digest in expected or [DUMMY_DIGEST]]
+    if not any(matches) or appeal is None:
         lookup_failed(client, number)
         raise NotFound(_("No appeal matches this number and code."))
     lookup_succeeded(client)
@@ -137,6 +140,21 @@ def public_status(*, client: str, number: str, code: str) -> PublicStatus:
         updated_at=steps[-1].at if steps else appeal.received_at,
         steps=steps,
     )
+
+
+def _conversation_digests(appeal: Appeal) -> list[str]:
+    """The codes of the written conversations this appeal was registered from: their applicant
+    follows the appeal with the code they already have (rule 6(l)). An appeal a conversation was
+    only attached to is not opened by its code: that appeal may be someone else's."""
+    rows = Conversation.objects.filter(appeal_id=appeal.pk, appeal_registered_here=True)
+    return list(rows.values_list("code_digest", flat=True))
+
+
+def appeal_status_label(appeal: Appeal) -> str:
+    """The applicant's wording of where an appeal stands (the one it was merged into, if so)."""
+    if appeal.merged_into_id is not None:
+        appeal = Appeal.objects.only("status").get(merged_appeals=appeal)
+    return str(PUBLIC_STEP_LABELS[Status(appeal.status)])
 
 
 def _merged_status(duplicate: Appeal) -> PublicStatus:

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_http_methods
 
 from qorgau.appeals.actions import status_code_new
 from qorgau.appeals.lookup_throttle import lookup_succeeded
+from qorgau.appeals.models import Appeal
 from qorgau.conversations.abuse import address_index, sender_blocked, unproven_allowed
 from qorgau.conversations.access import (
     access_conversation_public,
@@ -54,6 +55,7 @@ from qorgau.core.errors import ApplicationError, Throttled
 from qorgau.core.files import file_response
 from qorgau.core.kztime import kz_year
 from qorgau.public.api import client_address
+from qorgau.public.status import appeal_status_label
 from qorgau.reference.models import Region
 from qorgau.reference.selectors import reference_by_code
 
@@ -173,6 +175,9 @@ def conversation_page(request: HttpRequest) -> HttpResponse:
             context.update(write_error=_error(exc), text=request.POST["text"])
             status = exc.status
     context["thread"] = public_thread(conversation)
+    if conversation.appeal_id is not None:  # registered as an appeal, or attached to one
+        appeal = Appeal.objects.get(pk=conversation.appeal_id)
+        context.update(appeal_number=appeal.number, appeal_status=appeal_status_label(appeal))
     return render(request, "public/conversation.html", context, status=status)
 
 

@@ -143,6 +143,14 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
     "inbox/<str:number>/": [("get", None)],
     "inbox/<str:number>/claim": [("form", {})],
     "inbox/<str:number>/reply": [("form", {"text": "parity"})],
+    "inbox/<str:number>/assign": [("form", {"to": "consultant"})],
+    "inbox/<str:number>/knowledge": [("form", {"q": "parity"})],
+    "inbox/<str:number>/close": [("form", {"outcome": "answered"})],
+    "inbox/<str:number>/appeal": [("get", None)],
+    "inbox/<str:number>/attach": [("form", {"appeal": "parity"})],
+    "api/v1/conversations/<number>/assign": [("post", {"assignee": "consultant"})],
+    "api/v1/conversations/<number>/close": [("post", {"outcome": "answered"})],
+    "api/v1/conversations/<number>/appeal": [("post", {"appeal": "parity"})],
 }
 # The administrator's pages: one role and no scope inside them, so nothing there is "another's";
 # every other role is refused by the site before any look-up (audit/admin_site.py).
@@ -158,6 +166,14 @@ WORLD_KEYS = {
     "inbox/<str:number>/": {"number": "conversation"},
     "inbox/<str:number>/claim": {"number": "conversation"},
     "inbox/<str:number>/reply": {"number": "conversation"},
+    "inbox/<str:number>/assign": {"number": "conversation"},
+    "inbox/<str:number>/knowledge": {"number": "conversation"},
+    "inbox/<str:number>/close": {"number": "conversation"},
+    "inbox/<str:number>/appeal": {"number": "conversation"},
+    "inbox/<str:number>/attach": {"number": "conversation"},
+    "api/v1/conversations/<number>/assign": {"number": "conversation"},
+    "api/v1/conversations/<number>/close": {"number": "conversation"},
+    "api/v1/conversations/<number>/appeal": {"number": "conversation"},
 }
 NOT_IDS = {"step": "acknowledge"}  # parameters that name an action, not an object
 
