@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("qorgau.knowledge.urls")),
     path("", include("qorgau.casework.urls")),
     path("", include("qorgau.conversations.urls")),
+    path("", include("qorgau.outreach.urls")),
     path("", include("qorgau.appeals.urls")),
     path("", include("qorgau.public.urls")),
 ]

@@ -75,6 +75,9 @@ class AuditEvent(StrEnum):
     CONVERSATION_REPLY = "conversation.reply"
     CONVERSATION_CLAIM = "conversation.claim"
     CONVERSATION_VIEW = "conversation.view"  # the messages' texts were shown to staff
+    # outreach: schools' QR forms and posters (rule 6(s))
+    SCHOOL_IMPORT = "school.import"  # details: how many created, updated, unchanged, errors
+    POSTER_DOWNLOAD = "poster.download"  # a school's poster, which carries its secret link
     # staff accounts and administration
     TOKEN_REVOKE = "token.revoke"  # noqa: S105 - an event name, not a secret
     SECOND_FACTOR_ENROL = "second_factor.enrol"

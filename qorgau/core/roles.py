@@ -65,6 +65,7 @@ class Perm(StrEnum):
     CASE_ATTACH = "case.attach"  # attach files to an appeal, see their names, download them
     CASE_ATTACH_REMOVE = "case.attach_remove"  # remove anyone's attachment (with a reason)
     CONVERSATION_HANDLE = "conversation.handle"  # written appeals: inbox, read (audited), reply
+    OUTREACH_MANAGE = "outreach.manage"  # schools, their posters (audited), source codes, counts
     # No permission lets a role listen to or download recordings: access comes only from an
     # approved written demand (its recipient) or an open review task (its assignee): access.py.
 
@@ -107,6 +108,7 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.CASE_ATTACH: frozenset({R.CONSULTANT, R.SUPERVISOR}),
     Perm.CASE_ATTACH_REMOVE: frozenset({R.SUPERVISOR}),
     Perm.CONVERSATION_HANDLE: frozenset({R.CONSULTANT, R.SUPERVISOR}),
+    Perm.OUTREACH_MANAGE: frozenset({R.SUPERVISOR, R.ADMIN}),
 }
 
 
