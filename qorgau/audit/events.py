@@ -78,6 +78,7 @@ class AuditEvent(StrEnum):
     # outreach: schools' QR forms and posters (rule 6(s))
     SCHOOL_IMPORT = "school.import"  # details: how many created, updated, unchanged, errors
     POSTER_DOWNLOAD = "poster.download"  # a school's poster, which carries its secret link
+    SCHOOL_RENEW_TOKEN = "school.renew_token"  # noqa: S105 - its QR link changed; old posters stop
     # staff accounts and administration
     TOKEN_REVOKE = "token.revoke"  # noqa: S105 - an event name, not a secret
     SECOND_FACTOR_ENROL = "second_factor.enrol"

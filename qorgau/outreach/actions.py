@@ -15,7 +15,7 @@ from qorgau.audit.actions import AuditedKind
 from qorgau.audit.events import AuditEvent
 from qorgau.core.access import require
 from qorgau.core.roles import Perm
-from qorgau.outreach.models import School
+from qorgau.outreach.models import School, school_token_new
 from qorgau.reference.models import Region
 from qorgau.reference.selectors import reference_by_code
 
@@ -147,6 +147,18 @@ def schools_import(*, actor: User | AnonymousUser | None, data: bytes) -> Import
             },
         )
     return report
+
+
+def school_token_renew(*, actor: User | AnonymousUser, school: School) -> School:
+    """A new secret link for a school whose poster leaked or was misused: the old QR code then
+    opens nothing (404), and the school's posters must be printed again."""
+    require(actor, Perm.OUTREACH_MANAGE)
+    with transaction.atomic():
+        locked = School.objects.select_for_update().get(pk=school.pk)
+        locked.token = school_token_new()
+        locked.save(update_fields=["token"])
+        audit_school(actor=actor, event=AuditEvent.SCHOOL_RENEW_TOKEN, ref=locked.pk)
+    return locked
 
 
 def poster_download(*, actor: User | AnonymousUser, school: School) -> bytes:

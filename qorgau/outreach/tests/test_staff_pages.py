@@ -176,3 +176,31 @@ def test_sources_page_counts_and_qr_codes(personas, settings):
     png = client.get("/sources/tv-2026/qr.png")
     assert png["Content-Type"] == "image/png" and png.content.startswith(b"\x89PNG")
     assert client.get("/sources/nothing/qr.svg").status_code == 404
+
+
+def test_the_administrator_gives_a_school_a_new_link_and_the_old_one_stops(schools, personas):
+    school = schools[0]
+    old = school.token
+    client = signed_in(personas["admin"])
+    page = client.get("/admin/outreach/school/")
+    assert page.status_code == 200 and "delete_selected" not in page.content.decode()
+    client.post(
+        "/admin/outreach/school/",
+        {"action": "renew_tokens", "_selected_action": [school.pk]},
+    )
+    school.refresh_from_db()
+    assert school.token != old and len(school.token) >= 22
+    assert Client().get(f"/s/{old}/").status_code == 404
+    assert Client().get(f"/s/{school.token}/").status_code == 200
+    record = AuditRecord.objects.get(action="school.renew_token")
+    assert (record.object_ref, record.actor_id) == (str(school.pk), personas["admin"].pk)
+
+
+def test_the_administrator_adds_a_source_code_audited(personas):
+    client = signed_in(personas["admin"])
+    added = client.post(
+        "/admin/outreach/sourcecode/add/", {"code": "radio-2026", "name": "Радио", "active": "on"}
+    )
+    assert added.status_code == 302
+    source = SourceCode.objects.get(code="radio-2026")
+    assert AuditRecord.objects.filter(action="admin.add", object_ref=str(source.pk)).exists()
