@@ -99,3 +99,11 @@ def test_a_campaign_link_records_its_source_unknown_or_stopped_ones_nothing():
         number = _number(_client().post(f"/c/{code}/", {"text": TEXT}))
         conversation = Conversation.objects.get(number=number)
         assert (conversation.source, conversation.channel) == (None, "web")
+
+
+def test_heard_from_is_counted_for_reports():
+    from qorgau.conversations.selectors import counts_by_heard_from
+
+    for heard in ("tv", "tv", "school", ""):
+        _number(_client().post("/write/", {"text": TEXT, "heard_from": heard}))
+    assert counts_by_heard_from() == {"tv": 2, "school": 1, "": 1}
