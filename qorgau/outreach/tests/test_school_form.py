@@ -107,3 +107,11 @@ def test_heard_from_is_counted_for_reports():
     for heard in ("tv", "tv", "school", ""):
         _number(_client().post("/write/", {"text": TEXT, "heard_from": heard}))
     assert counts_by_heard_from() == {"tv": 2, "school": 1, "": 1}
+
+
+def test_the_consultant_sees_the_school_in_the_thread(school, personas):
+    from qorgau.testing import signed_in
+
+    number = _number(_client().post(f"/s/{school.token}/", {"text": TEXT}))
+    html = signed_in(personas["consultant"]).get(f"/inbox/{number}/").content.decode()
+    assert "Мектеп: № 7 мектеп" in html and TEXT in html
