@@ -58,7 +58,17 @@ def schools(request: HttpRequest) -> HttpResponse:
     regions = selectors.counts_by_region()
     for row in [*districts, *regions]:
         row["region"] = names.get(row["region__code"], row["region__code"])
-    context.update(schools=selectors.schools_with_counts(), districts=districts, regions=regions)
+    region = request.GET.get("region", "")[:40]
+    schools_rows = selectors.schools_with_counts()
+    if region:
+        schools_rows = schools_rows.filter(region__code=region)
+    context.update(
+        schools=schools_rows,
+        districts=districts,
+        regions=regions,
+        region_choices=Region.objects.all(),
+        region=region,
+    )
     return render(request, "outreach/schools.html", context, status=status)
 
 

@@ -77,6 +77,9 @@ def test_the_schools_page_shows_the_counts_in_kazakh_and_russian(schools, person
     row = re.search(f'<tr id="school-{schools[0].pk}">(.*?)</tr>', html, re.S).group(1)
     assert "<td>1</td>" in row and f"/schools/{schools[0].pk}/poster.pdf" in row
     assert schools[0].token not in html  # the secret link is only on the poster
+    astana = signed_in(personas["supervisor"]).get("/schools/?region=astana").content.decode()
+    by_school = astana.split('id="by-school"')[1]
+    assert "№ 4 мектеп" in by_school and "№ 1 мектеп" not in by_school
     ru = signed_in(personas["supervisor"], "ru").get("/schools/").content.decode()
     assert "По школам" in ru and "Школа № 3" in ru and "город Алматы" in ru
 
