@@ -47,7 +47,7 @@ class School(models.Model):
     )
     # the secret of the school's QR link; made on first save (a migration imports no product code)
     token = models.CharField(max_length=43, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["region__position", "district", "name", "pk"]
@@ -86,7 +86,7 @@ class SourceCode(models.Model):
         verbose_name=_("region"),
     )
     active = models.BooleanField(default=True, verbose_name=_("active"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["code"]
