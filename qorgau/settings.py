@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "qorgau.core",
     "qorgau.reference",
     "qorgau.agencies",
+    "qorgau.outreach",
     "qorgau.staff",
     "qorgau.audit",
     "qorgau.appeals",

@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("qorgau.knowledge.urls")),
     path("", include("qorgau.casework.urls")),
     path("", include("qorgau.conversations.urls")),
+    path("", include("qorgau.outreach.urls")),
     path("", include("qorgau.appeals.urls")),
 ]

@@ -83,6 +83,10 @@ class AuditEvent(StrEnum):
     CONVERSATION_ASSIGN = "conversation.assign"  # a supervisor gave it to a colleague
     CONVERSATION_CLOSE = "conversation.close"  # closed with an outcome (rules 6(n), 6(o))
     CONVERSATION_APPEAL = "conversation.appeal"  # registered as an appeal, or attached to one
+    # outreach: schools' QR forms and posters (rule 6(s))
+    SCHOOL_IMPORT = "school.import"  # details: how many created, updated, unchanged, errors
+    POSTER_DOWNLOAD = "poster.download"  # a school's poster, which carries its secret link
+    SCHOOL_RENEW_TOKEN = "school.renew_token"  # noqa: S105 - its QR link changed; old posters stop
     # staff accounts and administration
     TOKEN_REVOKE = "token.revoke"  # noqa: S105 - an event name, not a secret
     SECOND_FACTOR_ENROL = "second_factor.enrol"

@@ -41,6 +41,7 @@ from qorgau.core.access import require
 from qorgau.core.errors import Conflict, FieldErrors, NotFound
 from qorgau.core.kztime import kz_year
 from qorgau.core.roles import Perm, has_perm
+from qorgau.outreach.models import HeardFrom, School, SourceCode
 from qorgau.reference.models import Region
 from qorgau.staff.models import User
 
@@ -65,6 +66,10 @@ class ConversationData:
     channel: Channel = Channel.WEB
     sender_index: str = ""  # messengers and e-mail: conversations.inbound.sender_blind_index
     files: Sequence[bytes] = ()  # photos and PDFs as uploaded (conversations/attachments.py)
+    # outreach (rule 6(s)): the school of a QR form, a campaign's source code, "heard of 111"
+    school: School | None = None
+    source: SourceCode | None = None
+    heard_from: str = ""
 
 
 def _take_number(year: int) -> str:
@@ -141,6 +146,8 @@ def conversation_open(*, data: ConversationData, language: str) -> tuple[Convers
     its secret code, which is shown once and never stored."""
     text = clean_text(data.text, files=bool(data.files))
     risk = risk_assess(text)
+    if data.heard_from and data.heard_from not in HeardFrom.values:
+        raise FieldErrors(fields={"heard_from": _("Choose an answer from the list.")})
     name, contact = data.name.strip()[:CONTACT_MAX], data.contact.strip()[:CONTACT_MAX]
     code = status_code_new()
     now = timezone.now()
@@ -149,9 +156,12 @@ def conversation_open(*, data: ConversationData, language: str) -> tuple[Convers
             number=_take_number(kz_year(now)),
             code_digest=status_code_digest(code),
             language=language if language in ("kk", "ru") else "kk",
-            region=data.region,
-            channel=data.channel,
+            region=data.region or (data.school.region if data.school else None),
+            channel=Channel.SCHOOL if data.school else data.channel,
             sender_index=data.sender_index,
+            school=data.school,
+            source=data.source,
+            heard_from=data.heard_from,
             applicant_kind=ApplicantKind.INDIVIDUAL if name else ApplicantKind.ANONYMOUS,
             name=name,
             contact=contact,

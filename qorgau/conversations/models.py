@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.core.fields import EncryptedTextField
+from qorgau.outreach.models import HeardFrom
 
 
 class ApplicantKind(models.TextChoices):
@@ -127,6 +128,32 @@ class Conversation(models.Model):
         default=False,
         help_text="The appeal was registered from this conversation: its code opens the appeal's "
         "status too (public/status.py).",
+    )
+    # outreach (rule 6(s)): how the applicant reached 111
+    school = models.ForeignKey(
+        "outreach.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conversations",
+        verbose_name=_("school"),
+        help_text="The school whose QR form was used (channel school).",
+    )
+    source = models.ForeignKey(
+        "outreach.SourceCode",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conversations",
+        verbose_name=_("source code"),
+        help_text="The campaign link (/c/<code>/) the form was opened by.",
+    )
+    heard_from = models.CharField(
+        max_length=10,
+        choices=HeardFrom.choices,
+        blank=True,
+        default="",
+        verbose_name=_("heard of 111"),
     )
 
     class Meta:

@@ -23,6 +23,13 @@ WAITING = Q(last_outbound_at__isnull=True) | Q(last_outbound_at__lt=F("last_inbo
 NOT_CLOSED = ~Q(status=ConversationStatus.CLOSED)
 
 
+def counts_by_heard_from() -> dict[str, int]:
+    """How many conversations answered each "How did you hear of 111?" choice (rule 6(s)); an
+    empty key counts those who did not say. No personal data."""
+    rows = Conversation.objects.values("heard_from").annotate(n=Count("pk")).order_by()
+    return {row["heard_from"]: row["n"] for row in rows}
+
+
 def _queue_filter(queue: str, user: User | AnonymousUser | None) -> Q:
     """The conversations of a queue; every queue but "closed" leaves the closed ones out."""
     if queue == "closed":

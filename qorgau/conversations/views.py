@@ -235,7 +235,9 @@ def alerts(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def block(request: HttpRequest, number: str) -> HttpResponse:
-    """A supervisor blocks the conversation's sender, with a reason (audited)."""
+    """A supervisor blocks the conversation's sender, with a reason (audited). The permission
+    is checked before the look-up, so others cannot tell which numbers exist."""
+    require(request.user, Perm.CONVERSATION_BLOCK)
     conversation = access_conversation(request.user, number)
     try:
         sender_block(

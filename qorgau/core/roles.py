@@ -68,6 +68,7 @@ class Perm(StrEnum):
     SITE_EDIT = "site.edit"  # the public site's information pages, in kk and ru
     CONVERSATION_BLOCK = "conversation.block"  # block and unblock a written appeal's sender
     CONVERSATION_ASSIGN = "conversation.assign"  # (re)assign any, breach list, close as no reply
+    OUTREACH_MANAGE = "outreach.manage"  # schools, their posters (audited), source codes, counts
     # No permission lets a role listen to or download recordings: access comes only from an
     # approved written demand (its recipient) or an open review task (its assignee): access.py.
 
@@ -113,6 +114,7 @@ MATRIX: dict[Perm, frozenset[Role]] = {
     Perm.SITE_EDIT: frozenset({R.SUPERVISOR, R.ADMIN}),
     Perm.CONVERSATION_BLOCK: frozenset({R.SUPERVISOR}),
     Perm.CONVERSATION_ASSIGN: frozenset({R.SUPERVISOR}),
+    Perm.OUTREACH_MANAGE: frozenset({R.SUPERVISOR, R.ADMIN}),
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TypeVar
 
 from django.db import transaction
@@ -22,8 +23,12 @@ from qorgau.appeals.models import Appeal, IdempotentRequest, Status
 from qorgau.appeals.schemas import AppealIn
 from qorgau.calls.models import ReferralBody
 from qorgau.casework.actions import followup_create, note_add
+from qorgau.conversations.actions import ConversationData, conversation_open
+from qorgau.conversations.models import Conversation
 from qorgau.core.roles import Role
 from qorgau.demo import content, fakes
+from qorgau.outreach.actions import schools_import
+from qorgau.outreach.models import School, SourceCode
 from qorgau.reference.models import Region
 from qorgau.staff.models import User
 from qorgau.staff.second_factor import second_factor_required
@@ -186,7 +191,38 @@ def load_demo(count: int = DEMO_APPEALS) -> int:
     if created:
         _demo_requests(users)
         _demo_casework(users)
+    _demo_outreach()
     return created
+
+
+SCHOOLS_SAMPLE = Path(__file__).resolve().parent.parent / "outreach" / "data" / "schools-sample.csv"
+DEMO_SOURCES = [
+    ("tv-2026", "Телеарна: «111» туралы ролик / Телеролик о «111»", None),
+    ("bus-almaty", "Автобустағы жарнама / Реклама в автобусах", "almaty"),
+]
+DEMO_SCHOOL_MESSAGES = [  # (school's position in the sample, language, text, heard from)
+    (0, "kk", "Үзілісте жоғары сынып оқушылары ақша сұрайды. Не істеуім керек?", "school"),
+    (0, "ru", "Мне страшно идти домой, родители всё время ругаются.", "teacher"),
+    (2, "kk", "Досым өзіне зиян келтіремін дейді. Қалай көмектесемін?", "poster"),
+]
+
+
+def _demo_outreach() -> None:
+    """The sample schools (their posters on /schools/), two campaign codes, and three written
+    appeals that came by a school's QR form; loading twice changes nothing."""
+    schools_import(actor=None, data=SCHOOLS_SAMPLE.read_bytes())
+    for code, name, region in DEMO_SOURCES:
+        SourceCode.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "region": Region.objects.filter(code=region or "").first()},
+        )
+    if Conversation.objects.filter(school__isnull=False).exists():
+        return
+    schools = list(School.objects.filter(name__endswith="(демо)").order_by("pk"))
+    for index, lang, text, heard in DEMO_SCHOOL_MESSAGES:
+        if index < len(schools):
+            data = ConversationData(text=text, school=schools[index], heard_from=heard)
+            conversation_open(data=data, language=lang)
 
 
 # (kind, what, hours from now it is due): one already overdue, so that My tasks shows all groups

@@ -16,4 +16,6 @@ urlpatterns = [
     path("write/", written.write_page, name="write"),
     path("conversation/", written.conversation_page, name="conversation"),
     path("conversation/file/", written.conversation_file, name="conversation_file"),
+    path("s/<str:token>/", written.school_write_page, name="school_write"),
+    path("c/<slug:code>/", written.source_write_page, name="source_write"),
 ]

@@ -6,6 +6,11 @@ itself (with Cache-Control: no-store), and the thread is opened by POSTing them.
 and PDFs, conversations/attachments.py) go with a message in the same multipart POST, and are
 downloaded by POSTing the number and code again.
 
+A school's QR code opens /s/<token>/: the same form with the school shown and recorded (channel
+school); an unknown token answers 404 like any unknown page. A campaign's link /c/<code>/ opens
+the plain form and records its source code; an unknown or stopped code records nothing (rule
+6(s)). Every form asks, optionally, how the applicant heard of 111.
+
 A honeypot field (`website`) is hidden from people; a form that fills it is a robot's and is
 silently dropped, but answered with the same thank-you page (a made-up number and code that
 open nothing), so the robot learns nothing.
@@ -23,7 +28,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -54,6 +59,8 @@ from qorgau.conversations.risk import risk_assess
 from qorgau.core.errors import ApplicationError, Throttled
 from qorgau.core.files import file_response
 from qorgau.core.kztime import kz_year
+from qorgau.outreach.models import HeardFrom, School, SourceCode
+from qorgau.outreach.selectors import school_by_token, source_by_code
 from qorgau.public.api import client_address
 from qorgau.public.status import appeal_status_label
 from qorgau.reference.models import Region
@@ -69,6 +76,7 @@ def _error(exc: ApplicationError) -> str:
 def _write_form(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     return {
         "regions": Region.objects.all(),
+        "heard_choices": HeardFrom.choices,
         "text_max": TEXT_MAX,
         "form": request.POST,
         "proof_challenge": challenge_new(),
@@ -92,7 +100,7 @@ def _admitted(request: HttpRequest, text: str) -> bool:
     proven = proof_check(
         request.POST.get(FIELD_CHALLENGE, ""), request.POST.get(FIELD_NONCE, "").strip()
     )
-    if sender_blocked(Channel.WEB, address_index(client)):
+    if any(sender_blocked(c, address_index(client)) for c in (Channel.WEB, Channel.SCHOOL)):
         return bool(risk_assess(text))
     if proven or unproven_allowed(client) or risk_assess(text):
         return True
@@ -105,7 +113,9 @@ def _admitted(request: HttpRequest, text: str) -> bool:
     )
 
 
-def _open(request: HttpRequest) -> tuple[str, str]:
+def _open(
+    request: HttpRequest, school: School | None, source: SourceCode | None
+) -> tuple[str, str]:
     """A new conversation from the form's fields; its number and secret code (a decoy's when the
     form is dropped)."""
     text = request.POST.get("text", "")[: TEXT_MAX * 2]
@@ -119,28 +129,58 @@ def _open(request: HttpRequest) -> tuple[str, str]:
             region=reference_by_code(Region, request.POST.get("region", "")[:40]),
             sender_index=address_index(client_address(request)),
             files=uploads(request),
+            school=school,
+            source=source,
+            heard_from=request.POST.get("heard_from", "")[:20],
         ),
         language=get_language() or "kk",
     )
     return conversation.number, code
 
 
+def _write(
+    request: HttpRequest, *, school: School | None = None, source: SourceCode | None = None
+) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "public/write.html", _write_form(request, school=school))
+    try:
+        client = throttle_reserve(client_address(request))
+        try:
+            if request.POST.get(HONEYPOT):
+                number, code = _decoy()
+            else:
+                number, code = _open(request, school, source)
+        finally:
+            lookup_succeeded(client)  # writing counts as a request, never as a failed guess
+    except ApplicationError as exc:
+        context = _write_form(request, error=_error(exc), school=school)
+        return render(request, "public/write.html", context, status=exc.status)
+    return render(request, "public/written.html", {"number": number, "code": code})
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def write_page(request: HttpRequest) -> HttpResponse:
     """Write to 111: anonymous unless a name is given; the answer shows the number and code."""
-    if request.method == "GET":
-        return render(request, "public/write.html", _write_form(request))
-    try:
-        client = throttle_reserve(client_address(request))
-        try:
-            number, code = _decoy() if request.POST.get(HONEYPOT) else _open(request)
-        finally:
-            lookup_succeeded(client)  # writing counts as a request, never as a failed guess
-    except ApplicationError as exc:
-        context = _write_form(request, error=_error(exc))
-        return render(request, "public/write.html", context, status=exc.status)
-    return render(request, "public/written.html", {"number": number, "code": code})
+    return _write(request)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def school_write_page(request: HttpRequest, token: str) -> HttpResponse:
+    """A school's QR form: the school shown and recorded, channel school; anonymous unless the
+    child gives a name. An unknown token is an unknown page (404, no hint)."""
+    school = school_by_token(token)
+    if school is None:
+        raise Http404
+    return _write(request, school=school)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def source_write_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A campaign's link: the plain form, with the source code recorded if it is active."""
+    return _write(request, source=source_by_code(code))
 
 
 @never_cache

@@ -32,8 +32,10 @@ from qorgau.calls import release
 from qorgau.calls.auth import phone_system_register
 from qorgau.calls.models import Call
 from qorgau.casework.actions import attachment_add, followup_create
-from qorgau.conversations.actions import ConversationData, conversation_open
+from qorgau.conversations.actions import ConversationData, conversation_open, sender_block
 from qorgau.knowledge.actions import kb_import
+from qorgau.outreach.models import School, SourceCode
+from qorgau.reference.models import Region
 from qorgau.testing import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,9 @@ MISSING = {
     "task_id": "999999",
     "key": "no-such-article",
     "followup_id": "999999",
+    "school_id": "999999",
+    "code": "no-such-code",
+    "blocked_id": "999999",
 }
 
 OUTCOME = {"kind": "transfer_1414", "note": "Told to call 1414."}
@@ -151,12 +156,21 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
     "api/v1/conversations/<number>/assign": [("post", {"assignee": "consultant"})],
     "api/v1/conversations/<number>/close": [("post", {"outcome": "answered"})],
     "api/v1/conversations/<number>/appeal": [("post", {"appeal": "parity"})],
+    "inbox/<str:number>/block": [("form", {"reason": "parity"})],
+    "inbox/blocked/<int:blocked_id>/unblock": [("form", {})],
+    "inbox/<str:number>/attachments/<int:attachment_id>": [("get", None)],
+    "schools/<int:school_id>/poster.pdf": [("get", None)],
+    "sources/<slug:code>/qr.svg": [("get", None)],
+    "sources/<slug:code>/qr.png": [("get", None)],
 }
 # The administrator's pages: one role and no scope inside them, so nothing there is "another's";
 # every other role is refused by the site before any look-up (audit/admin_site.py).
 # The public site's pages have no owner either: an information page is everyone's or, unpublished,
 # no one's (404 to all), and its editor is refused by permission before any look-up.
 EXEMPT_PREFIXES = ("admin/", "info/", "site-pages/")
+# Public forms whose parameter is the secret itself or a public campaign code: they serve
+# everyone alike, and an unknown token is answered as an unknown page (outreach tests check it).
+PUBLIC_ROUTES = {"s/<str:token>/", "c/<slug:code>/"}
 # a route whose parameter names another object of the world than its name says
 WORLD_KEYS = {
     "api/v1/letters/<letter_id>/scan": {"letter_id": "scan_id"},
@@ -174,6 +188,11 @@ WORLD_KEYS = {
     "api/v1/conversations/<number>/assign": {"number": "conversation"},
     "api/v1/conversations/<number>/close": {"number": "conversation"},
     "api/v1/conversations/<number>/appeal": {"number": "conversation"},
+    "inbox/<str:number>/block": {"number": "conversation"},
+    "inbox/<str:number>/attachments/<int:attachment_id>": {
+        "number": "conversation",
+        "attachment_id": "conversation_file_id",
+    },
 }
 NOT_IDS = {"step": "acknowledge"}  # parameters that name an action, not an object
 
@@ -192,7 +211,9 @@ def routes_with_parameters() -> set[str]:
 
 def test_every_route_with_an_id_is_covered() -> None:
     uncovered = {
-        r for r in routes_with_parameters() - set(ROUTES) if not r.startswith(EXEMPT_PREFIXES)
+        r
+        for r in routes_with_parameters() - set(ROUTES) - PUBLIC_ROUTES
+        if not r.startswith(EXEMPT_PREFIXES)
     }
     assert not uncovered, f"add these routes to ROUTES: {sorted(uncovered)}"
     assert not set(ROUTES) - routes_with_parameters(), "ROUTES names a route that is gone"
@@ -290,7 +311,13 @@ def world(personas, agencies, register, api_as, settings, tmp_path) -> dict[str,
         what="parity",
         due_at=timezone.now() + timedelta(hours=1),
     )
-    conversation, _code = conversation_open(data=ConversationData(text="parity"), language="kk")
+    conversation, _code = conversation_open(
+        data=ConversationData(text="parity", sender_index="parity", files=[b"%PDF-1.4 file"]),
+        language="kk",
+    )
+    blocked = sender_block(actor=personas["supervisor"], conversation=conversation, reason="p")
+    school = School.objects.create(region=Region.objects.get(code="almaty"), district="D", name="S")
+    SourceCode.objects.create(code="parity-source", name="Parity")
     line = {"id": "parity-kb", "lang": "ru", "title": "Алименты", "body": "Суд.", "tags": []}
     kb_import(lines=[json.dumps({**line, "direction": "4", "status": "draft"}, ensure_ascii=False)])
     return {
@@ -308,6 +335,10 @@ def world(personas, agencies, register, api_as, settings, tmp_path) -> dict[str,
         "key": "parity-kb",
         "agency": str(agency_a.pk),
         "conversation": conversation.number,
+        "conversation_file_id": str(conversation.messages.get().attachments.get().pk),
+        "blocked_id": str(blocked.pk),
+        "school_id": str(school.pk),
+        "code": "parity-source",
     }
 
 

@@ -10,6 +10,8 @@ from django.core.management import CommandError, call_command
 from qorgau.appeals.models import Appeal, StatusChange
 from qorgau.audit.models import AuditRecord
 from qorgau.casework.models import FollowUp, Note
+from qorgau.conversations.models import Conversation
+from qorgau.outreach.models import School, SourceCode
 from qorgau.staff.models import User
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +44,9 @@ def test_demo_loads_once_and_twice_changes_nothing():
     again = (Appeal.objects.count(), StatusChange.objects.count(), AuditRecord.objects.count())
     assert again == counts
     assert FollowUp.objects.count() == 3  # loaded once
+    # rule 6(s): the sample schools, two campaign codes and three QR-form conversations, once
+    assert School.objects.count() == 6 and SourceCode.objects.count() == 2
+    assert Conversation.objects.filter(school__isnull=False, channel="school").count() == 3
     verify = StringIO()
     call_command("audit", "verify", stdout=verify)
     assert "intact" in verify.getvalue()
