@@ -3,6 +3,7 @@ any message text (so they are not audited)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -10,13 +11,14 @@ from django.conf import settings
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from qorgau.conversations.models import BlockedSender, Conversation, ConversationStatus
+from qorgau.conversations.models import BlockedSender, Conversation, ConversationStatus, Message
 from qorgau.core.roles import MATRIX, Perm
 from qorgau.staff.models import User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+INBOX_PAGE_SIZE = 50
 QUEUES = ("all", "urgent", "mine", "untaken", "closed")
 LANGUAGES = ("kk", "ru")
 WAITING = Q(last_outbound_at__isnull=True) | Q(last_outbound_at__lt=F("last_inbound_at"))
@@ -55,13 +57,40 @@ def inbox(
         Conversation.objects.filter(scope)
         .select_related("region", "assigned")
         .annotate(
-            n_messages=Count("messages"),
             is_waiting=Case(
                 When(WAITING, then=Value(True)), default=Value(False), output_field=BooleanField()
             ),
         )
         .order_by("-urgent", "-is_waiting", "last_inbound_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of a queue: its rows (each with `n_messages`), and whether more follow."""
+
+    rows: list[Conversation]
+    number: int
+    has_next: bool
+
+
+def inbox_page(
+    user: User | AnonymousUser, *, queue: str = "all", lang: str = "", page: int = 1
+) -> InboxPage:
+    """Page `page` (from 1) of a queue, INBOX_PAGE_SIZE rows. The messages are counted for the
+    rows shown only, so the page costs the same with 100 or 100,000 open conversations."""
+    start = (page - 1) * INBOX_PAGE_SIZE
+    rows = list(inbox(user, queue=queue, lang=lang)[start : start + INBOX_PAGE_SIZE + 1])
+    shown = rows[:INBOX_PAGE_SIZE]
+    counts = dict(
+        Message.objects.filter(conversation__in=[c.pk for c in shown])
+        .values_list("conversation")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in shown:
+        row.n_messages = counts.get(row.pk, 0)  # type: ignore[attr-defined]
+    return InboxPage(shown, page, len(rows) > INBOX_PAGE_SIZE)
 
 
 def urgent_unclaimed() -> QuerySet[Conversation]:

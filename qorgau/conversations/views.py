@@ -42,10 +42,10 @@ from qorgau.conversations.selectors import (
     blocked_senders,
     first_reply_breaches,
     first_reply_due,
+    inbox_page,
     queue_counts,
     urgent_unclaimed,
 )
-from qorgau.conversations.selectors import inbox as inbox_rows
 from qorgau.core.access import require
 from qorgau.core.errors import ApplicationError, Conflict, FieldErrors, NotFound
 from qorgau.core.files import file_response
@@ -104,13 +104,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     queue = queue if queue in QUEUES else "all"
     lang = request.GET.get("lang", "")
     lang = lang if lang in LANGUAGES else ""
+    raw_page = request.GET.get("page", "1")
+    number = int(raw_page) if raw_page.isdigit() and 0 < len(raw_page) < 6 else 1
+    page = inbox_page(request.user, queue=queue, lang=lang, page=max(number, 1))
     now = timezone.now()
     rows = [
-        (row, waiting_phrase(row.last_inbound_at, now), timer_phrase(row, now))
-        for row in inbox_rows(request.user, queue=queue, lang=lang)
+        (row, waiting_phrase(row.last_inbound_at, now), timer_phrase(row, now)) for row in page.rows
     ]
     context = {
         "rows": rows,
+        "page": page,
         "queue": queue,
         "lang": lang,
         "counts": queue_counts(request.user, lang=lang),

@@ -114,3 +114,25 @@ def test_empty_reply_shows_the_error_in_kazakh(personas):
     assert page.status_code == 422
     assert "Жауапты жазыңыз." in page.content.decode()
     assert not conversation.messages.filter(direction="out").exists()
+
+
+def test_a_long_queue_is_shown_a_page_at_a_time_with_counts_for_the_rows_shown(personas):
+    from qorgau.conversations.selectors import INBOX_PAGE_SIZE
+
+    numbers = [_open("Сәлем").number for _ in range(INBOX_PAGE_SIZE + 3)]
+    message_reply(
+        actor=personas["consultant"],
+        conversation=Conversation.objects.get(number=numbers[0]),
+        text="Жауап",
+    )
+    client = signed_in(personas["consultant"])
+    first = client.get("/inbox/").content.decode()
+    second = client.get("/inbox/?queue=all&page=2").content.decode()
+    assert first.count('id="conversation-') == INBOX_PAGE_SIZE
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    assert second.count('id="conversation-') == 3 and 'rel="next"' not in second
+    assert f"({INBOX_PAGE_SIZE + 3})" in first  # the queue's count is of all, not of the page
+    answered = first if f"conversation-{numbers[0]}" in first else second
+    row = answered.split(f'id="conversation-{numbers[0]}"')[1].split("</li>")[0]
+    assert "2 хабар" in row  # the applicant's message and the reply
+    assert client.get("/inbox/?page=99999x").status_code == 200  # a bad page is page 1
