@@ -6,11 +6,15 @@ What it measures, on one server (gunicorn with uvicorn workers, as `qorgau serve
      from its own client address (X-Forwarded-For, which the server trusts from 127.0.0.1 as it
      trusts nginx), so the per-address limit does not stop a crowd of different children;
   2. floor: POST /api/v1/bench/floor (bench/harness/versus_floor.py), one insert;
-  3. inbox: 100,000 open conversations are loaded, then a consultant opens /inbox/ 30 times,
-     one request at a time; p50/p95/max;
-  4. kill -9: a burst of web-form submissions, and mid-burst every server process gets SIGKILL;
+  3. webhook: Telegram updates to /hooks/telegram/ with the secret header, each from one of
+     10,000 chats (a message joins its chat's conversation or opens one, is checked for risk,
+     and a new one queues its number and code in the outbox); events per second and p99;
+  4. inbox: 100,000 open conversations are loaded, then a consultant opens /inbox/ 30 times,
+     one request at a time; p50/p95/max (the first page of the queue, 50 rows);
+  5. kill -9: a burst of web-form submissions, and mid-burst every server process gets SIGKILL;
      every number a client was shown must be in the table (lost = 0) and none twice.
-  Targets: web form >= 50 % of the floor's rate; inbox p95 <= 100 ms; nothing lost.
+  Targets: web form >= 50 % of the floor's rate; webhook p99 <= 100 ms; inbox p95 <= 100 ms;
+  nothing lost.
 
 Exit status: 0 when the measurement completed (targets are reported, not enforced); 1 when a
 check failed (submissions lost, numbers duplicated) or a phase accepted nothing; 2 when the
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import re
@@ -42,7 +47,7 @@ from urllib.parse import urlencode
 
 import psycopg
 
-from bench.harness.http import Connection, Load, Turn, closed_loop, timed
+from bench.harness.http import Connection, Load, Turn, closed_loop, sending, timed
 from bench.harness.machine import children_of
 from bench.harness.postgres import number, rows
 from bench.harness.report import fmt, latency, met, print_table
@@ -76,7 +81,9 @@ TEXTS = (
     "Меня обижают в школе, я не хочу туда ходить",
 )
 REGIONS = ("almaty", "astana", "shymkent", "karaganda", "turkistan", "")
-TARGET_RATIO, TARGET_INBOX_P95_MS = 50.0, 100.0
+TARGET_RATIO, TARGET_INBOX_P95_MS, TARGET_HOOK_P99_MS = 50.0, 100.0, 100.0
+HOOK_SECRET = secrets.token_hex(16)  # the webhook secret of this run
+MESSAGES_TABLE = "conversations_message"
 # Run by `qorgau shell -c`: `n` open conversations with a message each, in batches, with the
 # product's own models (so new columns get their defaults); then a consultant's session key.
 LOAD_INBOX = """
@@ -102,6 +109,10 @@ for start in range(0, n, 5000):
         Message(conversation=c, direction=Direction.IN, text="bench", at=c.created_at)
         for c in batch
     )
+from qorgau.conversations.models import ChannelSettings
+ChannelSettings.objects.update_or_create(
+    channel="telegram", defaults={{"enabled": True, "webhook_secret": "{secret}"}}
+)
 user = User.objects.create_user("inbox", password="x" * 20, role="consultant")
 client = Client()
 client.force_login(user)
@@ -128,6 +139,44 @@ def page_request(port: int, path: str, session: str) -> bytes:
         f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
         f"Cookie: sessionid={session}; django_language=kk\r\n\r\n"
     ).encode("ascii")
+
+
+def telegram_updates(port: int, count: int) -> list[bytes]:
+    """Telegram updates as the Bot API posts them, from 10,000 private chats."""
+    rng = random.Random("telegram")
+    requests = []
+    for i in range(count):
+        chat = 500_000_000 + rng.randrange(10_000)
+        update = {
+            "update_id": i,
+            "message": {
+                "message_id": i,
+                "date": 1_764_700_000 + i,
+                "chat": {"id": chat, "type": "private"},
+                "from": {"id": chat, "is_bot": False, "language_code": rng.choice(("kk", "ru"))},
+                "text": rng.choice(TEXTS),
+            },
+        }
+        payload = json.dumps(update, ensure_ascii=False).encode()
+        head = (
+            f"POST /hooks/telegram/ HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
+            f"X-Telegram-Bot-Api-Secret-Token: {HOOK_SECRET}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+        )
+        requests.append(head.encode("ascii") + payload)
+    return requests
+
+
+async def webhook_phase(server: Server, args: argparse.Namespace) -> Phase:
+    phase = Phase("webhook")
+    requests = telegram_updates(server.port, 50_000)
+
+    def turns() -> Turn:
+        return sending(requests, args.timeout)
+
+    await measure(phase, server, args, turns, accepted=200, tables=(MESSAGES_TABLE,))
+    phase.checks = {"messages stored / 200s": (phase.rows_gained[MESSAGES_TABLE], phase.accepted)}
+    return phase
 
 
 def submissions(port: int, count: int, seed: str) -> list[bytes]:
@@ -243,9 +292,10 @@ def start(
 async def phases(server: Server, args: argparse.Namespace, session: str) -> dict[str, Any]:
     web = await web_form_phase(server, args)
     floor = await floor_phase(server, args, True)
+    hook = await webhook_phase(server, args)
     inbox = await inbox_phase(server, session, args.inbox_requests)
     crash = await crash_phase(server, args)
-    return {"web": web, "floor": floor, "inbox": inbox, "crash": crash}
+    return {"web": web, "floor": floor, "webhook": hook, "inbox": inbox, "crash": crash}
 
 
 def run(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
@@ -259,7 +309,7 @@ def run(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
         token = user_token(env)
         log(f"loading {args.conversations:,} open conversations")
         began = time.monotonic()
-        script = LOAD_INBOX.format(n=args.conversations)
+        script = LOAD_INBOX.format(n=args.conversations, secret=HOOK_SECRET)
         session = qorgau(env, "shell", "-c", script, timeout=1800).strip().splitlines()[-1]
         log(f"loaded in {time.monotonic() - began:.0f} s")
         server, gunicorn = start(env, args, url, token)
@@ -272,7 +322,8 @@ def run(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
 
 
 def report(args: argparse.Namespace, figures: dict[str, Any]) -> list[str]:
-    web, floor, inbox, crash = figures["web"], figures["floor"], figures["inbox"], figures["crash"]
+    web, floor, hook = figures["web"], figures["floor"], figures["webhook"]
+    inbox, crash = figures["inbox"], figures["crash"]
     inbox_ok = inbox["p95 ms"] <= TARGET_INBOX_P95_MS
     ratio = 100.0 * web.accepted_per_s / floor.accepted_per_s if floor.accepted_per_s else 0.0
     print(
@@ -280,15 +331,20 @@ def report(args: argparse.Namespace, figures: dict[str, Any]) -> list[str]:
         f"clients, {args.workers} workers, {os.cpu_count()} CPUs, "
         f"{args.conversations:,} open conversations in the inbox"
     )
+    phases = (web, floor, hook)
     print_table(
-        ("web form", "floor"),
+        ("web form", "floor", "webhook"),
         [
-            ("accepted per second", [f"{p.accepted_per_s:.1f}" for p in (web, floor)]),
-            ("latency p50 (ms)", [fmt(p.p50_ms) for p in (web, floor)]),
-            ("latency p95 (ms)", [fmt(p.p95_ms) for p in (web, floor)]),
-            ("latency p99 (ms)", [fmt(p.p99_ms) for p in (web, floor)]),
-            ("not accepted", [str(p.errors) for p in (web, floor)]),
+            ("accepted per second", [f"{p.accepted_per_s:.1f}" for p in phases]),
+            ("latency p50 (ms)", [fmt(p.p50_ms) for p in phases]),
+            ("latency p95 (ms)", [fmt(p.p95_ms) for p in phases]),
+            ("latency p99 (ms)", [fmt(p.p99_ms) for p in phases]),
+            ("not accepted", [str(p.errors) for p in phases]),
         ],
+    )
+    hook_ok = hook.p99_ms <= TARGET_HOOK_P99_MS
+    print(
+        f"webhook p99 {fmt(hook.p99_ms)} ms (target ≤ {TARGET_HOOK_P99_MS:.0f} ms: {met(hook_ok)})"
     )
     print(
         f"web form ÷ floor: {ratio:.1f} % (target ≥ {TARGET_RATIO:.0f} %: "
@@ -301,11 +357,11 @@ def report(args: argparse.Namespace, figures: dict[str, Any]) -> list[str]:
         f"(target p95 ≤ {TARGET_INBOX_P95_MS:.0f} ms: {met(inbox_ok)})"
     )
     print(f"kill -9 mid-burst: {crash['processes killed']} processes; answers {crash['answers']}")
-    broken = [*web.failed_checks, *floor.failed_checks]
-    for name, (found, expected) in {**web.checks, **crash["checks"]}.items():
+    broken = [*web.failed_checks, *floor.failed_checks, *hook.failed_checks]
+    for name, (found, expected) in {**web.checks, **hook.checks, **crash["checks"]}.items():
         print(f"check: {name}: {found} / {expected} {'ok' if found == expected else 'MISMATCH'}")
     broken += [f"kill -9: {n}" for n, (f, e) in crash["checks"].items() if f != e]
-    broken += [f"{p.name}: nothing accepted" for p in (web, floor) if p.accepted == 0]
+    broken += [f"{p.name}: nothing accepted" for p in phases if p.accepted == 0]
     if inbox["answered 200"] == 0:
         broken.append("inbox: no page answered")
     return broken

@@ -57,10 +57,12 @@ NUMBER_SQL = (
 
 @dataclass(frozen=True)
 class ConversationData:
-    """What the applicant filled in on the form; only `text` is required."""
+    """What the applicant filled in on the form; only `text` is required. `kind`: who writes
+    (anonymous, a person, an organisation); empty: a person if a name is given."""
 
     text: str
     name: str = ""
+    kind: str = ""
     contact: str = ""
     region: Region | None = None
     channel: Channel = Channel.WEB
@@ -141,6 +143,21 @@ def _details(files: Sequence[object]) -> dict[str, int] | None:
     return {"files": len(files)} if files else None
 
 
+def _applicant_kind(kind: str, name: str) -> str:
+    """Who writes: as chosen (a person or an organisation must give a name; an anonymous
+    applicant's name, if typed, is not kept), else a person when a name is given and anonymous
+    without one."""
+    if not kind:
+        return ApplicantKind.INDIVIDUAL if name else ApplicantKind.ANONYMOUS
+    if kind not in ApplicantKind.values:
+        raise FieldErrors(fields={"kind": _("Choose an answer from the list.")})
+    if kind == ApplicantKind.ORGANISATION and not name:
+        raise FieldErrors(fields={"name": _("Write the organisation's name.")})
+    if kind == ApplicantKind.INDIVIDUAL and not name:
+        raise FieldErrors(fields={"name": _("Write your name, or choose to write anonymously.")})
+    return kind
+
+
 def conversation_open(*, data: ConversationData, language: str) -> tuple[Conversation, str]:
     """A new conversation with the applicant's first message (and its files); returns it and
     its secret code, which is shown once and never stored."""
@@ -149,6 +166,7 @@ def conversation_open(*, data: ConversationData, language: str) -> tuple[Convers
     if data.heard_from and data.heard_from not in HeardFrom.values:
         raise FieldErrors(fields={"heard_from": _("Choose an answer from the list.")})
     name, contact = data.name.strip()[:CONTACT_MAX], data.contact.strip()[:CONTACT_MAX]
+    kind = _applicant_kind(data.kind, name)
     code = status_code_new()
     now = timezone.now()
     with _with_files(data.files) as stored:
@@ -162,8 +180,8 @@ def conversation_open(*, data: ConversationData, language: str) -> tuple[Convers
             school=data.school,
             source=data.source,
             heard_from=data.heard_from,
-            applicant_kind=ApplicantKind.INDIVIDUAL if name else ApplicantKind.ANONYMOUS,
-            name=name,
+            applicant_kind=kind,
+            name="" if kind == ApplicantKind.ANONYMOUS else name,
             contact=contact,
             created_at=now,
             last_inbound_at=now,

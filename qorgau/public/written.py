@@ -125,6 +125,7 @@ def _open(
         data=ConversationData(
             text=text,
             name=request.POST.get("name", ""),
+            kind=request.POST.get("kind", "")[:20],
             contact=request.POST.get("contact", ""),
             region=reference_by_code(Region, request.POST.get("region", "")[:40]),
             sender_index=address_index(client_address(request)),

@@ -136,3 +136,28 @@ def test_empty_text_is_refused_in_the_users_language(language, words):
     html = page.content.decode()
     assert words in html and 'value="8 777"' in html  # what was typed is kept
     assert not Conversation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "stored_kind", "stored_name", "status"),
+    [
+        ("anonymous", "", "anonymous", "", 200),
+        ("anonymous", "Айгерім", "anonymous", "", 200),  # chose anonymous: the name is not kept
+        ("individual", "Айгерім", "individual", "Айгерім", 200),
+        ("organisation", "№12 мектеп", "organisation", "№12 мектеп", 200),
+        ("organisation", "", None, None, 422),
+        ("individual", "", None, None, 422),
+        ("somebody", "x", None, None, 422),
+    ],
+)
+def test_who_writes_is_chosen_on_the_form(kind, name, stored_kind, stored_name, status):
+    client = Client()
+    client.cookies["django_language"] = "kk"
+    answer = client.post("/write/", {"text": "Көмек керек", "kind": kind, "name": name})
+    assert answer.status_code == status
+    if status == 200:
+        conversation = Conversation.objects.get()
+        assert (conversation.applicant_kind, conversation.name) == (stored_kind, stored_name)
+    else:
+        assert not Conversation.objects.exists()
+        assert "Көмек керек" in answer.content.decode()  # what was typed is kept
