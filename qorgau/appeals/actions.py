@@ -46,6 +46,7 @@ from qorgau.core.errors import ApplicationError, Conflict, FieldErrors, Forbidde
 from qorgau.core.kztime import kz_year
 from qorgau.core.roles import Perm, Role, has_perm
 from qorgau.core.signals import appeal_merge_blockers
+from qorgau.core.sql import counter_next
 from qorgau.core.validation import field_errors
 from qorgau.reference.models import Channel, Direction, HelpKind, Outcome, Region
 from qorgau.reference.selectors import reference_by_code, references_by_codes
@@ -154,20 +155,8 @@ def _take_number(appeal: Appeal) -> None:
     """Give the appeal the next number of its year. The counter row stays locked until the
     registration commits, so numbers are unique and gapless with any number of processes."""
     postgres = connection.vendor == "postgresql"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            NUMBER_SQL_POSTGRESQL if postgres else NUMBER_SQL_OTHER,
-            {"year": appeal.year, "id": appeal.pk},
-        )
-        row = cursor.fetchone()
-    if row is None:
-        try:
-            with transaction.atomic():
-                YearCounter.objects.create(year=appeal.year, last=0)
-        except IntegrityError:
-            pass  # another registration created it first
-        return _take_number(appeal)
-    appeal.seq = int(row[0])
+    sql = NUMBER_SQL_POSTGRESQL if postgres else NUMBER_SQL_OTHER
+    appeal.seq = counter_next(YearCounter, appeal.year, sql, {"year": appeal.year, "id": appeal.pk})
     appeal.number = f"111-{appeal.year}-{appeal.seq:06d}"
     if not postgres:
         Appeal.objects.filter(pk=appeal.pk).update(seq=appeal.seq, number=appeal.number)

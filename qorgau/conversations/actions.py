@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,7 @@ from qorgau.core.access import require
 from qorgau.core.errors import Conflict, FieldErrors, NotFound
 from qorgau.core.kztime import kz_year
 from qorgau.core.roles import Perm, has_perm
+from qorgau.core.sql import counter_next
 from qorgau.outreach.models import HeardFrom, School, SourceCode
 from qorgau.reference.models import Region
 from qorgau.staff.models import User
@@ -76,18 +77,8 @@ class ConversationData:
 
 def _take_number(year: int) -> str:
     """The next number of the year; the counter row stays locked until the caller commits, so
-    numbers are unique and gapless with any number of processes."""
-    with connection.cursor() as cursor:
-        cursor.execute(NUMBER_SQL, {"year": year})
-        row = cursor.fetchone()
-    if row is None:
-        try:
-            with transaction.atomic():
-                ConversationYearCounter.objects.create(year=year, last=0)
-        except IntegrityError:
-            pass  # another conversation created it first
-        return _take_number(year)
-    return f"W-{year}-{int(row[0]):06d}"
+    numbers are unique and gapless with any number of processes (core/sql.py)."""
+    return f"W-{year}-{counter_next(ConversationYearCounter, year, NUMBER_SQL, {'year': year}):06d}"
 
 
 def clean_text(text: str, *, empty: str = "", files: bool = False) -> str:
