@@ -30,14 +30,13 @@ class Command(BaseCommand):
             else "Demo data already loaded; nothing changed."
         )
         self.stdout.write(
-            f"\nOpen http://127.0.0.1:{options['port']}/ and sign in as one of "
+            f"\nThe public site (write to 111, read the answer, status; no sign-in): "
+            f"http://127.0.0.1:{options['port']}/\n"
+            f"Staff: http://127.0.0.1:{options['port']}/login/ as one of "
             f"these users, password '{DEMO_PASSWORD}':"
         )
         for line in _role_lines():
             self.stdout.write(f"  {line}")
-        self.stdout.write(
-            f"Public status page (no sign-in): http://127.0.0.1:{options['port']}/status/"
-        )
         self.stdout.write(
             "Live calls (supervisor's board, consultant's screen pop at extension 101), in a "
             f"second terminal: .venv/bin/qorgau simulate-calls --register demo-pbx "
