@@ -211,6 +211,7 @@ def message_add_from_applicant(
         )
         attachments_link(message, stored)
         locked.last_inbound_at = message.at
+        locked.awaiting_reply = True
         locked.status = ConversationStatus.OPEN
         audit_conversation(
             actor=None,
@@ -218,7 +219,8 @@ def message_add_from_applicant(
             ref=locked.number,
             details=_details(stored),
         )
-        locked.save(update_fields=["last_inbound_at", "status", *_risk_noted(locked, risk)])
+        fields = ["last_inbound_at", "awaiting_reply", "status", *_risk_noted(locked, risk)]
+        locked.save(update_fields=fields)
     return message
 
 
@@ -241,8 +243,9 @@ def message_reply(
         if locked.channel == Channel.EMAIL:
             email_reply_queue(message)
         locked.last_outbound_at = message.at
+        locked.awaiting_reply = False
         locked.status = ConversationStatus.ANSWERED
-        fields = ["last_outbound_at", "status"]
+        fields = ["last_outbound_at", "awaiting_reply", "status"]
         if locked.first_reply_at is None:  # the first-response timer stops here
             locked.first_reply_at = message.at
             fields.append("first_reply_at")

@@ -104,6 +104,10 @@ class Conversation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_inbound_at = models.DateTimeField(default=timezone.now)
     last_outbound_at = models.DateTimeField(null=True, blank=True)
+    awaiting_reply = models.BooleanField(
+        default=True,
+        help_text="The applicant wrote last: the centre owes a reply (the inbox's order).",
+    )
     # Safety on arrival (rule 6(j)): the flags risk_assess found in any of the applicant's
     # messages, comma-separated (never the words themselves).
     risk_flags = models.CharField(max_length=120, blank=True, default="")
@@ -159,6 +163,18 @@ class Conversation(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["status", "last_inbound_at"], name="conv_inbox"),
+            # the inbox's order over the conversations not closed, read a page at a time
+            models.Index(
+                fields=["-urgent", "-awaiting_reply", "last_inbound_at", "id"],
+                condition=~models.Q(status="closed"),
+                name="conv_queue",
+            ),
+            # the queues' counts without reading the rows (an index-only scan)
+            models.Index(
+                fields=["language", "urgent", "assigned"],
+                condition=~models.Q(status="closed"),
+                name="conv_open_counts",
+            ),
             # the urgent alert, polled every few seconds from every staff page (rule 6(j))
             models.Index(
                 fields=["last_inbound_at"],
@@ -170,7 +186,7 @@ class Conversation(models.Model):
     @property
     def waiting(self) -> bool:
         """The applicant wrote last: the centre owes a reply."""
-        return self.last_outbound_at is None or self.last_outbound_at < self.last_inbound_at
+        return self.awaiting_reply
 
 
 class Message(models.Model):

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from qorgau.conversations.models import BlockedSender, Conversation, ConversationStatus, Message
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 INBOX_PAGE_SIZE = 50
 QUEUES = ("all", "urgent", "mine", "untaken", "closed")
 LANGUAGES = ("kk", "ru")
-WAITING = Q(last_outbound_at__isnull=True) | Q(last_outbound_at__lt=F("last_inbound_at"))
 NOT_CLOSED = ~Q(status=ConversationStatus.CLOSED)
 
 
@@ -56,12 +55,7 @@ def inbox(
     return (
         Conversation.objects.filter(scope)
         .select_related("region", "assigned")
-        .annotate(
-            is_waiting=Case(
-                When(WAITING, then=Value(True)), default=Value(False), output_field=BooleanField()
-            ),
-        )
-        .order_by("-urgent", "-is_waiting", "last_inbound_at", "id")
+        .order_by("-urgent", "-awaiting_reply", "last_inbound_at", "id")  # index conv_queue
     )
 
 
@@ -113,10 +107,12 @@ def blocked_senders() -> QuerySet[BlockedSender]:
 
 
 def queue_counts(user: User | AnonymousUser, *, lang: str = "") -> dict[str, int]:
-    """How many conversations each queue holds (in one query), and each language not closed."""
-    scope = Q(language=lang) if lang in LANGUAGES else Q()
+    """How many conversations each open queue holds, and each language, in one query over the
+    conversations not closed (index conv_open_counts). The closed ones are not counted: they
+    only grow, and their queue is read a page at a time."""
+    scope = NOT_CLOSED & (Q(language=lang) if lang in LANGUAGES else Q())
     counts = Conversation.objects.filter(scope).aggregate(
-        **{q: Count("id", filter=_queue_filter(q, user)) for q in QUEUES},
+        **{q: Count("id", filter=_queue_filter(q, user)) for q in QUEUES if q != "closed"},
         **{f"lang_{code}": Count("id", filter=NOT_CLOSED & Q(language=code)) for code in LANGUAGES},
     )
     return {key: int(value or 0) for key, value in counts.items()}

@@ -91,7 +91,6 @@ def test_queues_by_language_and_risk_with_counts(personas):
         "queue-urgent": 1,
         "queue-mine": 1,
         "queue-untaken": 2,
-        "queue-closed": 1,
         "lang-kk": 2,
         "lang-ru": 1,
     }.items():
