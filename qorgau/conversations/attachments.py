@@ -1,7 +1,7 @@
 """Files sent with a conversation's message (rule 6(f)): photos and PDFs only, decided by their
 bytes (core/files.py `sniff`, decision 0019), never by a name or a declared type.
 
-Photos (JPEG, PNG, WebP, GIF) are decoded and re-encoded with Pillow (decision 0031-e): only
+Photos (JPEG, PNG, WebP, GIF) are decoded and re-encoded with Pillow (decision 0021): only
 the pixels are kept, so EXIF (GPS position, camera, time), XMP, ICC and comments are gone, and
 a file that only claims to be an image is refused. A GIF becomes a PNG of its first frame.
 Pictures over MAX_PIXELS are refused before their pixels are decoded (decompression bombs).
