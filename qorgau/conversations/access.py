@@ -45,7 +45,7 @@ def access_conversation_public(*, client: str, number: str, code: str) -> Conver
     """The conversation whose number and code these are, or the same NotFound for a wrong code
     and an unknown number (compared in constant time); Throttled past the address's limit."""
     key = throttle_reserve(client)
-    number = number.strip().upper()[:40]
+    number = number.replace("\x00", "").strip().upper()[:40]  # NUL: unknown, not a 500
     conversation = Conversation.objects.filter(number=number).first()
     expected = conversation.code_digest if conversation else DUMMY_DIGEST
     if not hmac.compare_digest(expected, status_code_digest(code)) or conversation is None:

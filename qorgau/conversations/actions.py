@@ -81,10 +81,16 @@ def _take_number(year: int) -> str:
     return f"W-{year}-{counter_next(ConversationYearCounter, year, NUMBER_SQL, {'year': year}):06d}"
 
 
+def nul_refused() -> str:
+    return _("Text must not contain NUL characters.")
+
+
 def clean_text(text: str, *, empty: str = "", files: bool = False) -> str:
     """The message as stored, or FieldErrors in the user's language (`empty`: what to say when
     nothing was written; with `files` a message may be only its files)."""
     text = text.strip()
+    if "\x00" in text:  # PostgreSQL cannot store it: refused, never a 500
+        raise FieldErrors(fields={"text": nul_refused()})
     if not text and not files:
         raise FieldErrors(fields={"text": empty or _("Write what happened.")})
     if len(text) > TEXT_MAX:
@@ -156,6 +162,8 @@ def conversation_open(*, data: ConversationData, language: str) -> tuple[Convers
     risk = risk_assess(text)
     if data.heard_from and data.heard_from not in HeardFrom.values:
         raise FieldErrors(fields={"heard_from": _("Choose an answer from the list.")})
+    if refused := {f: nul_refused() for f in ("name", "contact") if "\x00" in getattr(data, f)}:
+        raise FieldErrors(fields=refused)
     name, contact = data.name.strip()[:CONTACT_MAX], data.contact.strip()[:CONTACT_MAX]
     kind = _applicant_kind(data.kind, name)
     code = status_code_new()

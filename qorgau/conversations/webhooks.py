@@ -67,7 +67,9 @@ def _fit(text: str, language: str) -> str:
 
 
 def _receive(channel: Channel, sender_id: str, text: str, language: str) -> bool:
-    """Store one message (see the module's docstring); False if it was dropped."""
+    """Store one message (see the module's docstring); False if it was dropped. NUL characters
+    (which PostgreSQL cannot store) are taken out rather than losing the message."""
+    text, sender_id = text.replace("\x00", ""), sender_id.replace("\x00", "")
     try:
         received = message_receive(
             channel=channel, sender_id=sender_id, text=_fit(text, language), language=language

@@ -56,7 +56,7 @@ from qorgau.conversations.attachments import files_form, uploads
 from qorgau.conversations.models import Channel
 from qorgau.conversations.proof import FIELD_CHALLENGE, FIELD_NONCE, challenge_new, proof_check
 from qorgau.conversations.risk import risk_assess
-from qorgau.core.errors import ApplicationError, Throttled
+from qorgau.core.errors import ApplicationError, FieldErrors, Throttled
 from qorgau.core.files import file_response
 from qorgau.core.kztime import kz_year
 from qorgau.outreach.models import HeardFrom, School, SourceCode
@@ -121,13 +121,17 @@ def _open(
     text = request.POST.get("text", "")[: TEXT_MAX * 2]
     if not _admitted(request, text):
         return _decoy()
+    region_code = request.POST.get("region", "")[:40]
+    region = reference_by_code(Region, region_code) if "\x00" not in region_code else None
+    if region_code and region is None:  # a forged choice: 422, nothing stored
+        raise FieldErrors(fields={"region": _("Choose an answer from the list.")})
     conversation, code = conversation_open(
         data=ConversationData(
             text=text,
             name=request.POST.get("name", ""),
             kind=request.POST.get("kind", "")[:20],
             contact=request.POST.get("contact", ""),
-            region=reference_by_code(Region, request.POST.get("region", "")[:40]),
+            region=region,
             sender_index=address_index(client_address(request)),
             files=uploads(request),
             school=school,
