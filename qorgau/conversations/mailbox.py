@@ -120,6 +120,7 @@ def _body_text(mail: EmailMessage) -> str:
         content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
     if not isinstance(content, str):
         return ""
+    content = content.replace("\x00", "")  # a stray NUL must not lose the letter (PostgreSQL)
     return html_to_text(content) if body.get_content_type() == "text/html" else content.strip()
 
 

@@ -297,3 +297,10 @@ def test_an_unreachable_mailbox_does_not_stop_the_sweep(settings, caplog):
     settings.QORGAU_IMAP_SSL, settings.QORGAU_IMAP_PASSWORD = "off", "imap-secret-x"
     mail_fetch_due()
     assert "mailbox could not be read" in caplog.text and "imap-secret" not in caplog.text
+
+
+def test_a_stray_nul_in_a_letter_is_taken_out_and_the_letter_kept():
+    raw, _id = letter("Көмек\x00 керек")
+    received = mail_receive(raw)
+    assert received is not None
+    assert received.message.text == "Көмек керек"
