@@ -34,7 +34,8 @@ def test_child_writes_from_a_qr_code_consultant_replies_child_reads_the_reply(
     child.goto(f"{live_server.url}/s/{school.token}/")
     child.get_by_text("Сенің мектебің: № 12 мектеп").wait_for()
     child.get_by_label("Не болды?").fill(TEXT)
-    assert child.get_by_label("Атың (бос қалдыруға болады)").input_value() == ""
+    assert child.get_by_label("Жасырын, атымсыз").is_checked()  # anonymous unless chosen
+    assert child.get_by_label("Атыңыз немесе ұйымның атауы", exact=False).input_value() == ""
     child.get_by_role("button", name="Жіберу").click()
     number = child.locator("#written-number").inner_text().strip()
     code = child.locator("#written-code").inner_text().strip()

@@ -242,24 +242,29 @@ class Outgoing(models.Model):
         related_name="outgoing",
         help_text="The reply sent; empty for a notice or a number and code.",
     )
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    kind = models.CharField(max_length=10, choices=OutgoingKind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices, verbose_name=_("channel"))
+    kind = models.CharField(max_length=10, choices=OutgoingKind.choices, verbose_name=_("kind"))
     address = EncryptedTextField(
         blank=True, default="", help_text="Chat id, phone number or e-mail address."
     )
     text = EncryptedTextField(blank=True, default="")
     status = models.CharField(
-        max_length=10, choices=OutgoingStatus.choices, default=OutgoingStatus.PENDING
+        max_length=10,
+        choices=OutgoingStatus.choices,
+        default=OutgoingStatus.PENDING,
+        verbose_name=_("status"),
     )
-    attempts = models.PositiveIntegerField(default=0)
-    due_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
+    due_at = models.DateTimeField(default=timezone.now, verbose_name=_("due"))
     lease_until = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=100, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent"))
+    last_error = models.CharField(max_length=300, blank=True, verbose_name=_("last error"))
     external_id = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("message to an applicant")
+        verbose_name_plural = _("messages to applicants (outbox)")
         indexes = [models.Index(fields=["status", "due_at"], name="conv_outgoing_due")]
 
 
