@@ -19,6 +19,8 @@ the `qorgau` command makes var/ (cli.py), collectstatic makes var/static.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -142,6 +144,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file too, not Django's shared-cache memory database: there a request that
+    # meets another thread's table lock fails at once ("database table is locked") instead of
+    # waiting, so a browser test's page poll could break the form it submits. A file behaves
+    # as production does (WAL, busy timeout). One per process, so parallel runs do not meet.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"qorgau-test-{os.getpid()}.sqlite3")
+    }
 # Requests inside Django at once in one `qorgau serve` worker; more wait, fully read (asgi.py).
 WORKER_REQUESTS = env_int("QORGAU_WORKER_REQUESTS", 2)
 # PostgreSQL connections pooled per process, at most this many (0: no pool). `qorgau serve` sets

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -210,3 +211,14 @@ def assert_constant_queries(fetch: Callable[[], Any], grow: Callable[[], Any]) -
     with CaptureQueriesContext(connection) as many:
         fetch()
     assert len(many) == len(few), "\n".join(q["sql"] for q in many.captured_queries)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Django deletes the SQLite test database file at the end; WAL leaves its two side files
+    (`-wal`, `-shm`) when a live server thread still held a connection. Remove them too."""
+    from django.conf import settings
+
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if name and "sqlite" in settings.DATABASES["default"]["ENGINE"]:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
