@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "qorgau.reference",
     "qorgau.agencies",
     "qorgau.outreach",
+    "qorgau.triage",
     "qorgau.staff",
     "qorgau.audit",
     "qorgau.appeals",

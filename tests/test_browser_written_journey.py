@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.test import override_settings
 
 from qorgau.conversations.models import Conversation
-from qorgau.conversations.risk import risk_assess
 from qorgau.outreach.models import School
 from qorgau.reference.models import Region
+from qorgau.triage.risk import risk_assess
 from tests.chromium import BROWSER_MARKS, sign_in
 
 pytestmark = BROWSER_MARKS

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from qorgau.agencies.models import Agency
 from qorgau.agency_requests.models import DisclosureRule
-from qorgau.appeals.masking import mask_text
 from qorgau.appeals.models import Appeal
+from qorgau.triage.masking import mask_text
 
 # Always sent: what the agency needs to identify and prioritise the request.
 ALWAYS = ("number", "received_at", "region", "direction", "urgency")

@@ -10,10 +10,10 @@ from typing import Any, Literal
 from django.http import QueryDict
 from pydantic import ValidationError
 
-from qorgau.appeals.identifiers import iin_is_valid, normalise_phone
 from qorgau.appeals.models import RISK_FLAGS, PersonKind, Status
 from qorgau.appeals.schemas import AppealFilters
 from qorgau.appeals.selectors import SORTS, ListOptions
+from qorgau.core.identifiers import iin_is_valid, normalise_phone
 from qorgau.core.validation import field_errors
 from qorgau.reference.models import Channel, Direction, HelpKind, Outcome, Region
 

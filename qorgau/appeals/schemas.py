@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import BaseModel, Field, field_validator
 
-from qorgau.appeals.identifiers import iin_is_valid, normalise_iin, normalise_phone
 from qorgau.appeals.models import Appeal, Status, StatusChange, appeal_version
 from qorgau.core.api import Shown
+from qorgau.core.identifiers import iin_is_valid, normalise_iin, normalise_phone
 from qorgau.core.schemas import StrictSchema, TextSchema
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)

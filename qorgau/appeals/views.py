@@ -59,7 +59,6 @@ from qorgau.appeals.forms import (
     person_rows,
     search_from,
 )
-from qorgau.appeals.identifiers import iin_is_valid, normalise_iin, normalise_phone
 from qorgau.appeals.lifecycle import allowed_targets, is_reopen
 from qorgau.appeals.models import Appeal, Status, appeal_version
 from qorgau.appeals.saved_filters import saved_filter_delete, saved_filter_save
@@ -67,6 +66,7 @@ from qorgau.appeals.schemas import AppealCorrectionIn, AppealIn
 from qorgau.appeals.selectors import appeals_filtered, assignable_staff, saved_filters_of
 from qorgau.core.access import require
 from qorgau.core.errors import ApplicationError, Conflict, FieldErrors
+from qorgau.core.identifiers import iin_is_valid, normalise_iin, normalise_phone
 from qorgau.core.roles import Perm, has_perm
 from qorgau.core.validation import field_errors
 from qorgau.staff.auth import request_user

@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qorgau.appeals.identifiers import normalise_phone
 from qorgau.audit.actions import audit_record
 from qorgau.audit.events import AuditEvent
 from qorgau.calls.auditing import audit_call
@@ -23,6 +22,7 @@ from qorgau.calls.selectors import CallSearch, FoundCall, calls_matching
 from qorgau.core import crypto
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors, Forbidden, NotFound
+from qorgau.core.identifiers import normalise_phone
 from qorgau.core.kztime import kz_today
 from qorgau.core.roles import Perm, has_perm
 

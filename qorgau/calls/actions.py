@@ -12,7 +12,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qorgau.appeals.identifiers import normalise_phone
 from qorgau.appeals.models import Appeal
 from qorgau.audit.events import AuditEvent
 from qorgau.calls.auditing import audit_call
@@ -29,6 +28,7 @@ from qorgau.calls.schemas import CtiEventIn
 from qorgau.core import crypto
 from qorgau.core.access import require
 from qorgau.core.errors import FieldErrors
+from qorgau.core.identifiers import normalise_phone
 from qorgau.core.roles import Perm
 from qorgau.core.sql import update_columns
 from qorgau.staff.models import User

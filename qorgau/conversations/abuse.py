@@ -17,8 +17,8 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from qorgau.conversations.models import BlockedSender, SenderWindow
-from qorgau.conversations.risk import risk_assess
 from qorgau.core.crypto import blind_index
+from qorgau.triage.risk import risk_assess
 
 
 def address_index(client: str) -> str:

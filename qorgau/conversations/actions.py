@@ -36,7 +36,6 @@ from qorgau.conversations.models import (
     Outcome,
 )
 from qorgau.conversations.outbox import outgoing_for_reply
-from qorgau.conversations.risk import RiskResult, risk_assess
 from qorgau.core.access import require
 from qorgau.core.errors import Conflict, FieldErrors, NotFound
 from qorgau.core.kztime import kz_year
@@ -45,6 +44,7 @@ from qorgau.core.sql import counter_next
 from qorgau.outreach.models import HeardFrom, School, SourceCode
 from qorgau.reference.models import Region
 from qorgau.staff.models import User
+from qorgau.triage.risk import RiskResult, risk_assess
 
 audit_conversation = AuditedKind("conversation")  # ref: the conversation's number
 TEXT_MAX = 5000

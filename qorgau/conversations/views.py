@@ -34,7 +34,6 @@ from qorgau.conversations.actions import (
 )
 from qorgau.conversations.attachments import files_form, uploads
 from qorgau.conversations.models import Channel, Conversation, Direction, Outcome
-from qorgau.conversations.risk import flag_labels
 from qorgau.conversations.selectors import (
     LANGUAGES,
     QUEUES,
@@ -53,6 +52,7 @@ from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm, has_perm
 from qorgau.core.signals import reply_article_search, reply_article_text
 from qorgau.staff.auth import request_user
+from qorgau.triage.risk import flag_labels
 
 # The appeals' reference channel a conversation's channel is registered as (rule 2(7)).
 APPEAL_CHANNEL = {Channel.WEB: "web_form", Channel.SCHOOL: "school_qr"}

@@ -4,7 +4,7 @@ The word lists are in data/fakes.json: first names by language ("kk", "ru") and 
 by language in their masculine form (feminine_surname() derives the women's), streets found in
 many Kazakh cities in their Kazakh and Russian forms, and the mobile operator codes in use (703
 and 704 are not allocated, so they are left out). The IIN's control digit is the product's own
-(appeals/identifiers.py), so every demo IIN passes the check a consultant's form makes.
+(core/identifiers.py), so every demo IIN passes the check a consultant's form makes.
 
 Every random choice goes through the ``random.Random`` the caller passes in, so a loader seeded
 the same way builds the same people.
@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-from qorgau.appeals.identifiers import iin_control_digit
+from qorgau.core.identifiers import iin_control_digit
 from qorgau.demo.content import read_data
 
 FEMININE_ENDINGS: tuple[tuple[str, str], ...] = (

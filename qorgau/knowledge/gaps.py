@@ -7,7 +7,7 @@ Names: until a real name detector exists, a capitalised, name-like word ("Айг
 taken for a name unless the knowledge base knows it: one of its index terms (analysis.py) is in
 the vocabulary (SearchTerm) or in the thesaurus. Terms shorter than MIN_KNOWN_STEM count only
 when they are the whole word, so a name whose stem happens to be a short index term ("Мария" →
-"мар") is still masked. The words found are handed to the shared masking (appeals/masking.py)
+"мар") is still masked. The words found are handed to the shared masking (triage/masking.py)
 as known names, which also masks their other case forms and lower-case repeats and joins a first
 name and a surname into one placeholder. Not found: names typed all in lower case, and
 capitalised ordinary words the knowledge base does not know are masked too (over-masking is the
@@ -51,7 +51,7 @@ def name_like_words(text: str) -> list[str]:
 
 def mask_query(text: str) -> str:
     """The query as it may be shown to staff without personal-data rights."""
-    from qorgau.appeals.masking import mask_text  # the masking of requests to agencies (rule 15)
+    from qorgau.triage.masking import mask_text  # the masking of requests to agencies (rule 15)
 
     return mask_text(text, known_names=name_like_words(text)).text
 

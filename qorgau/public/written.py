@@ -55,7 +55,6 @@ from qorgau.conversations.actions import (
 from qorgau.conversations.attachments import files_form, uploads
 from qorgau.conversations.models import Channel
 from qorgau.conversations.proof import FIELD_CHALLENGE, FIELD_NONCE, challenge_new, proof_check
-from qorgau.conversations.risk import risk_assess
 from qorgau.core.errors import ApplicationError, FieldErrors, Throttled
 from qorgau.core.files import file_response
 from qorgau.core.kztime import kz_year
@@ -65,6 +64,7 @@ from qorgau.public.api import client_address
 from qorgau.public.status import appeal_status_label
 from qorgau.reference.models import Region
 from qorgau.reference.selectors import reference_by_code
+from qorgau.triage.risk import risk_assess
 
 HONEYPOT = "website"
 

@@ -18,7 +18,7 @@ import urllib.parse
 
 import pytest
 
-from qorgau.appeals.identifiers import iin_is_valid
+from qorgau.core.identifiers import iin_is_valid
 from qorgau.core.logfilters import MESSAGE_HIDDEN
 from qorgau.testing import signed_in
 from tests.security.serve_process import EXTENSION, Browser, Served, qorgau_serve

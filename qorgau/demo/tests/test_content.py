@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from qorgau.appeals.identifiers import iin_is_valid, normalise_phone
+from qorgau.core.identifiers import iin_is_valid, normalise_phone
 from qorgau.demo import fakes
 from qorgau.demo.content import Scenario, read_data, referral_bodies, scenarios
 

@@ -78,7 +78,7 @@ from types import MappingProxyType
 
 import phonenumbers
 
-from qorgau.appeals.identifiers import iin_is_valid, normalise_phone
+from qorgau.core.identifiers import iin_is_valid, normalise_phone
 
 IIN = "iin"
 PHONE = "phone"

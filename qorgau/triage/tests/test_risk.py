@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from qorgau.conversations.risk import RISK_FLAG_LABELS, normalise, risk_assess
+from qorgau.triage.risk import RISK_FLAG_LABELS, normalise, risk_assess
 
 # (message, is it risky?)
 TEST_SET: list[tuple[str, bool]] = [

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qorgau.appeals import masking
-from qorgau.appeals.masking import PLACEHOLDERS, Masked, Removal, mask_text
+from qorgau.triage import masking
+from qorgau.triage.masking import PLACEHOLDERS, Masked, Removal, mask_text
 
 IIN_OK = "900101300027"  # control digit right
 IIN_TYPO = "900101300028"  # same IIN, last digit mistyped

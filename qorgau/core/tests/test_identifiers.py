@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qorgau.appeals.identifiers import iin_control_digit, iin_is_valid, normalise_phone
+from qorgau.core.identifiers import iin_control_digit, iin_is_valid, normalise_phone
 
 
 def test_iin_first_weighting():
