@@ -79,12 +79,13 @@ from types import MappingProxyType
 import phonenumbers
 
 from qorgau.core.identifiers import iin_is_valid, normalise_phone
+from qorgau.triage.spans import ADDRESS, BIRTH_DATE, CAR_PLATE, SCHOOL, find_shaped
 
 IIN = "iin"
 PHONE = "phone"
 EMAIL = "email"
 NAME = "name"
-KINDS = frozenset({IIN, PHONE, EMAIL, NAME})
+KINDS = frozenset({IIN, PHONE, EMAIL, NAME, ADDRESS, SCHOOL, BIRTH_DATE, CAR_PLATE})
 
 PLACEHOLDERS = MappingProxyType(
     {
@@ -92,6 +93,10 @@ PLACEHOLDERS = MappingProxyType(
         PHONE: "[телефон]",
         EMAIL: "[e-mail]",
         NAME: "[аты-жөні/ФИО]",
+        ADDRESS: "[мекенжай/адрес]",
+        SCHOOL: "[мектеп/школа]",
+        BIRTH_DATE: "[туған күні/дата рождения]",
+        CAR_PLATE: "[көлік нөмірі/госномер]",
     }
 )
 
@@ -339,7 +344,16 @@ def _merge(removals: Iterable[Removal]) -> list[Removal]:
     return merged
 
 
-def _find_all(text: str, known_names: Sequence[str]) -> list[Removal]:
+def _detected(text: str) -> list[Removal]:
+    """What the triage detector finds without being told: shaped data (spans.py) and names
+    (the trained tagger, names.py)."""
+    from qorgau.triage.artefact import current_model  # the model loads on first use
+
+    found = [*find_shaped(text), *current_model()[1].names.find(text)]
+    return [Removal(kind, start, end) for start, end, kind in found]
+
+
+def _find_all(text: str, known_names: Sequence[str], detect: bool = True) -> list[Removal]:
     """Every find of every kind, unmerged (overlaps possible), in no particular order."""
     ibans = [m.span() for m in _IBAN.finditer(text)]
     iins, iins_after_plus = _find_iins(text, ibans)
@@ -353,17 +367,28 @@ def _find_all(text: str, known_names: Sequence[str]) -> list[Removal]:
         i = bisect.bisect_left(phone_spans, (r.end, 0)) - 1  # last phone starting before r.end
         if i < 0 or phone_spans[i][1] <= r.start:
             iins.append(r)
-    return [*iins, *emails, *phones, *_find_names(text, known_names)]
+    detected = _detected(text) if detect else []
+    return [*iins, *emails, *phones, *_find_names(text, known_names), *detected]
+
+
+def personal_data(text: str, known_names: Sequence[str] = (), detect: bool = True) -> list[Removal]:
+    """Every piece of personal data found in `text`, merged, in order of place."""
+    return _merge(_join_adjacent_names(text, _merge(_find_all(text, known_names, detect))))
 
 
 def mask_text(
-    text: str, *, allow: frozenset[str] = frozenset(), known_names: Sequence[str] = ()
+    text: str,
+    *,
+    allow: frozenset[str] = frozenset(),
+    known_names: Sequence[str] = (),
+    detect: bool = True,
 ) -> Masked:
-    """Replace the personal data in `text` that `allow` does not let through by placeholders."""
+    """Replace the personal data in `text` that `allow` does not let through by placeholders.
+    `detect=False` masks only the fixed shapes and the known names (no trained detector)."""
     unknown = set(allow) - KINDS
     if unknown:
         raise ValueError(f"unknown kinds of personal data: {sorted(unknown)}")
-    finds = [r for r in _find_all(text, known_names) if r.kind not in allow]
+    finds = [r for r in _find_all(text, known_names, detect) if r.kind not in allow]
     removals = _merge(_join_adjacent_names(text, _merge(finds)))
     # Built from the right, so the spans still to replace keep their offsets.
     pieces: list[str] = []
