@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("qorgau.casework.urls")),
     path("", include("qorgau.conversations.urls")),
     path("", include("qorgau.outreach.urls")),
+    path("", include("qorgau.triage.urls")),
     path("", include("qorgau.appeals.urls")),
 ]

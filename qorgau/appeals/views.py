@@ -70,6 +70,8 @@ from qorgau.core.identifiers import iin_is_valid, normalise_iin, normalise_phone
 from qorgau.core.roles import Perm, has_perm
 from qorgau.core.validation import field_errors
 from qorgau.staff.auth import request_user
+from qorgau.triage.actions import suggestion_decide
+from qorgau.triage.selectors import ROUTE_OF_OUTCOME
 
 PAGE_SIZE = 50
 CALLER_LIMIT = 500  # a caller's appeals on the caller page and in a phone / IIN search
@@ -260,6 +262,7 @@ def registration_page(
             errors = {"form_key": gettext(FORM_ALREADY_REGISTERED)}
             form_key = uuid.uuid4().hex  # the next submit is a new appeal
         else:
+            _triage_decided(request, registration.appeal)
             if on_registered is not None:
                 on_registered(registration.appeal)
             return render(
@@ -277,6 +280,18 @@ def registration_page(
         **form_choices(),
     }
     return render(request, "appeals/new.html", context, status=422 if errors else 200)
+
+
+def _triage_decided(request: HttpRequest, appeal: Appeal) -> None:
+    """Record what the consultant chose beside the assistant's suggestion (rules 6(j), 10)."""
+    suggestion_decide(
+        actor=request_user(request),
+        suggestion_id=request.POST.get("triage_suggestion", ""),
+        subject_number=appeal.number,
+        direction=int(appeal.direction.code),
+        urgent=appeal.urgency == "urgent",
+        route=ROUTE_OF_OUTCOME.get(appeal.outcome.code if appeal.outcome else "", ""),
+    )
 
 
 @login_required

@@ -87,6 +87,8 @@ class AuditEvent(StrEnum):
     SCHOOL_IMPORT = "school.import"  # details: how many created, updated, unchanged, errors
     POSTER_DOWNLOAD = "poster.download"  # a school's poster, which carries its secret link
     SCHOOL_RENEW_TOKEN = "school.renew_token"  # noqa: S105 - its QR link changed; old posters stop
+    # the triage assistant (rules 6(j), 10)
+    TRIAGE_LOWER_URGENT = "triage.lower_urgent"  # a person decided "not urgent" against it
     # staff accounts and administration
     TOKEN_REVOKE = "token.revoke"  # noqa: S105 - an event name, not a secret
     SECOND_FACTOR_ENROL = "second_factor.enrol"

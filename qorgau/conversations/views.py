@@ -33,7 +33,7 @@ from qorgau.conversations.actions import (
     sender_unblock,
 )
 from qorgau.conversations.attachments import files_form, uploads
-from qorgau.conversations.models import Channel, Conversation, Direction, Outcome
+from qorgau.conversations.models import Channel, Conversation, Direction, Message, Outcome
 from qorgau.conversations.selectors import (
     LANGUAGES,
     QUEUES,
@@ -52,7 +52,10 @@ from qorgau.core.kztime import KZ_TZ
 from qorgau.core.roles import Perm, has_perm
 from qorgau.core.signals import reply_article_search, reply_article_text
 from qorgau.staff.auth import request_user
+from qorgau.triage.actions import suggestion_decide, suggestion_make
+from qorgau.triage.models import Route, SubjectKind
 from qorgau.triage.risk import flag_labels
+from qorgau.triage.selectors import panel_context
 
 # The appeals' reference channel a conversation's channel is registered as (rule 2(7)).
 APPEAL_CHANNEL = {Channel.WEB: "web_form", Channel.SCHOOL: "school_qr"}
@@ -155,7 +158,22 @@ def _thread(
         "values": request.POST if (error or errors) else {},
         "files_form": files_form(),
     }
+    context["triage"] = _suggestion(request, conversation, context["thread"])
     return render(request, "conversations/thread.html", context, status=status)
+
+
+def _suggestion(
+    request: HttpRequest, conversation: Conversation, thread: list[Message]
+) -> dict[str, Any]:
+    """The triage assistant's reading of what the applicant wrote (rules 6(j), 10)."""
+    text = "\n".join(m.text for m in thread if m.direction == Direction.IN)
+    shown = suggestion_make(
+        actor=request_user(request),
+        text=text,
+        subject_kind=SubjectKind.CONVERSATION,
+        subject_number=conversation.number,
+    )
+    return panel_context(shown, accept=False)
 
 
 def _fail(request: HttpRequest, conversation: Conversation, exc: ApplicationError) -> HttpResponse:
@@ -294,7 +312,24 @@ def close(request: HttpRequest, number: str) -> HttpResponse:
         )
     except ApplicationError as exc:
         return _fail(request, conversation, exc)
+    suggestion_decide(
+        actor=request_user(request),
+        suggestion_id="",
+        subject_kind=SubjectKind.CONVERSATION,
+        subject_number=number,
+        direction=None,
+        urgent=conversation.urgent,
+        route=ROUTE_OF_CLOSING.get(request.POST.get("outcome", ""), ""),
+    )
     return redirect("conversations:thread", number=number)
+
+
+# The route each way of closing a conversation took (the triage assistant's agreement figures).
+ROUTE_OF_CLOSING: dict[str, str] = {
+    Outcome.ANSWERED: Route.CONSULT_ONLY,
+    Outcome.TRANSFERRED_1414: Route.TRANSFER_1414,
+    Outcome.OUT_OF_COMPETENCE: Route.OUT_OF_COMPETENCE,
+}
 
 
 def _initial(conversation: Conversation, thread: list[Any]) -> dict[str, str]:

@@ -160,7 +160,7 @@ class TriageModel:
             urgent=urgent,
             urgent_probability=float(urgent_p),
             flags=tuple(flags),
-            flag_words=risk.words,
+            flag_words=tuple(dict.fromkeys(risk.words)),
             route=str(self.route.classes_[route_index]),
             route_confidence=float(route_p[route_index]),
             neighbours=self._neighbours(row),

@@ -277,11 +277,8 @@ def _with_initials(text: str, start: int, end: int) -> tuple[int, int, str]:
     after = INITIALS.match(text, end)
     if after:
         end = after.end()
-    elif (
-        (text[end : end + 1] == "."
-        and end - start == 1)
-        or (text[end - 2 : end - 1] == " "
-        and text[end : end + 1] == ".")
+    elif (text[end : end + 1] == "." and end - start == 1) or (
+        text[end - 2 : end - 1] == " " and text[end : end + 1] == "."
     ):
         end += 1  # the span ends on an initial: take its full stop
     before = re.search(r"(?:[А-ЯЁӘҒҚҢӨҰҮҺІA-Z]\.\s?){1,2}$", text[max(0, start - 6) : start])
