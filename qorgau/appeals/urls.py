@@ -19,6 +19,7 @@ urlpatterns = [
     path("appeals/filters/", views.saved_filters, name="saved_filters"),
     path("appeals/<str:number>/", views.appeal_detail, name="detail"),
     path("appeals/<str:number>/edit/", views.appeal_edit, name="edit"),
+    path("appeals/<str:number>/suggestion/", views.appeal_suggestion, name="suggestion"),
     path("appeals/<str:number>/transition/", views.appeal_transition_view, name="transition"),
     path(
         "appeals/<str:number>/lower-urgency/",

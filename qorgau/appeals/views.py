@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 from pydantic import ValidationError
 
@@ -70,8 +70,9 @@ from qorgau.core.identifiers import iin_is_valid, normalise_iin, normalise_phone
 from qorgau.core.roles import Perm, has_perm
 from qorgau.core.validation import field_errors
 from qorgau.staff.auth import request_user
-from qorgau.triage.actions import suggestion_decide
-from qorgau.triage.selectors import ROUTE_OF_OUTCOME
+from qorgau.triage.actions import suggestion_decide, suggestion_make
+from qorgau.triage.models import SubjectKind
+from qorgau.triage.selectors import ROUTE_OF_OUTCOME, panel_context
 
 PAGE_SIZE = 50
 CALLER_LIMIT = 500  # a caller's appeals on the caller page and in a phone / IIN search
@@ -316,6 +317,32 @@ def appeal_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request, "appeals/detail.html", _detail_context(request, appeal, _personal(request, appeal))
     )
+
+
+@login_required
+@require_GET
+def appeal_suggestion(request: HttpRequest, number: str) -> HttpResponse:
+    """htmx: the triage assistant's reading of the appeal's summary and description beside what
+    the appeal says now (rules 6(j), 10); reading the description is audited as a view."""
+    require(request.user, Perm.APPEAL_CREATE)
+    appeal = access_appeal(request.user, number)
+    personal = access_personal_data(request.user, appeal, reason="triage suggestion")
+    shown = suggestion_make(
+        actor=request_user(request),
+        text=f"{appeal.summary}\n{personal.description}",
+        subject_kind=SubjectKind.APPEAL,
+        subject_number=appeal.number,
+    )
+    context = {
+        "p": panel_context(shown, accept=False),
+        "appeal": appeal,
+        "differs": shown is not None
+        and (
+            shown.reading.direction != int(appeal.direction.code)
+            or (shown.reading.urgent and appeal.urgency != "urgent")
+        ),
+    }
+    return render(request, "appeals/_suggestion.html", context)
 
 
 def _personal(request: HttpRequest, appeal: Any) -> Any:

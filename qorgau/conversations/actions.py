@@ -4,6 +4,7 @@ status-code helpers and kept only as a digest."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ from qorgau.core.sql import counter_next
 from qorgau.outreach.models import HeardFrom, School, SourceCode
 from qorgau.reference.models import Region
 from qorgau.staff.models import User
+from qorgau.triage.actions import suggestion_make
+from qorgau.triage.models import SubjectKind
 from qorgau.triage.risk import RiskResult, risk_assess
 
 audit_conversation = AuditedKind("conversation")  # ref: the conversation's number
@@ -54,6 +57,8 @@ NUMBER_SQL = (
     "UPDATE conversations_conversationyearcounter SET last = last + 1 "
     "WHERE year = %(year)s RETURNING last"
 )
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,33 @@ def _merge_flags(stored: str, found: tuple[str, ...]) -> str:
     flags = [flag for flag in stored.split(",") if flag]
     flags += [flag for flag in found if flag not in flags]
     return ",".join(flags)
+
+
+def _applicant_text(conversation: Conversation) -> str:
+    """Everything the applicant wrote in the conversation, oldest first."""
+    messages = conversation.messages.filter(direction=Direction.IN).order_by("at", "id")
+    return "\n".join(m.text for m in messages)
+
+
+def _read_on_arrival(conversation: Conversation, text: str, risk: RiskResult) -> RiskResult:
+    """The triage assistant reads the applicant's words as they arrive, at night too (rule
+    6(j)): its suggestion is stored for the inbox, and urgency errs toward recall, so a text the
+    model reads as urgent alerts like the danger words do. If the model cannot run, the danger
+    words alone decide and the message is kept all the same."""
+    try:
+        with transaction.atomic():  # a savepoint: a failed reading leaves the message's write whole
+            shown = suggestion_make(
+                actor=None,
+                text=text,
+                subject_kind=SubjectKind.CONVERSATION,
+                subject_number=conversation.number,
+            )
+    except Exception:  # the message is stored whatever happens to its reading
+        logger.exception("triage reading failed for conversation %s", conversation.number)
+        return risk
+    if risk or conversation.urgent or shown is None or not shown.reading.urgent:
+        return risk  # an urgent conversation stays urgent; only new danger words add flags
+    return RiskResult(flags=shown.reading.flags)
 
 
 def _risk_noted(conversation: Conversation, risk: RiskResult) -> list[str]:
@@ -199,6 +231,7 @@ def conversation_open(*, data: ConversationData, language: str) -> tuple[Convers
             ref=conversation.number,
             details=_details(stored),
         )
+        risk = _read_on_arrival(conversation, text, risk)
         if fields := _risk_noted(conversation, risk):
             conversation.save(update_fields=fields)
     return conversation, code
@@ -227,6 +260,7 @@ def message_add_from_applicant(
             ref=locked.number,
             details=_details(stored),
         )
+        risk = _read_on_arrival(locked, _applicant_text(locked), risk)
         fields = ["last_inbound_at", "awaiting_reply", "status", *_risk_noted(locked, risk)]
         locked.save(update_fields=fields)
     return message

@@ -14,6 +14,8 @@ from django.utils import timezone
 from qorgau.conversations.models import BlockedSender, Conversation, ConversationStatus, Message
 from qorgau.core.roles import MATRIX, Perm
 from qorgau.staff.models import User
+from qorgau.triage.models import SubjectKind
+from qorgau.triage.selectors import latest_suggestions
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -82,8 +84,10 @@ def inbox_page(
         .annotate(n=Count("id"))
         .order_by()
     )
+    suggested = latest_suggestions(SubjectKind.CONVERSATION, [c.number for c in shown])
     for row in shown:
         row.n_messages = counts.get(row.pk, 0)  # type: ignore[attr-defined]
+        row.suggestion = suggested.get(row.number)  # type: ignore[attr-defined]
     return InboxPage(shown, page, len(rows) > INBOX_PAGE_SIZE)
 
 

@@ -55,3 +55,12 @@ def latest_suggestion(subject_kind: str, number: str) -> Suggestion | None:
         .order_by("-created_at")
         .first()
     )
+
+
+def latest_suggestions(subject_kind: str, numbers: list[str]) -> dict[str, Suggestion]:
+    """The newest suggestion of each of these appeals or conversations, in one query."""
+    latest: dict[str, Suggestion] = {}
+    rows = Suggestion.objects.filter(subject_kind=subject_kind, subject_number__in=numbers)
+    for row in rows.order_by("created_at"):
+        latest[row.subject_number] = row
+    return latest

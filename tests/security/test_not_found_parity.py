@@ -141,6 +141,7 @@ ROUTES: dict[str, list[tuple[str, Any]]] = {
     "appeals/<str:number>/assign/": [("form", {"consultant": "consultant"})],
     "appeals/<str:number>/merge/": [("form", MERGE)],
     "appeals/<str:number>/edit/": [("get", None)],
+    "appeals/<str:number>/suggestion/": [("get", None)],
     "appeals/<str:number>/case/": [("get", None)],
     "appeals/<str:number>/case/notes": [("form", {"text": "parity"})],
     "appeals/<str:number>/case/followups": [("form", FOLLOW_UP)],
